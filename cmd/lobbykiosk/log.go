@@ -1,0 +1,12 @@
+package main
+
+import (
+	"io"
+	"log/slog"
+)
+
+// quietLogger logs errors only: one-shot commands print their
+// findings themselves, and per-fetch info lines would bury them.
+func quietLogger(w io.Writer) *slog.Logger {
+	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: slog.LevelError}))
+}

@@ -1,0 +1,154 @@
+// Package feeds holds lobbykiosk's content model and the pipeline that fills it:
+// sources are fetched, parsed and normalized into Posts, Metrics and Standings,
+// and the last good result of each source is kept on disk. Nothing outside this
+// package tree sees a gofeed type or an HTTP response.
+package feeds
+
+import "time"
+
+// Kind is what a source delivers.
+type Kind string
+
+const (
+	KindPosts       Kind = "posts"
+	KindFolder      Kind = "folder"
+	KindWins        Kind = "wins"
+	KindLeaderboard Kind = "leaderboard"
+)
+
+// Valid reports whether k is one of the known kinds.
+func (k Kind) Valid() bool {
+	switch k {
+	case KindPosts, KindFolder, KindWins, KindLeaderboard:
+		return true
+	}
+	return false
+}
+
+// Author is the person behind a post.
+type Author struct {
+	Name   string `json:"name"`
+	Handle string `json:"handle,omitempty"`
+	Avatar string `json:"avatar,omitempty"` // absolute URL or file path
+	Team   string `json:"team,omitempty"`
+}
+
+// Post is one employee post, normalized: plain text, absolute image URL, a
+// stable ID. It is what a post slide shows.
+type Post struct {
+	ID        string    `json:"id"`
+	Source    string    `json:"source"`
+	Network   string    `json:"network"` // mastodon, bluesky, linkedin, blog, story, ...
+	Author    Author    `json:"author"`
+	Text      string    `json:"text"`
+	Image     string    `json:"image,omitempty"`
+	Link      string    `json:"link,omitempty"`
+	Published time.Time `json:"published"`
+	// Engagement, when the feed carries it (zero otherwise).
+	Likes    int `json:"likes,omitempty"`
+	Shares   int `json:"shares,omitempty"`
+	Comments int `json:"comments,omitempty"`
+	// Reply and Repost let moderation hide them.
+	Reply  bool `json:"reply,omitempty"`
+	Repost bool `json:"repost,omitempty"`
+}
+
+// Metric is one "win": a number the social team is proud of.
+type Metric struct {
+	Label    string  `json:"label"`
+	Value    float64 `json:"value"`
+	Previous float64 `json:"previous"`
+	// HasPrevious is false when the source gave no previous value, so no
+	// trend can be shown (a previous of 0 is a real value).
+	HasPrevious bool      `json:"has_previous"`
+	Unit        string    `json:"unit"`   // "%", "€", "k followers", ...
+	Period      string    `json:"period"` // "this month", "Q3", ...
+	AsOf        time.Time `json:"as_of,omitempty"`
+}
+
+// Change is the relative change against the previous period, as a fraction
+// (0.12 = +12 %). ok is false when there is nothing to compare against.
+func (m Metric) Change() (frac float64, ok bool) {
+	if !m.HasPrevious || m.Previous == 0 {
+		return 0, false
+	}
+	return (m.Value - m.Previous) / abs(m.Previous), true
+}
+
+func abs(f float64) float64 {
+	if f < 0 {
+		return -f
+	}
+	return f
+}
+
+// Standing is one leaderboard row.
+type Standing struct {
+	Rank   int     `json:"rank"`
+	Name   string  `json:"name"`
+	Handle string  `json:"handle,omitempty"`
+	Avatar string  `json:"avatar,omitempty"`
+	Points float64 `json:"points"`
+	Change int     `json:"change"` // places moved up (+) or down (-) since the last period
+	Badge  string  `json:"badge,omitempty"`
+}
+
+// Result is what one successful fetch of one source yields.
+type Result struct {
+	Posts       []Post     `json:"posts,omitempty"`
+	Wins        []Metric   `json:"wins,omitempty"`
+	Leaderboard []Standing `json:"leaderboard,omitempty"`
+	// Warnings are problems that did not stop the source: a CSV row that
+	// could not be read, items cut because the feed was too long.
+	Warnings []string `json:"warnings,omitempty"`
+}
+
+// Items counts what the result holds.
+func (r Result) Items() int { return len(r.Posts) + len(r.Wins) + len(r.Leaderboard) }
+
+// SourceState is the health of one source, as shown by `content`, the admin
+// page and /healthz.
+type SourceState struct {
+	Name        string    `json:"name"`
+	Kind        Kind      `json:"kind"`
+	OK          bool      `json:"ok"`
+	Error       string    `json:"error,omitempty"`
+	FetchedAt   time.Time `json:"fetched_at,omitempty"`   // last time content was (re)confirmed good
+	LastAttempt time.Time `json:"last_attempt,omitempty"` // last try, good or bad
+	Failures    int       `json:"failures"`               // consecutive
+	NextTry     time.Time `json:"next_try,omitempty"`
+	Items       int       `json:"items"`
+	Warnings    []string  `json:"warnings,omitempty"`
+	FromCache   bool      `json:"from_cache,omitempty"` // content loaded from disk, not yet refreshed
+}
+
+// Snapshot is everything every source currently holds, before moderation.
+type Snapshot struct {
+	Posts       []Post        `json:"posts"`
+	Wins        []Metric      `json:"wins"`
+	Leaderboard []Standing    `json:"leaderboard"`
+	Sources     []SourceState `json:"sources"`
+}
+
+// SourceSpec is what the pipeline needs to know about one configured source.
+// The kiosk's config package builds it; feeds knows nothing of TOML.
+type SourceSpec struct {
+	Name    string
+	Kind    Kind
+	URL     string // either URL ...
+	Path    string // ... or a file or folder
+	Refresh time.Duration
+	Network string // optional override of the network mark ("mastodon", "linkedin"...)
+}
+
+// DefaultRefresh is how often a kind is fetched when the config does not say.
+func DefaultRefresh(k Kind) time.Duration {
+	switch k {
+	case KindFolder:
+		return time.Minute
+	case KindWins, KindLeaderboard:
+		return 30 * time.Minute
+	default:
+		return 10 * time.Minute
+	}
+}

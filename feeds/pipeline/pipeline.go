@@ -1,0 +1,432 @@
+// Package pipeline runs the sources: each on its own schedule it fetches,
+// parses and normalizes, keeps the last good result on disk, and merges what
+// every source holds into one Snapshot. A failing source keeps its last good
+// content and records why; it never empties the others.
+package pipeline
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	"net/url"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"lobbykiosk/feeds"
+	"lobbykiosk/feeds/fetch"
+	"lobbykiosk/feeds/parse"
+	"lobbykiosk/feeds/store"
+)
+
+// Options are the pipeline's collaborators; zero values get sensible defaults
+// except Store and Client, which are required.
+type Options struct {
+	Store  *store.Store
+	Client *fetch.Client
+	Logger *slog.Logger
+	Now    func() time.Time
+	Jitter func() float64
+}
+
+// Pipeline holds every source's state and content.
+type Pipeline struct {
+	opts    Options
+	mu      sync.Mutex
+	sources []*source
+	changed chan struct{}
+	wake    chan struct{}
+}
+
+type source struct {
+	spec  feeds.SourceSpec
+	state feeds.SourceState
+	cache entry
+}
+
+// entry is what is kept on disk per source: the last good content, the
+// validators that let the next fetch be a cheap 304, and when each post was
+// first seen (so undated posts keep a stable time across restarts).
+type entry struct {
+	Origin     string               `json:"origin"` // url or path; a change invalidates the entry
+	Validators fetch.Validators     `json:"validators"`
+	FetchedAt  time.Time            `json:"fetched_at"`
+	Result     feeds.Result         `json:"result"`
+	FirstSeen  map[string]time.Time `json:"first_seen,omitempty"`
+}
+
+// New makes a pipeline for specs. Call LoadCache before anything else to
+// show the last good content at once.
+func New(specs []feeds.SourceSpec, o Options) *Pipeline {
+	if o.Logger == nil {
+		o.Logger = slog.Default()
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.Jitter == nil {
+		o.Jitter = rand.Float64
+	}
+	p := &Pipeline{opts: o, changed: make(chan struct{}, 1), wake: make(chan struct{}, 1)}
+	p.sources = p.build(specs, nil)
+	return p
+}
+
+func (p *Pipeline) build(specs []feeds.SourceSpec, old []*source) []*source {
+	prev := map[string]*source{}
+	for _, s := range old {
+		prev[s.spec.Name] = s
+	}
+	out := make([]*source, 0, len(specs))
+	for _, spec := range specs {
+		if spec.Refresh <= 0 {
+			spec.Refresh = feeds.DefaultRefresh(spec.Kind)
+		}
+		if s, ok := prev[spec.Name]; ok && s.spec == spec {
+			out = append(out, s)
+			continue
+		}
+		out = append(out, &source{spec: spec, state: feeds.SourceState{Name: spec.Name, Kind: spec.Kind}})
+	}
+	return out
+}
+
+// SetSources replaces the configured sources (a config change from
+// headquarters). Unchanged sources keep their content and schedule; new ones
+// load their cache and are fetched at once.
+func (p *Pipeline) SetSources(specs []feeds.SourceSpec) {
+	p.mu.Lock()
+	p.sources = p.build(specs, p.sources)
+	fresh := []*source{}
+	for _, s := range p.sources {
+		if s.state.LastAttempt.IsZero() && s.cache.Origin == "" {
+			fresh = append(fresh, s)
+		}
+	}
+	p.mu.Unlock()
+	for _, s := range fresh {
+		p.loadOne(s)
+	}
+	p.notify()
+	p.poke()
+}
+
+func cacheKey(name string) string { return "source-" + name + ".json" }
+
+func origin(spec feeds.SourceSpec) string {
+	if spec.URL != "" {
+		return spec.URL
+	}
+	return spec.Path
+}
+
+// LoadCache reads every source's last good content from disk. A corrupt
+// cache file is moved aside by the store and reported on the source; it
+// never stops the kiosk.
+func (p *Pipeline) LoadCache() {
+	p.mu.Lock()
+	srcs := append([]*source(nil), p.sources...)
+	p.mu.Unlock()
+	for _, s := range srcs {
+		p.loadOne(s)
+	}
+	p.notify()
+}
+
+func (p *Pipeline) loadOne(s *source) {
+	var e entry
+	found, err := p.opts.Store.Load(cacheKey(s.spec.Name), &e)
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	switch {
+	case err != nil:
+		s.state.Error = fmt.Sprintf("source %s: cached content unreadable, starting empty: %v", s.spec.Name, err)
+		p.opts.Logger.Warn("cache unreadable", "source", s.spec.Name, "err", err)
+	case !found:
+	case e.Origin != origin(s.spec):
+		// The source now points elsewhere: old content is not its content.
+	default:
+		s.cache = e
+		s.state.FetchedAt = e.FetchedAt
+		s.state.Items = e.Result.Items()
+		s.state.Warnings = e.Result.Warnings
+		s.state.FromCache = true
+		s.state.OK = true
+	}
+}
+
+// Changes is signalled (without blocking) whenever content may have changed.
+func (p *Pipeline) Changes() <-chan struct{} { return p.changed }
+
+func (p *Pipeline) notify() {
+	select {
+	case p.changed <- struct{}{}:
+	default:
+	}
+}
+
+func (p *Pipeline) poke() {
+	select {
+	case p.wake <- struct{}{}:
+	default:
+	}
+}
+
+// RefreshAll fetches every source once, concurrently, and waits.
+func (p *Pipeline) RefreshAll(ctx context.Context) {
+	p.mu.Lock()
+	srcs := append([]*source(nil), p.sources...)
+	p.mu.Unlock()
+	var wg sync.WaitGroup
+	for _, s := range srcs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			p.refresh(ctx, s)
+		}()
+	}
+	wg.Wait()
+}
+
+// Run fetches each source when it is due, until ctx ends. Sources are fetched
+// at once on start (content from the cache is already showing).
+func (p *Pipeline) Run(ctx context.Context) {
+	running := map[*source]bool{}
+	done := make(chan *source)
+	for {
+		now := p.opts.Now()
+		next := now.Add(time.Hour)
+		p.mu.Lock()
+		srcs := append([]*source(nil), p.sources...)
+		p.mu.Unlock()
+		for _, s := range srcs {
+			if running[s] {
+				continue
+			}
+			p.mu.Lock()
+			due := s.state.NextTry
+			p.mu.Unlock()
+			if !due.After(now) {
+				running[s] = true
+				go func() {
+					p.refresh(ctx, s)
+					select {
+					case done <- s:
+					case <-ctx.Done():
+					}
+				}()
+				continue
+			}
+			if due.Before(next) {
+				next = due
+			}
+		}
+		t := time.NewTimer(next.Sub(now))
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return
+		case s := <-done:
+			delete(running, s)
+		case <-p.wake:
+		case <-t.C:
+		}
+		t.Stop()
+	}
+}
+
+// refresh fetches one source once and records the outcome.
+func (p *Pipeline) refresh(ctx context.Context, s *source) {
+	p.mu.Lock()
+	spec, val := s.spec, s.cache.Validators
+	if s.cache.Origin != origin(spec) {
+		val = fetch.Validators{}
+	}
+	p.mu.Unlock()
+
+	now := p.opts.Now()
+	res, newVal, notModified, err := p.fetchParse(ctx, spec, val)
+
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	st := &s.state
+	st.LastAttempt = now
+	if err != nil {
+		st.Failures++
+		st.OK = false
+		st.Error = fmt.Sprintf("source %s: %v", spec.Name, err)
+		st.NextTry = fetch.NextTry(now, st.Failures, err, spec.Refresh, p.opts.Jitter)
+		p.opts.Logger.Warn("source failed", "source", spec.Name, "failures", st.Failures, "next_try", st.NextTry.Format(time.RFC3339), "err", err)
+		return
+	}
+	st.Failures = 0
+	st.OK = true
+	st.Error = ""
+	st.FromCache = false
+	st.NextTry = fetch.NextTry(now, 0, nil, spec.Refresh, p.opts.Jitter)
+	st.FetchedAt = now
+	s.cache.FetchedAt = now
+	if notModified {
+		p.save(s)
+		return
+	}
+	if res.Items() == 0 && s.cache.Result.Items() > 0 {
+		// An empty answer is more often a broken export than a real
+		// "nothing to show": keep the last good items and say so.
+		st.Warnings = append(res.Warnings, fmt.Sprintf("source %s returned nothing; keeping the last %d items", spec.Name, s.cache.Result.Items()))
+		s.cache.Validators = newVal
+		p.save(s)
+		return
+	}
+	s.cache.FirstSeen = stamp(&res, s.cache.FirstSeen, now)
+	s.cache.Origin = origin(spec)
+	s.cache.Validators = newVal
+	s.cache.Result = res
+	st.Items = res.Items()
+	st.Warnings = res.Warnings
+	p.save(s)
+	p.notify()
+}
+
+// save writes the source's cache; a failure (disk full, read-only) is
+// recorded on the source but costs nothing on screen.
+func (p *Pipeline) save(s *source) {
+	if s.cache.Origin == "" {
+		return
+	}
+	if err := p.opts.Store.Save(cacheKey(s.spec.Name), s.cache); err != nil {
+		msg := fmt.Sprintf("source %s: could not save the cache: %v", s.spec.Name, err)
+		s.state.Warnings = append(s.state.Warnings, msg)
+		p.opts.Logger.Warn("cache not saved", "source", s.spec.Name, "err", err)
+	}
+}
+
+// fetchParse gets the source's bytes and turns them into a Result.
+func (p *Pipeline) fetchParse(ctx context.Context, spec feeds.SourceSpec, val fetch.Validators) (feeds.Result, fetch.Validators, bool, error) {
+	var res feeds.Result
+	if spec.Kind == feeds.KindFolder {
+		posts, warns, err := parse.Folder(spec.Path, spec)
+		res.Posts, res.Warnings = posts, warns
+		return res, val, false, err
+	}
+	var resp *fetch.Response
+	var err error
+	if spec.URL != "" {
+		resp, err = p.opts.Client.Get(ctx, spec.URL, val)
+	} else {
+		resp, err = p.opts.Client.Open(ctx, spec.Path, val)
+	}
+	if err != nil {
+		return res, val, false, err
+	}
+	if resp.NotModified {
+		return res, resp.Validators, true, nil
+	}
+	switch spec.Kind {
+	case feeds.KindPosts:
+		res.Posts, res.Warnings, err = parse.Posts(resp.Body, spec)
+	case feeds.KindWins:
+		res.Wins, res.Warnings, err = parse.Wins(resp.Body)
+	case feeds.KindLeaderboard:
+		res.Leaderboard, res.Warnings, err = parse.Leaderboard(resp.Body)
+	default:
+		err = fmt.Errorf("unknown kind %q", spec.Kind)
+	}
+	if err != nil {
+		return res, val, false, err
+	}
+	if spec.Path != "" {
+		resolveFiles(&res, filepath.Dir(spec.Path))
+	}
+	return res, resp.Validators, false, nil
+}
+
+// resolveFiles makes relative picture references in a local file relative to
+// that file's folder, so a feed and its images can sit side by side on a share.
+func resolveFiles(res *feeds.Result, dir string) {
+	abs := func(ref string) string {
+		if ref == "" || filepath.IsAbs(ref) {
+			return ref
+		}
+		if u, err := url.Parse(ref); err == nil && u.Scheme != "" {
+			return ref
+		}
+		return filepath.Join(dir, filepath.FromSlash(ref))
+	}
+	for i := range res.Posts {
+		res.Posts[i].Image = abs(res.Posts[i].Image)
+		res.Posts[i].Author.Avatar = abs(res.Posts[i].Author.Avatar)
+	}
+	for i := range res.Leaderboard {
+		res.Leaderboard[i].Avatar = abs(res.Leaderboard[i].Avatar)
+	}
+}
+
+// stamp gives undated posts the time they were first seen and returns the
+// updated first-seen map, pruned to the posts still present.
+func stamp(res *feeds.Result, seen map[string]time.Time, now time.Time) map[string]time.Time {
+	out := map[string]time.Time{}
+	for i := range res.Posts {
+		p := &res.Posts[i]
+		if !p.Published.IsZero() {
+			continue
+		}
+		t, ok := seen[p.ID]
+		if !ok {
+			t = now.UTC().Truncate(time.Second)
+		}
+		out[p.ID] = t
+		p.Published = t
+	}
+	if len(out) == 0 {
+		return nil
+	}
+	return out
+}
+
+// Snapshot merges every source's current content. The same post arriving
+// from two sources (same link) is kept once, from the first source listed.
+func (p *Pipeline) Snapshot() feeds.Snapshot {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	var snap feeds.Snapshot
+	seen := map[string]bool{}
+	for _, s := range p.sources {
+		r := s.cache.Result
+		for _, post := range r.Posts {
+			k := dedupeKey(post)
+			if seen[k] {
+				continue
+			}
+			seen[k] = true
+			snap.Posts = append(snap.Posts, post)
+		}
+		snap.Wins = append(snap.Wins, r.Wins...)
+		if len(snap.Leaderboard) == 0 {
+			snap.Leaderboard = append(snap.Leaderboard, r.Leaderboard...)
+		}
+		st := s.state
+		st.Warnings = append([]string(nil), st.Warnings...)
+		snap.Sources = append(snap.Sources, st)
+	}
+	sort.SliceStable(snap.Posts, func(i, j int) bool { return snap.Posts[i].Published.After(snap.Posts[j].Published) })
+	return snap
+}
+
+func dedupeKey(p feeds.Post) string {
+	if p.Link == "" {
+		return "id:" + p.ID
+	}
+	u, err := url.Parse(p.Link)
+	if err != nil {
+		return "link:" + p.Link
+	}
+	return "link:" + strings.ToLower(u.Host) + strings.TrimSuffix(u.EscapedPath(), "/") + "?" + u.RawQuery
+}
+
+// ErrNoSources is returned by Wait when nothing is configured.
+var ErrNoSources = errors.New("no sources configured")

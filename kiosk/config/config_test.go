@@ -1,0 +1,144 @@
+package config
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+func write(t *testing.T, body string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), "kiosk.toml")
+	if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestLoadGood(t *testing.T) {
+	p := write(t, `
+name = "HQ Lobby"
+timezone = "Europe/Berlin"
+state_dir = "state"
+
+[[source]]
+name = "team-mastodon"
+kind = "posts"
+url = "https://example.org/@team.rss"
+refresh = "15m"
+
+[[source]]
+name = "stories"
+kind = "folder"
+path = "/srv/share/stories"
+approval = "manual"
+
+[display]
+hours = ["Mon-Fri 07:30-19:00"]
+`)
+	c, err := Load(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Name != "HQ Lobby" || c.Location.String() != "Europe/Berlin" {
+		t.Errorf("name/zone = %q %v", c.Name, c.Location)
+	}
+	if want := filepath.Join(filepath.Dir(p), "state"); c.StateDir != want {
+		t.Errorf("state_dir = %q, want %q (relative to the config file)", c.StateDir, want)
+	}
+	if got := c.Sources[0].Refresh.Duration; got != 15*time.Minute {
+		t.Errorf("refresh = %v", got)
+	}
+	if got := c.Sources[1].Refresh.Duration; got != time.Minute {
+		t.Errorf("folder default refresh = %v", got)
+	}
+	if c.Sources[0].Approval != "auto" || c.Sources[1].Approval != "manual" {
+		t.Errorf("approval = %q %q", c.Sources[0].Approval, c.Sources[1].Approval)
+	}
+	if c.Display.PostSeconds != 10 || c.Display.Transition != "fade" || c.Theme.Mode != "dark" {
+		t.Errorf("defaults not applied: %+v %+v", c.Display, c.Theme)
+	}
+}
+
+// Each bad config must name the file, the line and the key, so a person can
+// go straight to the mistake.
+func TestLoadProblems(t *testing.T) {
+	cases := []struct {
+		name, body string
+		want       []string // substrings of the error, each must appear
+	}{
+		{"unknown key", "name = \"x\"\n[[source]]\nname = \"a\"\nkind = \"posts\"\npath = \"/f\"\nrefersh = \"1m\"\n",
+			[]string{":6: source.refersh: unknown key"}},
+		{"unknown table", "[dispaly]\npost_seconds = 4\nhours = []\n",
+			[]string{":1: dispaly: unknown key"}},
+		{"bad duration", "[[source]]\nname = \"a\"\nkind = \"posts\"\npath = \"/f\"\nrefresh = \"ten minutes\"\n",
+			[]string{":5:", "refresh", `"ten minutes" is not a duration`}},
+		{"duplicate names", "[[source]]\nname = \"a\"\nkind = \"posts\"\npath = \"/f\"\n[[source]]\nname = \"a\"\nkind = \"wins\"\npath = \"/g\"\n",
+			[]string{`:6: source "a": name: duplicate: source #1 (line 2)`}},
+		{"both url and path", "[[source]]\nname = \"a\"\nkind = \"posts\"\nurl = \"https://x.org/f\"\npath = \"/f\"\n",
+			[]string{`:5: source "a": url/path: set either url or path, not both`}},
+		{"neither url nor path", "[[source]]\nname = \"a\"\nkind = \"posts\"\n",
+			[]string{`:1: source "a": url/path: missing`}},
+		{"bad kind", "[[source]]\nname = \"a\"\nkind = \"tweets\"\npath = \"/f\"\n",
+			[]string{`:3: source "a": kind: "tweets" is not a kind`}},
+		{"bad approval", "[[source]]\nname = \"a\"\nkind = \"posts\"\npath = \"/f\"\napproval = \"yes\"\n",
+			[]string{`:5: source "a": approval: "yes" is not a mode`}},
+		{"not a url", "[[source]]\nname = \"a\"\nkind = \"posts\"\nurl = \"ftp://x/f\"\n",
+			[]string{`:4: source "a": url: "ftp://x/f" is not an http(s) URL`}},
+		{"bad zone", "timezone = \"Mars/Olympus\"\n", []string{`:1: timezone: "Mars/Olympus" is not an IANA time zone`}},
+		{"bad colour", "[theme]\naccent = \"blue\"\n", []string{`:2: theme.accent: "blue" is not a colour`}},
+		{"bad hours", "[display]\nhours = [\"Someday 7-9\"]\n", []string{":2: display.hours:"}},
+		{"syntax error", "name = \"x\n", []string{":1:"}},
+		{"wrong type", "[display]\npost_seconds = \"ten\"\n", []string{":2:", "post_seconds"}},
+		{"several at once", "[[source]]\nkind = \"posts\"\npath = \"/f\"\n[[source]]\nname = \"b\"\nkind = \"nope\"\npath = \"/f\"\n",
+			[]string{"source #1: name: missing", `source "b": kind`}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			p := write(t, tc.body)
+			_, err := Load(p)
+			if err == nil {
+				t.Fatal("no error")
+			}
+			msg := err.Error()
+			if !strings.Contains(msg, p) {
+				t.Errorf("error does not name the file %s:\n%s", p, msg)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(msg, w) {
+					t.Errorf("error lacks %q:\n%s", w, msg)
+				}
+			}
+		})
+	}
+}
+
+func TestMissingFile(t *testing.T) {
+	_, err := Load(filepath.Join(t.TempDir(), "nope.toml"))
+	if err == nil || !strings.Contains(err.Error(), "does not exist") {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+func TestLogoMissingIsAWarning(t *testing.T) {
+	p := write(t, "[theme]\nlogo = \"missing.png\"\n")
+	c, err := Load(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(c.Warnings) != 1 || !strings.Contains(c.Warnings[0], "theme.logo") || !strings.Contains(c.Warnings[0], ":2:") {
+		t.Errorf("warnings = %q", c.Warnings)
+	}
+}
+
+func TestParseColor(t *testing.T) {
+	c, err := ParseColor("#1e88e5")
+	if err != nil || c.R != 0x1e || c.G != 0x88 || c.B != 0xe5 || c.A != 0xff {
+		t.Errorf("%v %v", c, err)
+	}
+	if _, err := ParseColor("#12"); err == nil {
+		t.Error("short colour accepted")
+	}
+}

@@ -1,0 +1,149 @@
+// Package content decides what the screen may show now: the pipeline's
+// snapshot, moderated, with the leaderboard made private. It is shared by the
+// `content` command, the running kiosk and the admin page, so all three agree.
+package content
+
+import (
+	"time"
+
+	"lobbykiosk/feeds"
+	"lobbykiosk/feeds/leaderboard"
+	"lobbykiosk/feeds/moderate"
+	"lobbykiosk/kiosk/config"
+)
+
+// Report is what the screen would rotate, and why the rest would not be shown.
+// Its JSON form is the `content --json` output.
+type Report struct {
+	Posts       []Post              `json:"posts"`
+	Wins        []Win               `json:"wins"`
+	Leaderboard []feeds.Standing    `json:"leaderboard"`
+	Sources     []feeds.SourceState `json:"sources"`
+	// Period labels the leaderboard ("November 2026").
+	Period string `json:"leaderboard_period,omitempty"`
+	// Computed is true when the leaderboard was computed from posts.
+	Computed bool `json:"leaderboard_computed,omitempty"`
+}
+
+// Post is a post and its verdict.
+type Post struct {
+	feeds.Post
+	Status      moderate.Status `json:"status"`
+	Reason      string          `json:"reason"`
+	Pinned      bool            `json:"pinned,omitempty"`
+	PinnedUntil *time.Time      `json:"pinned_until,omitempty"`
+}
+
+// Win is a metric as `content` prints it.
+type Win struct {
+	Label    string  `json:"label"`
+	Value    float64 `json:"value"`
+	Previous float64 `json:"previous"`
+	Unit     string  `json:"unit"`
+	Period   string  `json:"period"`
+	AsOf     string  `json:"as_of,omitempty"`
+}
+
+// Shown returns the posts the screen may show, pinned first.
+func (r Report) Shown() []Post {
+	var pinned, rest []Post
+	for _, p := range r.Posts {
+		if p.Status != moderate.Shown {
+			continue
+		}
+		if p.Pinned {
+			pinned = append(pinned, p)
+		} else {
+			rest = append(rest, p)
+		}
+	}
+	return append(pinned, rest...)
+}
+
+// Rules turns the config's moderation section into the moderator's rules.
+func Rules(c *config.Config) (moderate.Rules, map[string]moderate.Mode) {
+	m := c.Moderation
+	rules := moderate.Rules{
+		BlockedWords:   m.BlockedWords,
+		BlockedAuthors: m.BlockedAuthors,
+		TrustedAuthors: m.TrustedAuthors,
+		OptOut:         c.Leaderboard.OptOut,
+		MaxAge:         m.MaxAge.Duration,
+		HideReplies:    m.HideReplies,
+		HideReposts:    m.HideReposts,
+		MinText:        m.MinText,
+	}
+	modes := map[string]moderate.Mode{}
+	for _, s := range c.Sources {
+		modes[s.Name] = moderate.Mode(s.Approval)
+	}
+	return rules, modes
+}
+
+// BoardSettings turns the config's leaderboard section into settings.
+func BoardSettings(c *config.Config) leaderboard.Settings {
+	l := c.Leaderboard
+	return leaderboard.Settings{
+		Period:           l.Period,
+		PointsPerPost:    l.PointsPerPost,
+		PointsPerLike:    l.PointsPerLike,
+		PointsPerShare:   l.PointsPerShare,
+		PointsPerComment: l.PointsPerReply,
+		DailyCap:         l.DailyCap,
+		OptOut:           l.OptOut,
+		Anonymize:        l.Anonymize,
+	}
+}
+
+// Build moderates snap and assembles the report. The leaderboard comes from a
+// leaderboard source when one has content, else it is computed from the
+// posts that are shown; privacy applies to both.
+func Build(c *config.Config, snap feeds.Snapshot, m *moderate.Moderator, now time.Time) Report {
+	r := Report{Sources: snap.Sources}
+	var shown []feeds.Post
+	for _, v := range m.Apply(snap.Posts, now) {
+		p := Post{Post: v.Post, Status: v.Status, Reason: v.Reason, Pinned: v.Pinned}
+		if !v.PinnedUntil.IsZero() {
+			t := v.PinnedUntil
+			p.PinnedUntil = &t
+		}
+		r.Posts = append(r.Posts, p)
+		if v.Status == moderate.Shown {
+			shown = append(shown, v.Post)
+		}
+	}
+	for _, w := range snap.Wins {
+		win := Win{Label: w.Label, Value: w.Value, Previous: w.Previous, Unit: w.Unit, Period: w.Period}
+		if !w.AsOf.IsZero() {
+			win.AsOf = w.AsOf.Format("2006-01-02")
+		}
+		r.Wins = append(r.Wins, win)
+	}
+	bs := BoardSettings(c)
+	board := snap.Leaderboard
+	if !hasBoardSource(c) {
+		board = leaderboard.Compute(shown, bs, now, c.Location)
+		r.Computed = true
+		r.Period = leaderboard.PeriodLabel(bs.Period, now, c.Location)
+	}
+	r.Leaderboard = leaderboard.Privacy(board, bs)
+	if r.Posts == nil {
+		r.Posts = []Post{}
+	}
+	if r.Wins == nil {
+		r.Wins = []Win{}
+	}
+	if r.Leaderboard == nil {
+		r.Leaderboard = []feeds.Standing{}
+	}
+	return r
+}
+
+func hasBoardSource(c *config.Config) bool {
+	for _, s := range c.Sources {
+		if s.Kind == string(feeds.KindLeaderboard) {
+			return true
+		}
+	}
+	return false
+}
