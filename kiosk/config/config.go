@@ -9,7 +9,9 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -237,6 +239,11 @@ func decode(name string, data []byte) (*Config, []Problem) {
 		if errors.As(err, &pe) {
 			return nil, []Problem{{File: name, Line: pe.Position.Line, Key: pe.LastKey, Msg: pe.Message}}
 		}
+		// Type mismatches come as plain errors with the line in the text.
+		if m := typeErr.FindStringSubmatch(err.Error()); m != nil {
+			line, _ := strconv.Atoi(m[1])
+			return nil, []Problem{{File: name, Line: line, Key: m[2], Msg: m[3]}}
+		}
 		return nil, []Problem{{File: name, Msg: err.Error()}}
 	}
 	var ps []Problem
@@ -254,6 +261,8 @@ func decode(name string, data []byte) (*Config, []Problem) {
 	sort.SliceStable(ps, func(i, j int) bool { return ps[i].Line < ps[j].Line })
 	return &c, ps
 }
+
+var typeErr = regexp.MustCompile(`^toml: line (\d+) \(last key "([^"]+)"\): (.*)$`)
 
 func isUndecodedTable(md toml.MetaData, k toml.Key) bool {
 	for _, u := range md.Undecoded() {
