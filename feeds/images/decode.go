@@ -1,0 +1,387 @@
+package images
+
+import (
+	"bytes"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"image"
+	"image/gif"
+	"image/jpeg"
+	"image/png"
+	"io"
+	"strconv"
+	"strings"
+
+	"golang.org/x/image/draw"
+	"golang.org/x/image/webp"
+)
+
+// format is one image format the kiosk reads.
+type format struct {
+	name   string
+	config func(io.Reader) (image.Config, error)
+	decode func(io.Reader) (image.Image, error)
+}
+
+var (
+	fmtJPEG = &format{"JPEG", jpeg.DecodeConfig, jpeg.Decode}
+	fmtPNG  = &format{"PNG", png.DecodeConfig, png.Decode}
+	fmtGIF  = &format{"GIF", gif.DecodeConfig, gif.Decode} // first frame only: slides are stills
+	fmtWebP = &format{"WebP", webp.DecodeConfig, webp.Decode}
+)
+
+const unsupported = "unsupported format (expected JPEG, PNG, GIF or WebP)"
+
+// sniff picks the decoder from the first bytes rather than from a file name
+// or a Content-Type, which feeds and shared folders get wrong.
+func sniff(data []byte) (*format, error) {
+	switch {
+	case len(data) == 0:
+		return nil, errors.New("empty file, no image in it")
+	case bytes.HasPrefix(data, []byte("\xff\xd8\xff")):
+		return fmtJPEG, nil
+	case bytes.HasPrefix(data, []byte("\x89PNG\r\n\x1a\n")):
+		return fmtPNG, nil
+	case bytes.HasPrefix(data, []byte("GIF87a")), bytes.HasPrefix(data, []byte("GIF89a")):
+		return fmtGIF, nil
+	case len(data) >= 12 && string(data[:4]) == "RIFF" && string(data[8:12]) == "WEBP":
+		return fmtWebP, nil
+	}
+	// Name the common wrong answers: a login or error page served in
+	// place of the picture, a vector logo, a phone's HEIC photo.
+	trimmed := bytes.TrimLeft(data, " \t\r\n\ufeff")
+	switch {
+	case bytes.HasPrefix(trimmed, []byte("<")):
+		if bytes.Contains(bytes.ToLower(data[:min(len(data), 1024)]), []byte("<svg")) {
+			return nil, errors.New(unsupported + ": this is an SVG drawing; export it as PNG")
+		}
+		return nil, errors.New(unsupported + ": this is an HTML or XML page, not a picture; check the address")
+	case len(data) >= 12 && string(data[4:8]) == "ftyp":
+		return nil, errors.New(unsupported + ": this is a HEIC or AVIF photo; save it as JPEG")
+	}
+	return nil, errors.New(unsupported)
+}
+
+// decoded is an image as read from its bytes, with what the disk cache needs
+// to know about it.
+type decoded struct {
+	img    image.Image
+	format *format
+	scaled bool // downscaled or turned upright, so the original bytes no longer match it
+}
+
+// Decode reads a JPEG, PNG, GIF (first frame) or WebP image and shrinks it to
+// fit within maxW×maxH, keeping its aspect ratio; it never enlarges. The
+// header is checked first, so an image claiming more than maxPixels pixels is
+// refused before any memory is spent on it. A JPEG's EXIF orientation is
+// applied, so phone photos stand upright.
+func Decode(data []byte, maxW, maxH, maxPixels int) (image.Image, error) {
+	d, err := decode(data, maxW, maxH, maxPixels)
+	if err != nil {
+		return nil, err
+	}
+	return d.img, nil
+}
+
+func decode(data []byte, maxW, maxH, maxPixels int) (d decoded, err error) {
+	// The bytes come from anywhere on the internet; a decoder bug they
+	// trigger must cost one picture, not the kiosk.
+	defer func() {
+		if r := recover(); r != nil {
+			d, err = decoded{}, fmt.Errorf("the image decoder failed on this file (%v)", r)
+		}
+	}()
+	if maxW <= 0 || maxH <= 0 || maxPixels <= 0 {
+		return decoded{}, fmt.Errorf("display size %d×%d and pixel limit %d must be more than 0", maxW, maxH, maxPixels)
+	}
+	f, err := sniff(data)
+	if err != nil {
+		return decoded{}, err
+	}
+	cfg, err := f.config(bytes.NewReader(data))
+	if err != nil {
+		return decoded{}, damaged(f, err)
+	}
+	if cfg.Width <= 0 || cfg.Height <= 0 {
+		return decoded{}, fmt.Errorf("header claims %d×%d pixels, which is no picture", cfg.Width, cfg.Height)
+	}
+	if int64(cfg.Width)*int64(cfg.Height) > int64(maxPixels) {
+		return decoded{}, fmt.Errorf("header claims %d×%d pixels (limit %s MP)", cfg.Width, cfg.Height,
+			strconv.FormatFloat(float64(maxPixels)/1e6, 'f', -1, 64))
+	}
+	img, err := f.decode(bytes.NewReader(data))
+	if err != nil {
+		return decoded{}, damaged(f, err)
+	}
+	orient := 1
+	if f == fmtJPEG {
+		orient = exifOrientation(data)
+	}
+	out, changed := fit(img, maxW, maxH, orient)
+	return decoded{img: out, format: f, scaled: changed}, nil
+}
+
+// truncation is how the standard decoders word running out of data part way
+// through the pixels; they seldom return io.ErrUnexpectedEOF there.
+var truncation = []string{
+	"unexpected EOF",
+	"short Huffman data",    // image/jpeg
+	"not enough pixel data", // image/png
+	"not enough image data", // image/gif
+	"riff: short chunk",     // golang.org/x/image/riff (WebP)
+}
+
+func damaged(f *format, err error) error {
+	truncated := errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF)
+	for _, s := range truncation {
+		truncated = truncated || strings.Contains(err.Error(), s)
+	}
+	if truncated {
+		return fmt.Errorf("truncated %s (the file ends before the picture does)", f.name)
+	}
+	return fmt.Errorf("damaged %s: %w", f.name, err)
+}
+
+// scaler is the kernel that does the last, fine step of shrinking a picture.
+// Catmull-Rom keeps text in screenshots and faces in photos sharp where
+// ApproxBiLinear alone, which blends only the four nearest pixels, shimmers on
+// large reductions. It is also the slowest kernel, so halve does the coarse
+// steps first and shrink does the rest in bands to keep its memory small.
+// BenchmarkDownscaleKernels has the figures.
+var scaler = draw.CatmullRom
+
+// fit returns img shrunk to fit maxW×maxH after turning it upright, and
+// whether anything was done to it.
+func fit(img image.Image, maxW, maxH, orient int) (image.Image, bool) {
+	b := img.Bounds()
+	w, h := b.Dx(), b.Dy()
+	sideways := orient >= 5 && orient <= 8
+	if sideways {
+		// Fit the picture as it will stand, then shrink it lying down.
+		maxW, maxH = maxH, maxW
+	}
+	out := img
+	changed := false
+	if w > maxW || h > maxH {
+		dw, dh := fitSize(w, h, maxW, maxH)
+		out = shrink(scaler, halve(img, dw, dh), dw, dh)
+		changed = true
+	}
+	if orient >= 2 && orient <= 8 {
+		out = reorient(toRGBA(out), orient)
+		changed = true
+	}
+	return out, changed
+}
+
+// fitSize is the largest size with w:h's aspect ratio within maxW×maxH.
+func fitSize(w, h, maxW, maxH int) (int, int) {
+	if int64(w)*int64(maxH) > int64(h)*int64(maxW) {
+		// Width is the limit.
+		return maxW, max(1, int((int64(h)*int64(maxW)+int64(w)/2)/int64(w)))
+	}
+	return max(1, int((int64(w)*int64(maxH)+int64(h)/2)/int64(h))), maxH
+}
+
+// halve shrinks img by two, as often as it stays at least twice dw×dh.
+// At exactly half size ApproxBiLinear averages each 2×2 block, a box filter:
+// cheap and free of aliasing, and it leaves the expensive kernel a reduction
+// of less than two, where its cost per pixel is lowest.
+func halve(img image.Image, dw, dh int) image.Image {
+	for {
+		b := img.Bounds()
+		if b.Dx() < 2*dw || b.Dy() < 2*dh {
+			return img
+		}
+		half := image.NewRGBA(image.Rect(0, 0, b.Dx()/2, b.Dy()/2))
+		// An odd last row or column is left out so every block is whole.
+		draw.ApproxBiLinear.Scale(half, half.Rect, img, image.Rect(b.Min.X, b.Min.Y, b.Min.X+2*half.Rect.Dx(), b.Min.Y+2*half.Rect.Dy()), draw.Src, nil)
+		img = half
+	}
+}
+
+// band is how many rows (then columns) each Scale call handles.
+const band = 64
+
+// shrink scales src to dw×dh with kernel k in two separable passes, each cut
+// into bands. Scaling in one call would make x/image/draw allocate a
+// float64 buffer of dw × source-height × 32 bytes — 200 MB for a 6000×4000
+// photo — while here the largest buffer is a dw × source-height RGBA image
+// plus one band's worth of float64s, reused from band to band. The result is
+// the same as one call: the kernel is separable, and across the direction a
+// pass does not scale it reduces to the identity, so band edges do not show.
+func shrink(k *draw.Kernel, src image.Image, dw, dh int) *image.RGBA {
+	sb := src.Bounds()
+	sw, sh := sb.Dx(), sb.Dy()
+	mid := image.NewRGBA(image.Rect(0, 0, dw, sh))
+	// A Scaler made for the band size reuses its buffer; it falls back to
+	// k for the last, shorter band.
+	rows := k.NewScaler(dw, band, sw, band)
+	for y := 0; y < sh; y += band {
+		y1 := min(y+band, sh)
+		rows.Scale(mid, image.Rect(0, y, dw, y1), src, image.Rect(sb.Min.X, sb.Min.Y+y, sb.Min.X+sw, sb.Min.Y+y1), draw.Src, nil)
+	}
+	dst := image.NewRGBA(image.Rect(0, 0, dw, dh))
+	cols := k.NewScaler(band, dh, band, sh)
+	for x := 0; x < dw; x += band {
+		x1 := min(x+band, dw)
+		cols.Scale(dst, image.Rect(x, 0, x1, dh), mid, image.Rect(x, 0, x1, sh), draw.Src, nil)
+	}
+	return dst
+}
+
+func toRGBA(img image.Image) *image.RGBA {
+	if m, ok := img.(*image.RGBA); ok && m.Rect.Min == (image.Point{}) {
+		return m
+	}
+	b := img.Bounds()
+	m := image.NewRGBA(image.Rect(0, 0, b.Dx(), b.Dy()))
+	draw.Draw(m, m.Rect, img, b.Min, draw.Src)
+	return m
+}
+
+// reorient applies an EXIF orientation (2–8) to src.
+func reorient(src *image.RGBA, orient int) *image.RGBA {
+	w, h := src.Rect.Dx(), src.Rect.Dy()
+	dw, dh := w, h
+	if orient >= 5 {
+		dw, dh = h, w
+	}
+	dst := image.NewRGBA(image.Rect(0, 0, dw, dh))
+	for y := 0; y < dh; y++ {
+		for x := 0; x < dw; x++ {
+			var sx, sy int
+			switch orient {
+			case 2: // mirrored
+				sx, sy = w-1-x, y
+			case 3: // upside down
+				sx, sy = w-1-x, h-1-y
+			case 4: // mirrored upside down
+				sx, sy = x, h-1-y
+			case 5: // mirrored, lying on its left side
+				sx, sy = y, x
+			case 6: // lying on its left side: turn a quarter clockwise
+				sx, sy = y, h-1-x
+			case 7: // mirrored, lying on its right side
+				sx, sy = w-1-y, h-1-x
+			case 8: // lying on its right side: turn a quarter anticlockwise
+				sx, sy = w-1-y, x
+			}
+			copy(dst.Pix[y*dst.Stride+x*4:y*dst.Stride+x*4+4], src.Pix[sy*src.Stride+sx*4:sy*src.Stride+sx*4+4])
+		}
+	}
+	return dst
+}
+
+// exifOrientation returns the orientation tag (1–8) of a JPEG's EXIF block,
+// or 1 when there is none or it cannot be read: a picture shown as stored is
+// better than no picture.
+func exifOrientation(data []byte) int {
+	p := 2 // after SOI
+	for p+4 <= len(data) {
+		if data[p] != 0xff {
+			return 1
+		}
+		marker := data[p+1]
+		if marker == 0xff { // fill byte
+			p++
+			continue
+		}
+		if marker == 0xda || marker == 0xd9 { // start of scan, end of image: no more metadata
+			return 1
+		}
+		n := int(binary.BigEndian.Uint16(data[p+2:]))
+		if n < 2 || p+2+n > len(data) {
+			return 1
+		}
+		seg := data[p+4 : p+2+n]
+		if marker == 0xe1 && bytes.HasPrefix(seg, []byte("Exif\x00\x00")) {
+			return tiffOrientation(seg[6:])
+		}
+		p += 2 + n
+	}
+	return 1
+}
+
+func tiffOrientation(t []byte) int {
+	if len(t) < 8 {
+		return 1
+	}
+	var bo binary.ByteOrder
+	switch string(t[:4]) {
+	case "II*\x00":
+		bo = binary.LittleEndian
+	case "MM\x00*":
+		bo = binary.BigEndian
+	default:
+		return 1
+	}
+	ifd := int(bo.Uint32(t[4:]))
+	if ifd < 8 || ifd+2 > len(t) {
+		return 1
+	}
+	count := int(bo.Uint16(t[ifd:]))
+	for i := 0; i < count; i++ {
+		e := ifd + 2 + 12*i
+		if e+12 > len(t) {
+			return 1
+		}
+		if bo.Uint16(t[e:]) != 0x0112 {
+			continue
+		}
+		if bo.Uint16(t[e+2:]) != 3 { // SHORT
+			return 1
+		}
+		if o := int(bo.Uint16(t[e+8:])); o >= 1 && o <= 8 {
+			return o
+		}
+		return 1
+	}
+	return 1
+}
+
+// imageBytes is how much memory an image's pixels take, for the LRU budget.
+func imageBytes(img image.Image) int64 {
+	switch m := img.(type) {
+	case *image.RGBA:
+		return int64(len(m.Pix))
+	case *image.NRGBA:
+		return int64(len(m.Pix))
+	case *image.RGBA64:
+		return int64(len(m.Pix))
+	case *image.NRGBA64:
+		return int64(len(m.Pix))
+	case *image.Gray:
+		return int64(len(m.Pix))
+	case *image.Gray16:
+		return int64(len(m.Pix))
+	case *image.CMYK:
+		return int64(len(m.Pix))
+	case *image.Paletted:
+		return int64(len(m.Pix) + 4*len(m.Palette))
+	case *image.YCbCr:
+		return int64(len(m.Y) + len(m.Cb) + len(m.Cr))
+	case *image.NYCbCrA:
+		return int64(len(m.Y) + len(m.Cb) + len(m.Cr) + len(m.A))
+	}
+	b := img.Bounds()
+	return int64(b.Dx()) * int64(b.Dy()) * 4
+}
+
+// opaque reports whether every pixel of img is fully opaque, which decides
+// between JPEG and PNG in the disk cache.
+func opaque(img image.Image) bool {
+	if o, ok := img.(interface{ Opaque() bool }); ok {
+		return o.Opaque()
+	}
+	b := img.Bounds()
+	for y := b.Min.Y; y < b.Max.Y; y++ {
+		for x := b.Min.X; x < b.Max.X; x++ {
+			if _, _, _, a := img.At(x, y).RGBA(); a != 0xffff {
+				return false
+			}
+		}
+	}
+	return true
+}
