@@ -39,9 +39,11 @@ type Win struct {
 	Label    string  `json:"label"`
 	Value    float64 `json:"value"`
 	Previous float64 `json:"previous"`
-	Unit     string  `json:"unit"`
-	Period   string  `json:"period"`
-	AsOf     string  `json:"as_of,omitempty"`
+	// HasPrevious is false when no previous value was given (no trend).
+	HasPrevious bool   `json:"has_previous"`
+	Unit        string `json:"unit"`
+	Period      string `json:"period"`
+	AsOf        string `json:"as_of,omitempty"`
 }
 
 // Shown returns the posts the screen may show, pinned first.
@@ -72,6 +74,7 @@ func Rules(c *config.Config) (moderate.Rules, map[string]moderate.Mode) {
 		HideReplies:    m.HideReplies,
 		HideReposts:    m.HideReposts,
 		MinText:        m.MinText,
+		Location:       c.Location,
 	}
 	modes := map[string]moderate.Mode{}
 	for _, s := range c.Sources {
@@ -113,7 +116,7 @@ func Build(c *config.Config, snap feeds.Snapshot, m *moderate.Moderator, now tim
 		}
 	}
 	for _, w := range snap.Wins {
-		win := Win{Label: w.Label, Value: w.Value, Previous: w.Previous, Unit: w.Unit, Period: w.Period}
+		win := Win{Label: w.Label, Value: w.Value, Previous: w.Previous, HasPrevious: w.HasPrevious, Unit: w.Unit, Period: w.Period}
 		if !w.AsOf.IsZero() {
 			win.AsOf = w.AsOf.Format("2006-01-02")
 		}

@@ -141,7 +141,7 @@ func (e *Engine) refreshRevocations(ctx context.Context) {
 	if e.Config.Moderation.RevocationsURL == "" {
 		return
 	}
-	if err := e.revocations.Refresh(ctx, e.Client.HTTP); err != nil {
+	if err := e.revocations.RefreshWith(ctx, e.Client); err != nil {
 		e.Log.Warn("revocation list", "err", err)
 	}
 }
@@ -156,4 +156,29 @@ func (e *Engine) Report(now time.Time) content.Report {
 	m := e.moderator
 	e.mu.Unlock()
 	return content.Build(e.Config, e.Pipeline.Snapshot(), m, now)
+}
+
+// Run keeps content fresh until ctx ends: every source on its own schedule,
+// and the central revocation list every revocations_refresh.
+func (e *Engine) Run(ctx context.Context) {
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		e.Pipeline.Run(ctx)
+	}()
+	if e.Config.Moderation.RevocationsURL != "" {
+		t := time.NewTicker(e.Config.Moderation.RevocationsRefresh.Duration)
+		defer t.Stop()
+		for {
+			e.refreshRevocations(ctx)
+			select {
+			case <-ctx.Done():
+				wg.Wait()
+				return
+			case <-t.C:
+			}
+		}
+	}
+	wg.Wait()
 }

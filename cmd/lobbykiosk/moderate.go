@@ -1,0 +1,245 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"lobbykiosk/feeds/moderate"
+	"lobbykiosk/kiosk/config"
+	"lobbykiosk/kiosk/content"
+	"lobbykiosk/kiosk/engine"
+)
+
+func init() {
+	register(command{
+		name:  "moderate",
+		usage: "moderate list [--pending] [--json] | approve|reject|pin|unpin|revoke ID [--until TIME] [--config FILE]",
+		run:   runModerate,
+	})
+}
+
+// untilLayout is the short form --until accepts, read in the kiosk's zone.
+const untilLayout = "2006-01-02 15:04"
+
+func runModerate(ctx context.Context, e *env, args []string) int {
+	fs := newFlags("moderate", e)
+	path := fs.String("config", config.DefaultPath, "config file")
+	pending := fs.Bool("pending", false, "list: only posts waiting for approval")
+	asJSON := fs.Bool("json", false, "list: print JSON")
+	untilFlag := fs.String("until", "", `pin: until TIME, RFC 3339 or "2006-01-02 15:04" in the kiosk's time zone`)
+	pos, err := parseAnywhere(fs, args)
+	if err != nil {
+		return 2
+	}
+	if len(pos) == 0 {
+		fs.Usage()
+		return 2
+	}
+	action, ids := pos[0], pos[1:]
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+
+	switch action {
+	case "list":
+		if len(ids) > 0 {
+			return usageError(e, fs, "list takes no post ID")
+		}
+		if set["until"] {
+			return usageError(e, fs, "--until goes with pin")
+		}
+	case "approve", "reject", "pin", "unpin", "revoke":
+		if len(ids) != 1 {
+			return usageError(e, fs, fmt.Sprintf("%s needs one post ID (see `lobbykiosk moderate list`)", action))
+		}
+		if set["pending"] || set["json"] {
+			return usageError(e, fs, "--pending and --json go with list")
+		}
+		if set["until"] && action != "pin" {
+			return usageError(e, fs, "--until goes with pin")
+		}
+	default:
+		return usageError(e, fs, fmt.Sprintf("%q is not a moderate action; one of list, approve, reject, pin, unpin, revoke", action))
+	}
+
+	cfg, err := e.loadConfig(*path)
+	if err != nil {
+		fmt.Fprintln(e.stderr, err)
+		return 1
+	}
+	// Not OpenScratch: a decision written to a throwaway directory would be
+	// lost without a word. Moderation needs the kiosk's own state_dir.
+	eng, err := engine.Open(cfg, engine.Options{Version: version, Logger: quietLogger(e.stderr)})
+	if err != nil {
+		return e.errorf("%v", err)
+	}
+	for _, p := range eng.Problems {
+		fmt.Fprintf(e.stderr, "warning: %s\n", p)
+	}
+	now := time.Now().In(cfg.Location)
+	report := eng.Report(now)
+
+	if action == "list" {
+		return listPosts(e, cfg, report, *pending, *asJSON)
+	}
+
+	post, err := findPost(report, ids[0])
+	if err != nil {
+		return e.errorf("%v", err)
+	}
+	dec := eng.Decisions()
+	switch action {
+	case "approve":
+		err = dec.Approve(post.ID, post.Link)
+	case "reject":
+		err = dec.Reject(post.ID, post.Link)
+	case "revoke":
+		err = dec.Revoke(post.ID, post.Link)
+	case "pin":
+		var until time.Time
+		if *untilFlag != "" {
+			if until, err = parseUntil(*untilFlag, cfg.Location, now); err != nil {
+				return e.errorf("%v", err)
+			}
+		}
+		err = dec.Pin(post.ID, post.Link, until)
+	case "unpin":
+		d, ok := dec.Lookup(post.ID, post.Link)
+		if !ok || d.Action != moderate.ActionPin {
+			return e.errorf("post %s is not pinned (it is %s: %s)", post.ID, post.Status, post.Reason)
+		}
+		// The pin may be recorded under an earlier ID of the same post.
+		err = dec.Unpin(d.ID)
+	}
+	if err != nil {
+		return e.errorf("%s %s: %v", action, post.ID, err)
+	}
+
+	after, _ := findPost(eng.Report(now), post.ID)
+	fmt.Fprintf(e.stdout, "%s: %s (%s)\n", post.ID, after.Status, after.Reason)
+	if (action == "approve" || action == "pin") && after.Status != moderate.Shown {
+		what := map[string]string{"approve": "approval", "pin": "pin"}[action]
+		fmt.Fprintf(e.stdout, "note: the %s is kept, but %s keeps the post off screen (policy wins over an approval)\n", what, after.Reason)
+	}
+	fmt.Fprintln(e.stdout, "The running kiosk picks this up at its next slide.")
+	return 0
+}
+
+func usageError(e *env, fs *flag.FlagSet, msg string) int {
+	fmt.Fprintf(e.stderr, "lobbykiosk moderate: %s\n", msg)
+	fs.Usage()
+	return 2
+}
+
+// parseAnywhere parses flags placed before, between or after the positional
+// arguments: people type `moderate pin abc123 --until "…"`, and Go's flag
+// package alone stops at the first non-flag.
+func parseAnywhere(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		rest := fs.Args()
+		if len(rest) == 0 {
+			return pos, nil
+		}
+		if rest[0] == "--" {
+			return append(pos, rest[1:]...), nil
+		}
+		pos = append(pos, rest[0])
+		args = rest[1:]
+	}
+}
+
+// findPost finds a cached post by its ID, or by a prefix of it that only one
+// post has (IDs are long hashes; people copy the start).
+func findPost(r content.Report, id string) (content.Post, error) {
+	var hits []content.Post
+	for _, p := range r.Posts {
+		if p.ID == id {
+			return p, nil
+		}
+		if len(id) >= 4 && strings.HasPrefix(p.ID, id) {
+			hits = append(hits, p)
+		}
+	}
+	switch len(hits) {
+	case 1:
+		return hits[0], nil
+	case 0:
+		return content.Post{}, fmt.Errorf("no post with ID %s in the cache; run `lobbykiosk moderate list` to see IDs", id)
+	}
+	ids := make([]string, len(hits))
+	for i, p := range hits {
+		ids[i] = p.ID
+	}
+	return content.Post{}, fmt.Errorf("%s could be any of %s; give more of the ID", id, strings.Join(ids, ", "))
+}
+
+// parseUntil reads --until as RFC 3339, or as "2006-01-02 15:04" in the
+// kiosk's zone (what the person sees on the screen's clock).
+func parseUntil(s string, loc *time.Location, now time.Time) (time.Time, error) {
+	s = strings.TrimSpace(s)
+	t, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		t, err = time.ParseInLocation(untilLayout, s, loc)
+	}
+	if err != nil {
+		return time.Time{}, fmt.Errorf("--until %q is not a time: use %q (kiosk time, %s) or RFC 3339 (%q)",
+			s, now.Add(24*time.Hour).Format(untilLayout), loc, now.Add(24*time.Hour).Format(time.RFC3339))
+	}
+	if !t.After(now) {
+		return time.Time{}, fmt.Errorf("--until %s is in the past (it is now %s)", t.In(loc).Format(untilLayout), now.Format(untilLayout))
+	}
+	return t, nil
+}
+
+func listPosts(e *env, cfg *config.Config, r content.Report, pendingOnly, asJSON bool) int {
+	posts := make([]content.Post, 0, len(r.Posts))
+	for _, p := range r.Posts {
+		if !pendingOnly || p.Status == moderate.Pending {
+			posts = append(posts, p)
+		}
+	}
+	if asJSON {
+		enc := json.NewEncoder(e.stdout)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(posts); err != nil {
+			return e.errorf("%v", err)
+		}
+		return 0
+	}
+	switch {
+	case len(r.Posts) == 0:
+		fmt.Fprintf(e.stdout, "No posts in the cache in %s yet: the kiosk has not fetched its sources, or runs with another state_dir.\n", cfg.StateDir)
+		return 0
+	case len(posts) == 0:
+		fmt.Fprintf(e.stdout, "No posts waiting for approval (%d posts in the cache).\n", len(r.Posts))
+		return 0
+	}
+	printPosts(e.stdout, posts)
+	return 0
+}
+
+func printPosts(w io.Writer, posts []content.Post) {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "ID\tSTATUS\tREASON\tAUTHOR\tSOURCE\tTEXT")
+	for _, p := range posts {
+		status := string(p.Status)
+		if p.Pinned {
+			status += " (pinned)"
+		}
+		author := p.Author.Name
+		if author == "" {
+			author = p.Author.Handle
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", p.ID, status, p.Reason, author, p.Source, clip(p.Text, 60))
+	}
+	tw.Flush()
+}

@@ -1,0 +1,279 @@
+package engine
+
+import (
+	"context"
+	"image"
+	"os"
+	"os/exec"
+	"sync"
+	"time"
+
+	"lobbykiosk/feeds"
+	"lobbykiosk/kiosk/content"
+	"lobbykiosk/kiosk/hours"
+	"lobbykiosk/kiosk/playlist"
+	"lobbykiosk/kiosk/slide"
+)
+
+// Screen is what the player draws on. The Fyne layer implements it and is the
+// only place that crosses onto the UI thread; tests use a recording fake.
+type Screen interface {
+	Show(s slide.Slide, c slide.Chrome)
+	SetChrome(c slide.Chrome)
+	Blank(on bool)
+}
+
+// Player decides, slide after slide, what the screen shows. Content is read
+// afresh for every slide, so new posts join and removed posts leave at the
+// next slide and never as a jump in the middle of one.
+type Player struct {
+	eng      *Engine
+	screen   Screen
+	list     *playlist.Playlist
+	schedule hours.Schedule
+	logo     image.Image
+	now      func() time.Time
+	// SlideScale multiplies every slide duration (the soak benchmark runs
+	// thousands of slides at accelerated timing).
+	SlideScale float64
+
+	mu      sync.Mutex
+	current Current
+}
+
+// Current describes what is on screen, for health and the admin page.
+type Current struct {
+	Kind    slide.Kind `json:"kind"`
+	PostID  string     `json:"post_id,omitempty"`
+	Since   time.Time  `json:"since"`
+	On      bool       `json:"display_on"`
+	Count   int64      `json:"slides_shown"`
+	ByKind  map[string]int64
+	Offline bool `json:"offline"`
+}
+
+// NewPlayer prepares a player; logo may be nil.
+func NewPlayer(eng *Engine, screen Screen, logo image.Image) *Player {
+	d := eng.Config.Display
+	sched, err := hours.Parse(d.Hours)
+	if err != nil { // config.Load checked it; be safe anyway
+		eng.Log.Warn("display hours ignored", "err", err)
+	}
+	return &Player{
+		eng:    eng,
+		screen: screen,
+		list: playlist.New(playlist.Settings{
+			PostSeconds:        seconds(d.PostSeconds),
+			WinsSeconds:        seconds(d.WinsSeconds),
+			LeaderboardSeconds: seconds(d.LeaderboardSeconds),
+			WinsEvery:          d.WinsEvery,
+			LeaderboardEvery:   d.LeaderboardEvery,
+		}, time.Now().UnixNano()),
+		schedule:   sched,
+		logo:       logo,
+		now:        time.Now,
+		SlideScale: 1,
+		current:    Current{ByKind: map[string]int64{}},
+	}
+}
+
+func seconds(f float64) time.Duration { return time.Duration(f * float64(time.Second)) }
+
+// Current returns what is on screen now.
+func (p *Player) Current() Current {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	c := p.current
+	c.ByKind = map[string]int64{}
+	for k, v := range p.current.ByKind {
+		c.ByKind[k] = v
+	}
+	return c
+}
+
+// Run shows slides until ctx ends. Within display hours at least one slide
+// change happens per slide period, whatever the feeds do; outside them the
+// screen is black and nothing animates.
+func (p *Player) Run(ctx context.Context) {
+	on := true
+	first := true
+	clock := time.NewTicker(15 * time.Second)
+	defer clock.Stop()
+	for ctx.Err() == nil {
+		now := p.now()
+		if !p.schedule.On(now.In(p.eng.Config.Location)) {
+			if on || first {
+				p.setDisplay(ctx, false)
+				on = false
+			}
+			first = false
+			p.sleepUntilOn(ctx, clock)
+			continue
+		}
+		if !on {
+			p.setDisplay(ctx, true)
+			on = true
+		}
+		first = false
+		item, s, chrome := p.next(ctx, now)
+		p.screen.Show(s, chrome)
+		p.record(item, now)
+		p.wait(ctx, time.Duration(float64(item.Duration)*p.SlideScale), clock)
+	}
+}
+
+// next picks the next slide from fresh content and builds it, pictures
+// loaded (from memory, disk, or the network with a short deadline).
+func (p *Player) next(ctx context.Context, now time.Time) (playlist.Item, slide.Slide, slide.Chrome) {
+	r := p.eng.Report(now)
+	shown := r.Shown()
+	entries := make([]playlist.Entry, len(shown))
+	for i, s := range shown {
+		entries[i] = playlist.Entry{ID: s.ID, Author: s.Author.Name, Published: s.Published, Pinned: s.Pinned}
+	}
+	p.list.Update(entries, len(r.Wins) > 0, len(r.Leaderboard) > 0)
+	item := p.list.Next(now)
+	return item, p.Build(ctx, item, r, now), p.Chrome(r, now)
+}
+
+// Build turns a playlist item into a slide. It is also what `render` uses.
+func (p *Player) Build(ctx context.Context, item playlist.Item, r content.Report, now time.Time) slide.Slide {
+	cfg := p.eng.Config
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	switch item.Kind {
+	case playlist.Post:
+		for _, post := range r.Posts {
+			if post.ID == item.PostID {
+				return slide.FromPost(post.Post, p.image(ctx, post.Author.Avatar), p.image(ctx, post.Image), now, cfg.Location)
+			}
+		}
+	case playlist.Wins:
+		ms := make([]feeds.Metric, len(r.Wins))
+		for i, w := range r.Wins {
+			ms[i] = feeds.Metric{Label: w.Label, Value: w.Value, Previous: w.Previous, HasPrevious: w.HasPrevious, Unit: w.Unit, Period: w.Period}
+		}
+		return slide.FromWins(ms)
+	case playlist.Leaderboard:
+		avatars := map[string]image.Image{}
+		for i, s := range r.Leaderboard {
+			if i >= slide.MaxRest+3 {
+				break
+			}
+			if img := p.image(ctx, s.Avatar); img != nil {
+				avatars[s.Avatar] = img
+			}
+		}
+		return slide.FromLeaderboard(r.Leaderboard, avatars, r.Period)
+	}
+	return slide.WelcomeSlide(cfg.Name, cfg.Display.Welcome, p.logo)
+}
+
+func (p *Player) image(ctx context.Context, src string) image.Image {
+	if src == "" {
+		return nil
+	}
+	img, err := p.eng.Images.Get(ctx, src)
+	if err != nil {
+		// One broken picture costs its slide the picture, nothing more.
+		p.eng.Log.Warn("picture not shown", "err", err)
+		return nil
+	}
+	return img
+}
+
+// Chrome is the clock and the freshness mark.
+func (p *Player) Chrome(r content.Report, now time.Time) slide.Chrome {
+	cfg := p.eng.Config
+	var last time.Time
+	remote, failing := 0, 0
+	for _, s := range r.Sources {
+		if s.FetchedAt.After(last) {
+			last = s.FetchedAt
+		}
+		if s.Kind != feeds.KindFolder {
+			remote++
+			if !s.OK && s.Failures > 0 {
+				failing++
+			}
+		}
+	}
+	offline := remote > 0 && failing == remote
+	p.mu.Lock()
+	p.current.Offline = offline
+	p.mu.Unlock()
+	stale := ""
+	if len(r.Sources) > 0 {
+		stale = slide.StaleMark(last, now, offline, cfg.Display.StaleAfter.Duration, cfg.Location)
+	}
+	return slide.Chrome{Clock: slide.Clock(now, cfg.Location), Stale: stale, Logo: p.logo}
+}
+
+func (p *Player) record(item playlist.Item, now time.Time) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.current.Kind = slide.Kind(item.Kind)
+	p.current.PostID = item.PostID
+	p.current.Since = now
+	p.current.On = true
+	p.current.Count++
+	p.current.ByKind[string(item.Kind)]++
+}
+
+// wait lets the slide stand for d, updating the clock meanwhile.
+func (p *Player) wait(ctx context.Context, d time.Duration, clock *time.Ticker) {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			return
+		case <-clock.C:
+			now := p.now()
+			p.screen.SetChrome(p.Chrome(p.eng.Report(now), now))
+		}
+	}
+}
+
+// sleepUntilOn waits for the next display-hours change. It re-checks every
+// clock tick as well, so a system clock that jumps (NTP after a power cut)
+// is followed within seconds instead of sleeping through the morning.
+func (p *Player) sleepUntilOn(ctx context.Context, clock *time.Ticker) {
+	now := p.now()
+	next := p.schedule.Next(now.In(p.eng.Config.Location))
+	d := time.Hour
+	if !next.IsZero() && next.Sub(now) < d {
+		d = next.Sub(now)
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+	case <-t.C:
+	case <-clock.C:
+	}
+}
+
+// setDisplay blanks or wakes the screen and runs the configured command.
+func (p *Player) setDisplay(ctx context.Context, on bool) {
+	p.screen.Blank(!on)
+	p.mu.Lock()
+	p.current.On = on
+	p.mu.Unlock()
+	cmd := p.eng.Config.Display.OffCommand
+	if on {
+		cmd = p.eng.Config.Display.OnCommand
+	}
+	if cmd == "" {
+		return
+	}
+	c := exec.CommandContext(ctx, "/bin/sh", "-c", cmd)
+	c.Stdout, c.Stderr = os.Stderr, os.Stderr
+	go func() {
+		if err := c.Run(); err != nil {
+			p.eng.Log.Warn("display command failed", "command", cmd, "err", err)
+		}
+	}()
+}
