@@ -10,3 +10,9 @@ import (
 func quietLogger(w io.Writer) *slog.Logger {
 	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: slog.LevelError}))
 }
+
+// serviceLogger is the long-running kiosk's log: info and up, as text
+// journald keeps with its own timestamps.
+func serviceLogger(w io.Writer) *slog.Logger {
+	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: slog.LevelInfo}))
+}

@@ -1,0 +1,189 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"image/png"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// run runs a subcommand in-process, as a user would from a shell.
+func run(t *testing.T, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var o, e bytes.Buffer
+	code = dispatch(context.Background(), &env{stdin: strings.NewReader(""), stdout: &o, stderr: &e}, args)
+	return code, o.String(), e.String()
+}
+
+const example = "../../packaging/kiosk.example.toml"
+
+func TestCheck(t *testing.T) {
+	code, out, errs := run(t, "check", "--config", example)
+	if code != 0 || !strings.Contains(out, "ok") {
+		t.Fatalf("check example: code %d\n%s\n%s", code, out, errs)
+	}
+	bad := filepath.Join(t.TempDir(), "bad.toml")
+	os.WriteFile(bad, []byte("name = \"x\"\n[[source]]\nname = \"a\"\nkind = \"posts\"\nurl = \"https://x.org/f\"\npath = \"/f\"\nrefresh = \"soon\"\n"), 0o644)
+	code, _, errs = run(t, "check", "--config", bad)
+	if code == 0 {
+		t.Fatal("bad config accepted")
+	}
+	for _, want := range []string{bad + ":7: source.refresh: \"soon\" is not a duration", bad + ":"} {
+		if !strings.Contains(errs, want) {
+			t.Errorf("error lacks %q:\n%s", want, errs)
+		}
+	}
+}
+
+// contentJSON is the documented shape of `content --json`.
+type contentJSON struct {
+	Posts []struct {
+		ID, Source, Network, Text, Image, Link, Published, Status, Reason string
+		Author                                                            struct{ Name, Handle, Avatar string }
+	}
+	Wins []struct {
+		Label    string
+		Value    *float64
+		Previous *float64
+		Unit     string
+		Period   string
+	}
+	Leaderboard []struct {
+		Rank   int
+		Name   string
+		Handle string
+		Points *float64
+		Change *int
+	}
+	Sources []struct {
+		Name, Kind, Error string
+		OK                *bool
+		FetchedAt         string `json:"fetched_at"`
+		Items             *int
+	}
+}
+
+func decodeContent(t *testing.T, out string) contentJSON {
+	t.Helper()
+	var c contentJSON
+	dec := json.NewDecoder(strings.NewReader(out))
+	if err := dec.Decode(&c); err != nil {
+		t.Fatalf("not JSON: %v\n%s", err, out)
+	}
+	return c
+}
+
+func TestContentDemoJSON(t *testing.T) {
+	code, out, errs := run(t, "content", "--demo", "--json")
+	if code != 0 {
+		t.Fatalf("code %d: %s", code, errs)
+	}
+	c := decodeContent(t, out)
+	if len(c.Posts) < 20 || len(c.Wins) < 3 || len(c.Leaderboard) < 5 {
+		t.Fatalf("demo content too small: %d posts, %d wins, %d leaderboard", len(c.Posts), len(c.Wins), len(c.Leaderboard))
+	}
+	authors := map[string]bool{}
+	pictures := 0
+	for _, p := range c.Posts {
+		if p.ID == "" || p.Text == "" || p.Author.Name == "" || p.Published == "" || p.Status != "shown" || p.Reason == "" {
+			t.Errorf("incomplete post: %+v", p)
+		}
+		authors[p.Author.Name] = true
+		if p.Image != "" {
+			if _, err := os.Stat(p.Image); err != nil {
+				t.Errorf("post %s: picture %s: %v", p.ID, p.Image, err)
+			}
+			pictures++
+		}
+	}
+	if len(authors) < 12 || pictures < 5 {
+		t.Errorf("%d authors, %d pictures", len(authors), pictures)
+	}
+	for _, w := range c.Wins {
+		if w.Label == "" || w.Value == nil || w.Previous == nil {
+			t.Errorf("incomplete win: %+v", w)
+		}
+	}
+	for _, s := range c.Sources {
+		if s.OK == nil || !*s.OK || s.Error != "" || s.Items == nil || *s.Items == 0 || s.FetchedAt == "" {
+			t.Errorf("demo source not healthy: %+v", s)
+		}
+	}
+}
+
+func TestContentExampleConfig(t *testing.T) {
+	code, out, errs := run(t, "content", "--config", example, "--json")
+	if code != 0 {
+		t.Fatalf("code %d: %s", code, errs)
+	}
+	c := decodeContent(t, out)
+	shown, other := 0, 0
+	for _, p := range c.Posts {
+		if p.Status == "shown" {
+			shown++
+		} else {
+			other++
+		}
+	}
+	if shown == 0 || len(c.Sources) != 7 {
+		t.Errorf("shown %d, other %d, sources %d", shown, other, len(c.Sources))
+	}
+	// Readable form: the same content as a table.
+	code, out, _ = run(t, "content", "--config", example)
+	if code != 0 || !strings.Contains(out, "POSTS") || !strings.Contains(out, "SOURCES") {
+		t.Errorf("table output:\n%s", out)
+	}
+}
+
+// A source that fails is reported in the output; the command still exits 0.
+func TestContentWithBrokenSource(t *testing.T) {
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "k.toml")
+	os.WriteFile(filepath.Join(dir, "bad.rss"), []byte("<html><body>Login required</body></html>"), 0o644)
+	os.WriteFile(cfg, []byte("state_dir = \"state\"\n[[source]]\nname = \"broken\"\nkind = \"posts\"\npath = \"bad.rss\"\n"), 0o644)
+	code, out, errs := run(t, "content", "--config", cfg, "--json")
+	if code != 0 {
+		t.Fatalf("code %d: %s", code, errs)
+	}
+	c := decodeContent(t, out)
+	if len(c.Sources) != 1 || *c.Sources[0].OK || !strings.Contains(c.Sources[0].Error, "source broken") || !strings.Contains(c.Sources[0].Error, "HTML") {
+		t.Errorf("sources = %+v", c.Sources)
+	}
+}
+
+func TestRenderDemo(t *testing.T) {
+	out := t.TempDir()
+	code, stdout, errs := run(t, "render", "--demo", "--out", out, "--size", "1280x720")
+	if code != 0 {
+		t.Fatalf("code %d: %s", code, errs)
+	}
+	for _, want := range []string{"wins.png", "leaderboard.png", "welcome.png", "post-01-"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("render did not write %s:\n%s", want, stdout)
+		}
+	}
+	for _, f := range strings.Fields(stdout) {
+		r, err := os.Open(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		img, err := png.Decode(r)
+		r.Close()
+		if err != nil {
+			t.Fatalf("%s: %v", f, err)
+		}
+		if b := img.Bounds(); b.Dx() != 1280 || b.Dy() != 720 {
+			t.Errorf("%s is %v, want 1280x720", f, b)
+		}
+		if v := variance(img); v < 100 {
+			t.Errorf("%s looks blank (variance %.0f)", f, v)
+		}
+	}
+	if code, _, errs := run(t, "render", "--demo", "--out", out, "--size", "huge"); code == 0 || !strings.Contains(errs, "--size") {
+		t.Errorf("bad size: code %d, %s", code, errs)
+	}
+}

@@ -1,0 +1,195 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"image"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/app"
+	"fyne.io/fyne/v2/driver/desktop"
+
+	"lobbykiosk/assets"
+	"lobbykiosk/kiosk/config"
+	"lobbykiosk/kiosk/engine"
+	"lobbykiosk/kiosk/ui"
+)
+
+func init() {
+	register(command{name: "run", usage: "run [--config FILE] [--windowed]", run: runKiosk})
+	register(command{name: "demo", usage: "demo [--windowed]", run: runDemo})
+}
+
+type runFlags struct {
+	windowed   bool
+	slideScale float64
+}
+
+func runKiosk(ctx context.Context, e *env, args []string) int {
+	fs := newFlags("run", e)
+	path := fs.String("config", config.DefaultPath, "config file")
+	var rf runFlags
+	fs.BoolVar(&rf.windowed, "windowed", false, "a window instead of fullscreen (for a desktop)")
+	fs.Float64Var(&rf.slideScale, "slide-scale", 1, "multiply every slide duration (benchmarks run at 0.01)")
+	if fs.Parse(args) != nil {
+		return 2
+	}
+	return kiosk(ctx, e, *path, rf)
+}
+
+// runDemo is `run` on the embedded demo: extracted to a temp dir (the only
+// place it writes), through the real pipeline from files, no network.
+func runDemo(ctx context.Context, e *env, args []string) int {
+	fs := newFlags("demo", e)
+	var rf runFlags
+	fs.BoolVar(&rf.windowed, "windowed", false, "a window instead of fullscreen")
+	fs.Float64Var(&rf.slideScale, "slide-scale", 1, "multiply every slide duration")
+	if fs.Parse(args) != nil {
+		return 2
+	}
+	dir, err := os.MkdirTemp("", "lobbykiosk-demo-")
+	if err != nil {
+		return e.errorf("demo: %v", err)
+	}
+	defer os.RemoveAll(dir)
+	path, err := assets.ExtractDemo(dir)
+	if err != nil {
+		return e.errorf("demo: %v", err)
+	}
+	return kiosk(ctx, e, path, rf)
+}
+
+// displayProblem says in one line why no window can be opened, instead of
+// letting GLFW panic: a service that starts before the X server would
+// otherwise crash-loop with a stack trace in the journal.
+func displayProblem() string {
+	d, w := os.Getenv("DISPLAY"), os.Getenv("WAYLAND_DISPLAY")
+	if d == "" && w == "" {
+		return "no display: neither DISPLAY nor WAYLAND_DISPLAY is set (set DISPLAY=:0 in the service, or run under a desktop session, cage, or xvfb-run)"
+	}
+	if w != "" {
+		return ""
+	}
+	// A local X display ":N" has its socket in /tmp/.X11-unix; remote ones
+	// ("host:N") are left to Xlib.
+	if strings.HasPrefix(d, ":") {
+		n := strings.TrimPrefix(d, ":")
+		if i := strings.IndexByte(n, '.'); i >= 0 {
+			n = n[:i]
+		}
+		if _, err := os.Stat(filepath.Join("/tmp/.X11-unix", "X"+n)); errors.Is(err, os.ErrNotExist) {
+			return fmt.Sprintf("X display %s is not up yet (no /tmp/.X11-unix/X%s); the service will try again", d, n)
+		}
+	}
+	return ""
+}
+
+func kiosk(ctx context.Context, e *env, path string, rf runFlags) int {
+	if p := displayProblem(); p != "" {
+		return e.errorf("%s", p)
+	}
+	cfg, err := e.loadConfig(path)
+	if err != nil {
+		fmt.Fprintln(e.stderr, err)
+		return 1
+	}
+	log := serviceLogger(e.stderr)
+	eng, cleanup, err := engine.OpenScratch(cfg, engine.Options{Version: version, Logger: log},
+		func(w string) { log.Warn(w) })
+	if err != nil {
+		return e.errorf("%v", err)
+	}
+	defer cleanup()
+	for _, p := range eng.Problems {
+		log.Warn(p)
+	}
+
+	th, logo := theme(cfg, log.Warn)
+	// Every UI change from another goroutine goes through fyne.Do (see
+	// screen.go), so Fyne's legacy thread shim is off.
+	app.SetMetadata(fyne.AppMetadata{ID: "io.lobbykiosk", Name: "lobbykiosk", Version: version, Migrations: map[string]bool{"fyneDo": true}})
+	a := app.NewWithID("io.lobbykiosk")
+	a.Settings().SetTheme(th.Fyne())
+	a.Driver().SetDisableScreenBlanking(true)
+	w := a.NewWindow(cfg.Name)
+	view := ui.NewView(th)
+	if cfg.Display.Transition == "fade" {
+		view.SetTransition(time.Duration(cfg.Display.TransitionSeconds * float64(time.Second)))
+	}
+	w.SetContent(view.Object())
+	w.SetPadded(false)
+	if rf.windowed {
+		w.Resize(fyne.NewSize(1280, 720))
+		if dc, ok := w.Canvas().(desktop.Canvas); ok {
+			dc.SetOnKeyDown(func(k *fyne.KeyEvent) {
+				if k.Name == fyne.KeyEscape {
+					a.Quit()
+				}
+			})
+		}
+	} else {
+		w.SetFullScreen(true)
+	}
+
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	player := engine.NewPlayer(eng, fyneScreen{view}, logo)
+	if rf.slideScale > 0 {
+		player.SlideScale = rf.slideScale
+	}
+	go eng.Run(ctx)
+	go player.Run(ctx)
+	go func() {
+		// SIGTERM from systemd (or Ctrl+C) ends the Fyne loop cleanly.
+		<-ctx.Done()
+		fyne.Do(a.Quit)
+	}()
+	log.Info("kiosk started", "name", cfg.Name, "sources", len(cfg.Sources), "state_dir", eng.Config.StateDir)
+	w.ShowAndRun()
+	cancel()
+	log.Info("kiosk stopped")
+	return 0
+}
+
+// theme builds the UI theme from config; a logo or font that cannot be read
+// is logged and the default used, never fatal.
+func theme(cfg *config.Config, warn func(msg string, args ...any)) (ui.Theme, image.Image) {
+	th := ui.DefaultTheme()
+	t := cfg.Theme
+	th.Dark = t.Mode != "light"
+	if c, err := config.ParseColor(t.Accent); err == nil && t.Accent != "" {
+		th.Accent = c
+	}
+	if c, err := config.ParseColor(t.Background); err == nil && t.Background != "" {
+		th.Background = c
+	}
+	builtin := assets.LogoOnDark()
+	if !th.Dark {
+		builtin = assets.Logo()
+	}
+	logo, err := decodeImage(builtin)
+	if err != nil {
+		warn("built-in logo unreadable", "err", err)
+	}
+	if t.Logo != "" {
+		if l, err := readImage(t.Logo); err != nil {
+			warn("theme logo not used", "file", t.Logo, "err", err)
+		} else {
+			logo = l
+		}
+	}
+	th.Logo = logo
+	if t.Font != "" {
+		if res, err := fyne.LoadResourceFromPath(t.Font); err != nil {
+			warn("theme font not used", "file", t.Font, "err", err)
+		} else {
+			th.Font = res
+		}
+	}
+	return th, logo
+}
