@@ -1,0 +1,235 @@
+package slide
+
+import (
+	"image"
+	"image/color"
+	"testing"
+	"time"
+
+	"lobbykiosk/feeds"
+)
+
+func solid(w, h int) image.Image {
+	img := image.NewNRGBA(image.Rect(0, 0, w, h))
+	for i := range img.Pix {
+		img.Pix[i] = 0x80
+	}
+	return img
+}
+
+func TestFromPost(t *testing.T) {
+	now := time.Date(2025, 11, 12, 15, 0, 0, 0, time.UTC)
+	base := feeds.Post{
+		Source:    "team-mastodon",
+		Network:   "Mastodon",
+		Author:    feeds.Author{Name: " Ana Lima ", Handle: "@ana@social.example", Team: "Design"},
+		Text:      "  Shipped the new onboarding flow today!  ",
+		Published: now.Add(-2 * time.Hour),
+	}
+	tests := []struct {
+		name                   string
+		post                   feeds.Post
+		avatar, picture        image.Image
+		wantName, wantInitials string
+		wantPicture            bool
+		wantAvatar             bool
+	}{
+		{"photo post", base, solid(96, 96), solid(1200, 800), "Ana Lima", "AL", true, true},
+		{"1-pixel picture gets the text layout", base, nil, solid(1, 1), "Ana Lima", "AL", false, false},
+		{"banner strip gets the text layout", base, nil, solid(1600, 100), "Ana Lima", "AL", false, false},
+		{"tall portrait photo is fine", base, nil, solid(600, 1400), "Ana Lima", "AL", true, false},
+		{"1-pixel avatar falls back to initials", base, solid(1, 1), nil, "Ana Lima", "AL", false, false},
+		{"no name: the handle stands in", feeds.Post{Author: feeds.Author{Handle: "@bo"}, Text: "hi"}, nil, nil, "@bo", "B", false, false},
+		{"no author at all: the source", feeds.Post{Source: "Team blog", Text: "hi"}, nil, nil, "Team blog", "TB", false, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := FromPost(tt.post, tt.avatar, tt.picture, now, time.UTC)
+			if s.Kind != KindPost || s.Post == nil {
+				t.Fatalf("got kind %q, post %v", s.Kind, s.Post)
+			}
+			p := s.Post
+			if p.Name != tt.wantName || p.Initials != tt.wantInitials {
+				t.Errorf("name %q initials %q, want %q %q", p.Name, p.Initials, tt.wantName, tt.wantInitials)
+			}
+			if (p.Picture != nil) != tt.wantPicture {
+				t.Errorf("picture shown = %v, want %v", p.Picture != nil, tt.wantPicture)
+			}
+			if (p.Avatar != nil) != tt.wantAvatar {
+				t.Errorf("avatar shown = %v, want %v", p.Avatar != nil, tt.wantAvatar)
+			}
+			if p.AvatarColor.A != 0xff {
+				t.Errorf("avatar disc colour %v is not opaque", p.AvatarColor)
+			}
+		})
+	}
+	p := FromPost(base, nil, nil, now, time.UTC).Post
+	if p.Text != "Shipped the new onboarding flow today!" || p.Age != "2 h ago" || p.Network != "mastodon" || p.Team != "Design" {
+		t.Errorf("post = %+v", p)
+	}
+}
+
+func TestFromWins(t *testing.T) {
+	ms := []feeds.Metric{
+		{Label: "Reach", Value: 12_345_678_901, Previous: 10_000_000_000, HasPrevious: true, Period: "this quarter"},
+		{Label: "Shares", Value: 4812, Previous: 5012, HasPrevious: true, Period: "this month"},
+		{Label: "Staff sharing", Value: 37.5, Previous: 35, HasPrevious: true, Unit: "%", Period: "this month"},
+		{Label: "New followers", Value: 1_234_567, Unit: "followers", Period: "this year"},
+		{Label: "Fifth is dropped", Value: 1},
+	}
+	s := FromWins(ms)
+	if s.Kind != KindWins {
+		t.Fatalf("kind %q", s.Kind)
+	}
+	want := []Win{
+		{Label: "Reach", Value: "12.3 B", Period: "this quarter", Change: "+23 %", Trend: TrendUp},
+		{Label: "Shares", Value: "4,812", Period: "this month", Change: "–4 %", Trend: TrendDown},
+		{Label: "Staff sharing", Value: "37.5", Unit: "%", Period: "this month", Change: "+2.5 pts", Trend: TrendUp},
+		{Label: "New followers", Value: "1.2 M", Unit: "followers", Period: "this year", Change: "", Trend: TrendNone},
+	}
+	if len(s.Wins) != len(want) {
+		t.Fatalf("%d wins, want %d: %+v", len(s.Wins), len(want), s.Wins)
+	}
+	for i := range want {
+		if s.Wins[i] != want[i] {
+			t.Errorf("win %d = %+v, want %+v", i, s.Wins[i], want[i])
+		}
+	}
+}
+
+func standings(rows ...feeds.Standing) []feeds.Standing { return rows }
+
+func TestFromLeaderboard(t *testing.T) {
+	face := solid(64, 64)
+	t.Run("one person", func(t *testing.T) {
+		s := FromLeaderboard(standings(feeds.Standing{Rank: 1, Name: "Ana Lima", Points: 1240}), nil, "November")
+		b := s.Board
+		if s.Kind != KindLeaderboard || b == nil {
+			t.Fatalf("kind %q board %v", s.Kind, b)
+		}
+		if len(b.Podium) != 1 || len(b.Rest) != 0 || b.Mover != nil {
+			t.Fatalf("podium %d rest %d mover %v", len(b.Podium), len(b.Rest), b.Mover)
+		}
+		p := b.Podium[0]
+		if p.Name != "Ana Lima" || p.Points != "1,240 pts" || p.Initials != "AL" || p.Rank != 1 || b.Period != "November" {
+			t.Errorf("podium[0] = %+v, period %q", p, b.Period)
+		}
+	})
+	t.Run("order, podium, rest and avatars", func(t *testing.T) {
+		var rows []feeds.Standing
+		// Given out of order, two without a rank.
+		for _, n := range []string{"P9", "P3", "P1", "P2", "P5", "P4", "P6", "P7", "P8"} {
+			rank := int(n[1] - '0')
+			rows = append(rows, feeds.Standing{Rank: rank, Name: n, Points: float64(1000 - rank*10), Avatar: "https://img/" + n, Handle: "@" + n})
+		}
+		rows = append(rows, feeds.Standing{Name: "Unranked low", Points: 1}, feeds.Standing{Name: "Unranked high", Points: 5})
+		avatars := map[string]image.Image{"https://img/P1": face, "@P2": face, "P3": face}
+		b := FromLeaderboard(rows, avatars, "").Board
+		var got []string
+		for _, p := range b.Podium {
+			got = append(got, p.Name)
+		}
+		for _, p := range b.Rest {
+			got = append(got, p.Name)
+		}
+		want := []string{"P1", "P2", "P3", "P4", "P5", "P6", "P7", "P8"}
+		if len(got) != len(want) {
+			t.Fatalf("shown %v, want %v", got, want)
+		}
+		for i := range want {
+			if got[i] != want[i] {
+				t.Fatalf("shown %v, want %v", got, want)
+			}
+		}
+		for i, p := range b.Podium {
+			if p.Avatar == nil {
+				t.Errorf("podium %d (%s) has no avatar; lookups by URL, handle and name should all work", i, p.Name)
+			}
+		}
+		if b.Rest[0].Avatar != nil {
+			t.Errorf("%s got someone else's avatar", b.Rest[0].Name)
+		}
+	})
+	t.Run("nobody", func(t *testing.T) {
+		b := FromLeaderboard(nil, nil, "Q3").Board
+		if len(b.Podium) != 0 || b.Mover != nil {
+			t.Errorf("empty board = %+v", b)
+		}
+	})
+}
+
+func TestMover(t *testing.T) {
+	p := func(rank, change int) Person {
+		return Person{Rank: rank, Name: string(rune('A' + rank)), Change: change}
+	}
+	tests := []struct {
+		name     string
+		people   []Person
+		wantRank int // 0: no mover
+	}{
+		{"nobody", nil, 0},
+		{"nobody moved", []Person{p(1, 0), p(2, 0)}, 0},
+		{"only falls", []Person{p(1, -1), p(2, -3)}, 0},
+		{"biggest climb wins", []Person{p(1, 1), p(2, 0), p(5, 6), p(7, 2)}, 5},
+		{"tie: better placed", []Person{p(8, 4), p(3, 4), p(6, 4)}, 3},
+		{"one person who climbed", []Person{p(1, 2)}, 1},
+	}
+	for _, tt := range tests {
+		m := Mover(tt.people)
+		switch {
+		case tt.wantRank == 0 && m != nil:
+			t.Errorf("%s: mover %+v, want none", tt.name, *m)
+		case tt.wantRank != 0 && (m == nil || m.Rank != tt.wantRank):
+			t.Errorf("%s: mover %v, want rank %d", tt.name, m, tt.wantRank)
+		}
+	}
+}
+
+func TestLeaderboardMoverFromRows(t *testing.T) {
+	rows := standings(
+		feeds.Standing{Rank: 1, Name: "Ana", Points: 900, Change: 0},
+		feeds.Standing{Rank: 2, Name: "Ben", Points: 800, Change: 1},
+		feeds.Standing{Rank: 4, Name: "Dee", Points: 600, Change: 7},
+		feeds.Standing{Rank: 3, Name: "Cy", Points: 700, Change: -2},
+	)
+	b := FromLeaderboard(rows, nil, "").Board
+	if b.Mover == nil || b.Mover.Name != "Dee" || b.Mover.Change != 7 {
+		t.Fatalf("mover = %+v, want Dee +7", b.Mover)
+	}
+}
+
+func TestWelcomeSlide(t *testing.T) {
+	s := WelcomeSlide("", "  ", nil)
+	if s.Kind != KindWelcome || s.Welcome == nil || s.Welcome.Message != "Welcome" {
+		t.Errorf("empty welcome = %+v", s.Welcome)
+	}
+	logo := solid(10, 10)
+	s = WelcomeSlide(" Acme ", "Hello, visitors", logo)
+	if s.Welcome.Company != "Acme" || s.Welcome.Message != "Hello, visitors" || s.Welcome.Logo != logo {
+		t.Errorf("welcome = %+v", s.Welcome)
+	}
+}
+
+func TestUsablePicture(t *testing.T) {
+	for _, tt := range []struct {
+		img  image.Image
+		want bool
+	}{
+		{nil, false},
+		{solid(1, 1), false},
+		{solid(63, 400), false},
+		{solid(64, 64), true},
+		{solid(1920, 1080), true},
+		{solid(350, 100), true},
+		{solid(351, 100), false},
+		{image.NewUniform(color.White), false}, // unbounded
+	} {
+		if got := UsablePicture(tt.img); got != tt.want {
+			var b image.Rectangle
+			if tt.img != nil {
+				b = tt.img.Bounds()
+			}
+			t.Errorf("UsablePicture(%v) = %v, want %v", b, got, tt.want)
+		}
+	}
+}

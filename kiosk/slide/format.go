@@ -1,0 +1,315 @@
+package slide
+
+import (
+	"hash/fnv"
+	"image/color"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+)
+
+// minus is the sign of negative numbers: an en dash, which reads as a minus
+// from across a room where a hyphen looks like a speck. The true minus sign
+// (U+2212) is missing from Fyne's bundled Noto Sans, so it would fall back to
+// whatever system font the kiosk has, or to a box.
+const minus = "\u2013"
+
+// Age says how long ago t was, as a person in the lobby would say it, in the
+// kiosk's time zone loc (nil means UTC): "just now", "12 min ago", "2 h ago",
+// "yesterday", "3 d ago", "12 Nov", "12 Nov 2024". Calendar words
+// ("yesterday") follow loc's midnight, not 24-hour blocks. A time slightly in
+// the future (a clock skew between feed and kiosk) is "just now"; a zero time
+// is "".
+func Age(t, now time.Time, loc *time.Location) string {
+	if t.IsZero() {
+		return ""
+	}
+	if loc == nil {
+		loc = time.UTC
+	}
+	d := now.Sub(t)
+	if d < time.Minute {
+		return "just now"
+	}
+	if d < time.Hour {
+		return strconv.Itoa(int(d/time.Minute)) + " min ago"
+	}
+	days := calendarDays(t.In(loc), now.In(loc))
+	// An evening post seen after midnight is "1 h ago", not "yesterday".
+	if days == 0 || d < 6*time.Hour {
+		return strconv.Itoa(int(d/time.Hour)) + " h ago"
+	}
+	if days == 1 {
+		return "yesterday"
+	}
+	if days < 7 {
+		return strconv.Itoa(days) + " d ago"
+	}
+	lt := t.In(loc)
+	if lt.Year() == now.In(loc).Year() {
+		return lt.Format("2 Jan")
+	}
+	return lt.Format("2 Jan 2006")
+}
+
+// calendarDays counts midnights between a and b (both already in the same
+// location).
+func calendarDays(a, b time.Time) int {
+	da := time.Date(a.Year(), a.Month(), a.Day(), 0, 0, 0, 0, time.UTC)
+	db := time.Date(b.Year(), b.Month(), b.Day(), 0, 0, 0, 0, time.UTC)
+	return int(db.Sub(da).Hours() / 24)
+}
+
+// Clock is the time shown in the corner: "14:05".
+func Clock(now time.Time, loc *time.Location) string {
+	if loc == nil {
+		loc = time.UTC
+	}
+	return now.In(loc).Format("15:04")
+}
+
+// StaleMark is the freshness note for Chrome.Stale: "" while the content was
+// confirmed good within staleAfter and the kiosk is online, otherwise
+// "updated 3 h ago", "offline · updated 3 h ago", or just "offline" when
+// nothing was ever fetched.
+func StaleMark(lastGood, now time.Time, offline bool, staleAfter time.Duration, loc *time.Location) string {
+	if lastGood.IsZero() {
+		if offline {
+			return "offline"
+		}
+		return ""
+	}
+	if !offline && now.Sub(lastGood) <= staleAfter {
+		return ""
+	}
+	mark := "updated " + Age(lastGood, now, loc)
+	if offline {
+		mark = "offline · " + mark
+	}
+	return mark
+}
+
+// Initials are what an avatar disc shows when there is no photo: the first
+// letter of the first and of the last word of name, upper-cased ("Ana Lima" →
+// "AL", "Δημήτρης Παπαδόπουλος" → "ΔΠ", "Cher" → "C"). Words without a letter
+// (emoji, "@", "—") are skipped and combining accents stay with their letter,
+// so the result is never half a character. A name with no letter gives "".
+func Initials(name string) string {
+	var firsts []string
+	for _, w := range strings.Fields(name) {
+		if f := firstLetter(w); f != "" {
+			firsts = append(firsts, f)
+		}
+	}
+	switch len(firsts) {
+	case 0:
+		return ""
+	case 1:
+		return firsts[0]
+	}
+	return firsts[0] + firsts[len(firsts)-1]
+}
+
+// firstLetter returns the first letter of w, upper-cased, with the combining
+// marks that follow it.
+func firstLetter(w string) string {
+	for i, r := range w {
+		if !unicode.IsLetter(r) && !unicode.IsDigit(r) {
+			continue
+		}
+		var b strings.Builder
+		b.WriteString(strings.ToUpper(string(r)))
+		for _, m := range w[i+utf8.RuneLen(r):] {
+			if !unicode.Is(unicode.Mn, m) && !unicode.Is(unicode.Me, m) {
+				break
+			}
+			b.WriteRune(m)
+		}
+		return b.String()
+	}
+	return ""
+}
+
+// avatarPalette is mid-dark so white initials stay readable on every colour.
+var avatarPalette = []color.NRGBA{
+	{0xD9, 0x48, 0x0F, 0xff}, // orange
+	{0xC2, 0x25, 0x5C, 0xff}, // raspberry
+	{0x9C, 0x36, 0xB5, 0xff}, // grape
+	{0x67, 0x41, 0xD9, 0xff}, // violet
+	{0x3B, 0x5B, 0xDB, 0xff}, // indigo
+	{0x19, 0x71, 0xC2, 0xff}, // blue
+	{0x0C, 0x85, 0x99, 0xff}, // cyan
+	{0x09, 0x92, 0x68, 0xff}, // teal
+	{0x2F, 0x9E, 0x44, 0xff}, // green
+	{0xC9, 0x2A, 0x2A, 0xff}, // red
+}
+
+// AvatarColor is a stable colour for a person, so the same name always gets
+// the same disc on every kiosk.
+func AvatarColor(name string) color.NRGBA {
+	h := fnv.New32a()
+	h.Write([]byte(strings.ToLower(strings.TrimSpace(name))))
+	return avatarPalette[h.Sum32()%uint32(len(avatarPalette))]
+}
+
+// networks are the marks the screen knows by name and colour.
+var networks = map[string]struct {
+	label string
+	col   color.NRGBA
+}{
+	"mastodon":  {"Mastodon", color.NRGBA{0x63, 0x64, 0xFF, 0xff}},
+	"bluesky":   {"Bluesky", color.NRGBA{0x11, 0x85, 0xFE, 0xff}},
+	"linkedin":  {"LinkedIn", color.NRGBA{0x0A, 0x66, 0xC2, 0xff}},
+	"x":         {"X", color.NRGBA{0x3A, 0x3F, 0x47, 0xff}},
+	"twitter":   {"X", color.NRGBA{0x3A, 0x3F, 0x47, 0xff}},
+	"threads":   {"Threads", color.NRGBA{0x3A, 0x3F, 0x47, 0xff}},
+	"blog":      {"Blog", color.NRGBA{0x0C, 0x85, 0x99, 0xff}},
+	"story":     {"Story", color.NRGBA{0xD6, 0x29, 0x76, 0xff}},
+	"instagram": {"Instagram", color.NRGBA{0xD6, 0x29, 0x76, 0xff}},
+	"facebook":  {"Facebook", color.NRGBA{0x18, 0x77, 0xF2, 0xff}},
+	"youtube":   {"YouTube", color.NRGBA{0xE0, 0x1E, 0x1E, 0xff}},
+}
+
+// NetworkLabel is the name on a post's network mark ("linkedin" →
+// "LinkedIn"); an unknown network is shown capitalised, an empty one not at all.
+func NetworkLabel(network string) string {
+	n := strings.ToLower(strings.TrimSpace(network))
+	if m, ok := networks[n]; ok {
+		return m.label
+	}
+	r, size := utf8.DecodeRuneInString(strings.TrimSpace(network))
+	if size == 0 {
+		return ""
+	}
+	return string(unicode.ToUpper(r)) + strings.TrimSpace(network)[size:]
+}
+
+// NetworkColor is the colour of a post's network mark; unknown networks get
+// a neutral grey so no brand is misrepresented.
+func NetworkColor(network string) color.NRGBA {
+	if m, ok := networks[strings.ToLower(strings.TrimSpace(network))]; ok {
+		return m.col
+	}
+	return color.NRGBA{0x4B, 0x55, 0x63, 0xff}
+}
+
+// FormatNumber writes a number the way a big screen should show it:
+// thousands separated below a million ("4,812"), then compact with one
+// decimal ("1.2 M", "12.3 B", "4.5 T"), small fractions kept ("37.5",
+// "0.25"), and a true minus sign for negatives.
+func FormatNumber(v float64) string {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return "–"
+	}
+	sign := ""
+	if v < 0 {
+		sign = minus
+		v = -v
+	}
+	var s string
+	switch {
+	case v >= 1e6:
+		s = compact(v)
+	case v >= 1000 || v == math.Trunc(v):
+		s = group(math.Round(v))
+		if s == "1,000,000" {
+			s = "1 M"
+		}
+	case v >= 10:
+		s = trimZeros(strconv.FormatFloat(v, 'f', 1, 64))
+	default:
+		s = trimZeros(strconv.FormatFloat(v, 'f', 2, 64))
+	}
+	if s == "0" {
+		sign = ""
+	}
+	return sign + s
+}
+
+// compact writes v >= 1e6 with a magnitude suffix, moving up a suffix when
+// rounding reaches 1000 ("999.96 M" is "1 B").
+func compact(v float64) string {
+	suffixes := []string{"M", "B", "T"}
+	x := v / 1e6
+	i := 0
+	for {
+		digits := 1
+		if x >= 100 {
+			digits = 0
+		}
+		s := trimZeros(strconv.FormatFloat(x, 'f', digits, 64))
+		f, _ := strconv.ParseFloat(s, 64)
+		if f >= 1000 && i < len(suffixes)-1 {
+			x /= 1000
+			i++
+			continue
+		}
+		if f >= 1000 {
+			s = group(math.Round(x))
+		}
+		return s + " " + suffixes[i]
+	}
+}
+
+// group writes a non-negative integer-valued float with thousands separators.
+func group(v float64) string {
+	s := strconv.FormatFloat(v, 'f', 0, 64)
+	var b strings.Builder
+	for i, c := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	return b.String()
+}
+
+func trimZeros(s string) string {
+	if !strings.Contains(s, ".") {
+		return s
+	}
+	s = strings.TrimRight(s, "0")
+	return strings.TrimSuffix(s, ".")
+}
+
+// FormatChange writes a change for a win tile and says which way it went.
+// frac is relative (0.12 = +12 %): "+12 %", "–4 %", "+0.5 %"; when points is
+// true, frac is a difference in percentage points instead: "+2.5 pts". A
+// change that rounds to nothing is flat ("±0 %").
+func FormatChange(frac float64, points bool) (string, Trend) {
+	if math.IsNaN(frac) || math.IsInf(frac, 0) {
+		return "", TrendNone
+	}
+	v := frac * 100
+	suffix := " %"
+	if points {
+		v = frac
+		suffix = " pts"
+	}
+	a := math.Abs(v)
+	var s string
+	if a >= 10 {
+		s = group(math.Round(a))
+	} else {
+		s = trimZeros(strconv.FormatFloat(a, 'f', 1, 64))
+	}
+	switch {
+	case s == "0":
+		return "±0" + suffix, TrendFlat
+	case v > 0:
+		return "+" + s + suffix, TrendUp
+	default:
+		return minus + s + suffix, TrendDown
+	}
+}
+
+// FormatPoints writes leaderboard points: "1,240 pts", "1 pt".
+func FormatPoints(p float64) string {
+	if p == 1 {
+		return "1 pt"
+	}
+	return FormatNumber(p) + " pts"
+}

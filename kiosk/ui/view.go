@@ -1,0 +1,360 @@
+package ui
+
+import (
+	"image"
+	"image/color"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/widget"
+
+	"lobbykiosk/kiosk/slide"
+)
+
+// View is the whole screen: the current slide plus the persistent chrome
+// (small logo top-left, clock top-right, a freshness mark beside the clock
+// that is only visible when Chrome.Stale is set). All methods must be called
+// on the Fyne thread (fyne.Do from other goroutines).
+type View struct {
+	th  Theme
+	pal palette
+	scr *screen
+
+	cur    slide.Slide
+	chrome slide.Chrome
+	has    bool // a slide was shown
+
+	fade     time.Duration
+	anim     *fyne.Animation
+	pending  *slide.Slide // the slide a running fade will swap in
+	blanked  bool
+	rendered fyne.Size // size the slide layer was built for
+}
+
+// NewView creates the screen for th. Until Show is called it shows an empty
+// welcome.
+func NewView(th Theme) *View {
+	v := &View{th: th, pal: th.palette()}
+	v.scr = newScreen(v)
+	return v
+}
+
+// Object is the content to set on the window. It hides the mouse cursor
+// (desktop.Cursorable) once the pointer moves over it.
+func (v *View) Object() fyne.CanvasObject { return v.scr }
+
+// Show replaces the slide, with a fade when SetTransition set one, and
+// updates the chrome.
+func (v *View) Show(s slide.Slide, c slide.Chrome) {
+	v.SetChrome(c)
+	if v.anim != nil {
+		v.anim.Stop()
+		v.anim = nil
+		v.scr.setFade(0)
+	}
+	if v.fade <= 0 || !v.has || v.blanked {
+		v.swap(s)
+		return
+	}
+	// Dip through the background: fade the old slide out, swap, fade the
+	// new one in. One overlay rectangle changes alpha; nothing else is
+	// rebuilt per frame.
+	v.pending = &s
+	a := fyne.NewAnimation(v.fade, v.fadeStep)
+	a.Curve = fyne.AnimationLinear
+	v.anim = a
+	a.Start()
+}
+
+// fadeStep is one frame of the transition at progress f (0…1): the overlay
+// covers the old slide during the first half and uncovers the new one during
+// the second.
+func (v *View) fadeStep(f float32) {
+	var alpha float32
+	if f < 0.5 {
+		alpha = f * 2
+	} else {
+		if v.pending != nil {
+			next := *v.pending
+			v.pending = nil
+			v.swap(next)
+		}
+		alpha = (1 - f) * 2
+	}
+	if f >= 1 {
+		alpha = 0
+		v.anim = nil
+	}
+	// Ease so the dip lingers briefly on the plain background.
+	alpha = alpha * alpha * (3 - 2*alpha)
+	v.scr.setFade(uint8(alpha*255 + 0.5))
+}
+
+// swap makes s the current slide and rebuilds the slide layer.
+func (v *View) swap(s slide.Slide) {
+	v.cur = s
+	v.has = true
+	v.rebuild()
+}
+
+// SetChrome updates the clock, the freshness mark and the logo. It touches
+// only those objects, so a clock tick redraws a few pixels, not the slide.
+func (v *View) SetChrome(c slide.Chrome) {
+	old := v.chrome
+	v.chrome = c
+	if old.Clock != c.Clock || old.Stale != c.Stale || !sameImage(old.Logo, c.Logo) {
+		v.scr.layoutChrome()
+	}
+}
+
+// SetTransition sets the fade between slides; 0 cuts.
+func (v *View) SetTransition(d time.Duration) {
+	v.fade = d
+}
+
+// Blank turns the screen black (outside display hours) and stops anything
+// animating; Blank(false) brings back the current slide.
+func (v *View) Blank(on bool) {
+	if on == v.blanked {
+		return
+	}
+	v.blanked = on
+	if on && v.anim != nil {
+		v.anim.Stop()
+		v.anim = nil
+		if v.pending != nil {
+			next := *v.pending
+			v.pending = nil
+			v.swap(next) // so the screen wakes up on the newest slide
+		}
+		v.scr.setFade(0)
+	}
+	v.scr.applyBlank()
+}
+
+// rebuild redraws the slide layer for the current size.
+func (v *View) rebuild() {
+	size := v.scr.Size()
+	v.rendered = size
+	if size.Width < 1 || size.Height < 1 {
+		v.scr.layer.Objects = nil
+		return
+	}
+	b := &builder{sz: slide.SizesFor(size.Width, size.Height), p: v.pal}
+	b.build(v.cur)
+	v.scr.layer.Objects = b.objs
+	v.scr.layer.Refresh()
+}
+
+// sameImage reports whether a and b are the same image value. Images of a
+// non-comparable type (a struct holding a slice) count as different rather
+// than panicking.
+func sameImage(a, b image.Image) (same bool) {
+	defer func() {
+		if recover() != nil {
+			same = false
+		}
+	}()
+	return a == b
+}
+
+func (v *View) logo() image.Image {
+	if v.chrome.Logo != nil {
+		return v.chrome.Logo
+	}
+	return v.th.Logo
+}
+
+// screen is the top-level widget: background, slide layer, fade overlay,
+// chrome and the blanking rectangle.
+type screen struct {
+	widget.BaseWidget
+	v *View
+
+	bg    *canvas.LinearGradient
+	layer *fyne.Container // the slide's objects, absolutely placed
+	fade  *canvas.Rectangle
+
+	logo      *canvas.Image
+	clock     *canvas.Text
+	staleBg   *canvas.Rectangle
+	staleDot  *canvas.Circle
+	staleText *canvas.Text
+
+	black *canvas.Rectangle
+}
+
+func newScreen(v *View) *screen {
+	p := v.pal
+	s := &screen{
+		v:         v,
+		bg:        canvas.NewVerticalGradient(p.bgTop, p.bgBottom),
+		layer:     &fyne.Container{},
+		fade:      canvas.NewRectangle(withAlpha(p.bgBottom, 0)),
+		logo:      &canvas.Image{FillMode: canvas.ImageFillContain},
+		clock:     canvas.NewText("", p.text),
+		staleBg:   canvas.NewRectangle(withAlpha(p.warn, 0x24)),
+		staleDot:  canvas.NewCircle(p.warn),
+		staleText: canvas.NewText("", p.warn),
+		black:     canvas.NewRectangle(color.Black),
+	}
+	s.clock.TextStyle.Bold = true
+	s.staleText.TextStyle.Bold = true
+	s.black.Hide()
+	s.fade.Hide()
+	s.ExtendBaseWidget(s)
+	return s
+}
+
+// Cursor hides the mouse pointer over the whole screen.
+func (s *screen) Cursor() desktop.Cursor { return desktop.HiddenCursor }
+
+var _ desktop.Cursorable = (*screen)(nil)
+
+func (s *screen) CreateRenderer() fyne.WidgetRenderer { return &screenRenderer{s: s} }
+
+// layoutChrome places and fills the chrome for the current size.
+func (s *screen) layoutChrome() {
+	size := s.Size()
+	if size.Width < 1 || size.Height < 1 {
+		return
+	}
+	sz := slide.SizesFor(size.Width, size.Height)
+	c := s.v.chrome
+	mid := sz.Top * 0.52
+	right := size.Width - sz.Pad
+
+	clockSize := sz.Small * 1.25
+	s.clock.Text = c.Clock
+	s.clock.TextSize = clockSize
+	s.clock.Color = s.v.pal.text
+	cm := s.clock.MinSize()
+	s.clock.Resize(cm)
+	s.clock.Move(fyne.NewPos(right-cm.Width, capsAt(clockSize, true, mid)))
+	s.clock.Refresh()
+	if c.Clock != "" {
+		right -= cm.Width + sz.Unit*2.4
+	}
+
+	if c.Stale == "" {
+		s.staleBg.Hide()
+		s.staleDot.Hide()
+		s.staleText.Hide()
+	} else {
+		ts := sz.Small * 0.9
+		_, txt := slide.FitLine(c.Stale, ts, ts, size.Width*0.45, measure(true))
+		s.staleText.Text = txt
+		s.staleText.TextSize = ts
+		tm := s.staleText.MinSize()
+		h := ts * 1.9
+		dot := ts * 0.5
+		pad := ts * 0.75
+		w := pad + dot + ts*0.5 + tm.Width + pad
+		x := right - w
+		s.staleBg.CornerRadius = h / 2
+		s.staleBg.Move(fyne.NewPos(x, mid-h/2))
+		s.staleBg.Resize(fyne.NewSize(w, h))
+		s.staleDot.Move(fyne.NewPos(x+pad, mid-dot/2))
+		s.staleDot.Resize(fyne.NewSize(dot, dot))
+		s.staleText.Move(fyne.NewPos(x+pad+dot+ts*0.5, capsAt(ts, true, mid)))
+		s.staleText.Resize(tm)
+		if !s.v.blanked {
+			s.staleBg.Show()
+			s.staleDot.Show()
+			s.staleText.Show()
+		}
+		s.staleBg.Refresh()
+		s.staleText.Refresh()
+		s.staleDot.Refresh()
+	}
+
+	if img := s.v.logo(); img != nil && img.Bounds().Dx() > 0 && img.Bounds().Dy() > 0 {
+		b := img.Bounds()
+		h := sz.Unit * 5
+		w := h * float32(b.Dx()) / float32(b.Dy())
+		if maxW := sz.Unit * 28; w > maxW {
+			w, h = maxW, maxW*float32(b.Dy())/float32(b.Dx())
+		}
+		if !sameImage(s.logo.Image, img) {
+			s.logo.Image = img
+			s.logo.Refresh()
+		}
+		s.logo.Move(fyne.NewPos(sz.Pad, mid-h/2))
+		s.logo.Resize(fyne.NewSize(w, h))
+		if !s.v.blanked {
+			s.logo.Show()
+		}
+	} else {
+		s.logo.Image = nil
+		s.logo.Hide()
+	}
+}
+
+// setFade sets the overlay's opacity; a transparent overlay is hidden so
+// that no full-screen rectangle is blended on every frame.
+func (s *screen) setFade(a uint8) {
+	s.fade.FillColor = withAlpha(s.v.pal.bgBottom, a)
+	if a == 0 || s.v.blanked {
+		s.fade.Hide()
+	} else {
+		s.fade.Show()
+	}
+	s.fade.Refresh()
+}
+
+func (s *screen) applyBlank() {
+	on := s.v.blanked
+	for _, o := range []fyne.CanvasObject{s.bg, s.layer, s.clock} {
+		if on {
+			o.Hide()
+		} else {
+			o.Show()
+		}
+	}
+	if on {
+		s.black.Show()
+		s.fade.Hide()
+		s.logo.Hide()
+		s.staleBg.Hide()
+		s.staleDot.Hide()
+		s.staleText.Hide()
+		return
+	}
+	s.black.Hide()
+	if s.v.rendered != s.Size() {
+		s.v.rebuild()
+	}
+	s.layoutChrome()
+}
+
+type screenRenderer struct{ s *screen }
+
+func (r *screenRenderer) Destroy() {}
+
+func (r *screenRenderer) Layout(size fyne.Size) {
+	s := r.s
+	for _, o := range []fyne.CanvasObject{s.bg, s.layer, s.fade, s.black} {
+		o.Move(fyne.NewPos(0, 0))
+		o.Resize(size)
+	}
+	// A blank screen is not rebuilt until it comes back.
+	if s.v.rendered != size && !s.v.blanked {
+		s.v.rebuild()
+	}
+	s.layoutChrome()
+}
+
+func (r *screenRenderer) MinSize() fyne.Size { return fyne.NewSize(320, 180) }
+
+func (r *screenRenderer) Objects() []fyne.CanvasObject {
+	s := r.s
+	return []fyne.CanvasObject{s.bg, s.layer, s.fade, s.logo, s.staleBg, s.staleDot, s.staleText, s.clock, s.black}
+}
+
+func (r *screenRenderer) Refresh() {
+	for _, o := range r.Objects() {
+		o.Refresh()
+	}
+}
