@@ -15,6 +15,7 @@ import (
 	"fyne.io/fyne/v2/driver/desktop"
 
 	"lobbykiosk/assets"
+	"lobbykiosk/kiosk/admin"
 	"lobbykiosk/kiosk/config"
 	"lobbykiosk/kiosk/engine"
 	"lobbykiosk/kiosk/ui"
@@ -144,6 +145,19 @@ func kiosk(ctx context.Context, e *env, path string, rf runFlags) int {
 	}
 	go eng.Run(ctx)
 	go player.Run(ctx)
+	if eng.Config.Admin.Listen != "" {
+		adm, err := admin.New(admin.Options{Config: eng.Config, Engine: eng, Current: player.Current, Logger: log,
+			Screenshot: func() (image.Image, error) { return capture(w) }})
+		if err != nil {
+			log.Error("admin page not started", "err", err) // the screen keeps running
+		} else {
+			go func() {
+				if err := adm.ListenAndServe(ctx); err != nil {
+					log.Error("admin page stopped", "err", err)
+				}
+			}()
+		}
+	}
 	go func() {
 		// SIGTERM from systemd (or Ctrl+C) ends the Fyne loop cleanly.
 		<-ctx.Done()
@@ -192,4 +206,15 @@ func theme(cfg *config.Config, warn func(msg string, args ...any)) (ui.Theme, im
 		}
 	}
 	return th, logo
+}
+
+// capture is the frame on screen now, read from the window's canvas on the
+// Fyne thread.
+func capture(w fyne.Window) (image.Image, error) {
+	var img image.Image
+	fyne.DoAndWait(func() { img = w.Canvas().Capture() })
+	if img == nil {
+		return nil, errors.New("the window has no frame yet")
+	}
+	return img, nil
 }
