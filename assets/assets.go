@@ -12,10 +12,10 @@
 // and the wins are as of 20 November 2026. The kiosk shows how long ago
 // something was posted, so the ages grow as real time passes.
 //
-// Feeds cannot know where they will be extracted, so every picture they
-// reference is written as file://@DEMO@/images/p01.jpg (or avatars/…).
-// ExtractDemo replaces file://@DEMO@ with the file URL of the extraction
-// folder, and the bare @DEMO@ in kiosk.toml with its path.
+// Every path in the demo is relative to the file that names it: the config's
+// sources to kiosk.toml, a feed's pictures (../images/p01.jpg) to the feed.
+// The kiosk resolves local references that way, so the folder works wherever
+// it is extracted, and packaging/kiosk.example.toml can read it in place.
 package assets
 
 import (
@@ -23,9 +23,7 @@ import (
 	"embed"
 	"fmt"
 	"io/fs"
-	"net/url"
 	"os"
-	"path"
 	"path/filepath"
 	"strings"
 )
@@ -56,9 +54,6 @@ func LogoOnDark() []byte { return bytes.Clone(logoOnDarkPNG) }
 // Icon returns the 512×512 app icon as PNG bytes.
 func Icon() []byte { return bytes.Clone(iconPNG) }
 
-// placeholder stands for the extraction folder in the embedded files.
-const placeholder = "@DEMO@"
-
 // ConfigName is the file name of the config ExtractDemo writes.
 const ConfigName = "kiosk.toml"
 
@@ -74,7 +69,6 @@ func ExtractDemo(dir string) (configPath string, err error) {
 	if err := os.MkdirAll(abs, 0o755); err != nil {
 		return "", fmt.Errorf("extract demo into %s: %w", abs, err)
 	}
-	r := newReplacer(abs)
 	err = fs.WalkDir(Demo, "demo", func(name string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
@@ -88,11 +82,6 @@ func ExtractDemo(dir string) (configPath string, err error) {
 		if err != nil {
 			return err
 		}
-		if isText(name) {
-			if data, err = r.apply(rel, data); err != nil {
-				return err
-			}
-		}
 		return writeAtomic(target, data)
 	})
 	if err != nil {
@@ -102,61 +91,6 @@ func ExtractDemo(dir string) (configPath string, err error) {
 		return "", fmt.Errorf("extract demo into %s: %w", abs, err)
 	}
 	return filepath.Join(abs, ConfigName), nil
-}
-
-func isText(name string) bool {
-	switch path.Ext(name) {
-	case ".rss", ".xml", ".json", ".toml", ".csv", ".md":
-		return true
-	}
-	return false
-}
-
-// replacer turns the placeholder into the extraction folder.
-type replacer struct {
-	fileURL  string // file:///tmp/x, safe in XML, escaped HTML, JSON and TOML alike
-	tomlPath string // the folder as the inside of a TOML basic string
-}
-
-func newReplacer(abs string) replacer {
-	slash := filepath.ToSlash(abs)
-	if !strings.HasPrefix(slash, "/") {
-		slash = "/" + slash // a Windows drive: file:///C:/...
-	}
-	// url.URL escapes spaces, quotes, <, > and non-ASCII; & is the one
-	// character it leaves that XML and HTML would read as markup.
-	u := (&url.URL{Scheme: "file", Path: slash}).String()
-	u = strings.ReplaceAll(u, "&", "%26")
-	return replacer{fileURL: u, tomlPath: tomlEscape(filepath.ToSlash(abs))}
-}
-
-func (r replacer) apply(rel string, data []byte) ([]byte, error) {
-	data = bytes.ReplaceAll(data, []byte("file://"+placeholder), []byte(r.fileURL))
-	if !bytes.Contains(data, []byte(placeholder)) {
-		return data, nil
-	}
-	// A bare placeholder is a path; only the config may hold one, since
-	// escaping a path for XML or JSON is not done here.
-	if path.Ext(rel) != ".toml" {
-		return nil, fmt.Errorf("demo file %s: %s outside a file:// URL", rel, placeholder)
-	}
-	return bytes.ReplaceAll(data, []byte(placeholder), []byte(r.tomlPath)), nil
-}
-
-func tomlEscape(s string) string {
-	var b strings.Builder
-	for _, c := range s {
-		switch {
-		case c == '\\' || c == '"':
-			b.WriteByte('\\')
-			b.WriteRune(c)
-		case c < 0x20 || c == 0x7f:
-			fmt.Fprintf(&b, `\u%04X`, c)
-		default:
-			b.WriteRune(c)
-		}
-	}
-	return b.String()
 }
 
 // writeAtomic replaces target in one step, so a kiosk reading the demo folder

@@ -97,6 +97,11 @@ func readDemo(t *testing.T, dir, cfgPath string) *demo {
 	if _, err := time.LoadLocation(d.cfg.Timezone); err != nil || d.cfg.Timezone != "Europe/Berlin" {
 		t.Errorf("timezone %q: %v", d.cfg.Timezone, err)
 	}
+	// Paths in the config are relative to it, as the kiosk reads them.
+	d.cfg.StateDir = rel(dir, d.cfg.StateDir)
+	for i := range d.cfg.Source {
+		d.cfg.Source[i].Path = rel(dir, d.cfg.Source[i].Path)
+	}
 	if d.cfg.StateDir != filepath.Join(dir, "state") {
 		t.Errorf("state_dir = %q, want %q", d.cfg.StateDir, filepath.Join(dir, "state"))
 	}
@@ -188,7 +193,7 @@ func (d *demo) readFeed(t *testing.T, source, file string) {
 		p.published = *it.PublishedParsed
 		if it.Image != nil {
 			p.image = it.Image.URL
-			d.decode(t, source, it.Image.URL, 1200, 700)
+			d.decode(t, source, filepath.Dir(file), it.Image.URL, 1200, 700)
 		}
 		if p.author == "" || strings.TrimSpace(p.text) == "" {
 			t.Errorf("source %s item %d: no author or text", source, i)
@@ -202,7 +207,7 @@ func (d *demo) readFeed(t *testing.T, source, file string) {
 		if feed.Image == nil {
 			t.Fatalf("mastodon feed has no channel image")
 		}
-		d.avatars[feed.Title] = d.decode(t, source, feed.Image.URL, 256, 256)
+		d.avatars[feed.Title] = d.decode(t, source, filepath.Dir(file), feed.Image.URL, 256, 256)
 		for _, it := range feed.Items {
 			if it.Title != "" {
 				t.Errorf("mastodon item has a title %q", it.Title)
@@ -218,23 +223,32 @@ func (d *demo) readFeed(t *testing.T, source, file string) {
 		for _, it := range jf.Items {
 			for _, a := range it.Authors {
 				if a.Avatar != "" {
-					d.avatars[a.Name] = d.decode(t, source, a.Avatar, 256, 256)
+					d.avatars[a.Name] = d.decode(t, source, filepath.Dir(file), a.Avatar, 256, 256)
 				}
 			}
 		}
 	}
 }
 
-// decode resolves a file URL from the demo, checks it stays inside the
-// extraction folder and decodes the picture it names; it returns the path.
-func (d *demo) decode(t *testing.T, where, ref string, minW, minH int) string {
+// rel resolves p against base when it is relative.
+func rel(base, p string) string {
+	if p == "" || filepath.IsAbs(p) {
+		return p
+	}
+	return filepath.Join(base, filepath.FromSlash(p))
+}
+
+// decode resolves a picture reference from the demo (relative to the folder
+// base of the file that names it, as the kiosk resolves it), checks it stays
+// inside the extraction folder and decodes the picture; it returns the path.
+func (d *demo) decode(t *testing.T, where, base, ref string, minW, minH int) string {
 	t.Helper()
 	u, err := url.Parse(ref)
-	if err != nil || u.Scheme != "file" {
-		t.Errorf("%s: %q is not a file URL: %v", where, ref, err)
+	if err != nil || u.Scheme != "" {
+		t.Errorf("%s: %q is not a relative path: %v", where, ref, err)
 		return ""
 	}
-	p := filepath.FromSlash(u.Path)
+	p := rel(base, u.Path)
 	if !within(d.dir, p) {
 		t.Errorf("%s: %q points outside %s", where, ref, d.dir)
 		return ""
@@ -256,10 +270,10 @@ func (d *demo) decode(t *testing.T, where, ref string, minW, minH int) string {
 	return p
 }
 
-var fileURL = regexp.MustCompile(`file://[^\s"'<>\])]+`)
+var pictureRef = regexp.MustCompile(`(?:\.\./)?(?:images|avatars)/[\w.-]+\.(?:jpg|png)`)
 
 // checkReferences reads every extracted text file: no placeholder is left,
-// and every file URL in it names a picture inside the extraction folder.
+// and every picture path in it names a picture inside the extraction folder.
 func checkReferences(t *testing.T, dir string) {
 	t.Helper()
 	d := &demo{dir: dir}
@@ -280,8 +294,8 @@ func checkReferences(t *testing.T, dir string) {
 		if bytes.Contains(data, []byte("@DEMO@")) {
 			t.Errorf("%s still holds the @DEMO@ placeholder", p)
 		}
-		for _, ref := range fileURL.FindAllString(string(data), -1) {
-			used[d.decode(t, p, ref, 1, 1)] = true
+		for _, ref := range pictureRef.FindAllString(string(data), -1) {
+			used[d.decode(t, p, filepath.Dir(p), ref, 1, 1)] = true
 			n++
 		}
 		return nil
@@ -436,7 +450,7 @@ func checkStories(t *testing.T, d *demo) {
 		jpg := strings.TrimSuffix(s.file, ".md") + ".jpg"
 		if _, err := os.Stat(jpg); err == nil {
 			pictures++
-			d.decode(t, s.file, (&url.URL{Scheme: "file", Path: filepath.ToSlash(jpg)}).String(), 1200, 700)
+			d.decode(t, s.file, d.dir, jpg, 1200, 700)
 		}
 	}
 	if pictures != 1 {
@@ -533,7 +547,7 @@ func checkLeaderboard(t *testing.T, d *demo) {
 		if r.Avatar == "" {
 			noAvatar++
 		} else {
-			d.decode(t, "leaderboard.json", r.Avatar, 256, 256)
+			d.decode(t, "leaderboard.json", d.dir, r.Avatar, 256, 256)
 		}
 		if r.Change > 0 {
 			up++

@@ -6,7 +6,7 @@ package pipeline
 
 import (
 	"context"
-	"errors"
+
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
@@ -38,6 +38,7 @@ type Pipeline struct {
 	opts    Options
 	mu      sync.Mutex
 	sources []*source
+	stats   map[string]*Stats // by source name; kept across SetSources
 	changed chan struct{}
 	wake    chan struct{}
 }
@@ -71,7 +72,7 @@ func New(specs []feeds.SourceSpec, o Options) *Pipeline {
 	if o.Jitter == nil {
 		o.Jitter = rand.Float64
 	}
-	p := &Pipeline{opts: o, changed: make(chan struct{}, 1), wake: make(chan struct{}, 1)}
+	p := &Pipeline{opts: o, stats: map[string]*Stats{}, changed: make(chan struct{}, 1), wake: make(chan struct{}, 1)}
 	p.sources = p.build(specs, nil)
 	return p
 }
@@ -253,6 +254,7 @@ func (p *Pipeline) refresh(ctx context.Context, s *source) {
 
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	p.count(spec.Name, err, notModified)
 	st := &s.state
 	st.LastAttempt = now
 	if err != nil {
@@ -323,6 +325,9 @@ func (p *Pipeline) fetchParse(ctx context.Context, spec feeds.SourceSpec, val fe
 	if err != nil {
 		return res, val, false, err
 	}
+	p.mu.Lock()
+	p.stat(spec.Name).Bytes += int64(len(resp.Body))
+	p.mu.Unlock()
 	if resp.NotModified {
 		return res, resp.Validators, true, nil
 	}
@@ -428,5 +433,43 @@ func dedupeKey(p feeds.Post) string {
 	return "link:" + strings.ToLower(u.Host) + strings.TrimSuffix(u.EscapedPath(), "/") + "?" + u.RawQuery
 }
 
-// ErrNoSources is returned by Wait when nothing is configured.
-var ErrNoSources = errors.New("no sources configured")
+// Stats counts one source's fetches since the process started, for metrics.
+type Stats struct {
+	Name                    string
+	OK, NotModified, Errors int64
+	Bytes                   int64 // bodies received, after decompression
+}
+
+// Stats returns the counts of the configured sources, in config order.
+func (p *Pipeline) Stats() []Stats {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	out := make([]Stats, len(p.sources))
+	for i, s := range p.sources {
+		out[i] = *p.stat(s.spec.Name)
+	}
+	return out
+}
+
+// stat must be called with p.mu held.
+func (p *Pipeline) stat(name string) *Stats {
+	st := p.stats[name]
+	if st == nil {
+		st = &Stats{Name: name}
+		p.stats[name] = st
+	}
+	return st
+}
+
+// count must be called with p.mu held.
+func (p *Pipeline) count(name string, err error, notModified bool) {
+	st := p.stat(name)
+	switch {
+	case err != nil:
+		st.Errors++
+	case notModified:
+		st.NotModified++
+	default:
+		st.OK++
+	}
+}

@@ -1,0 +1,932 @@
+package parse
+
+import (
+	"bytes"
+	"encoding/json"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"io"
+	"net/url"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/mmcdole/gofeed"
+	"github.com/mmcdole/gofeed/atom"
+	jsonfeed "github.com/mmcdole/gofeed/json"
+	"github.com/mmcdole/gofeed/rss"
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/charset"
+
+	"lobbykiosk/feeds"
+)
+
+// MaxItems is how many posts one feed keeps, newest first. A feed with more
+// is cut (with a warning): a lobby screen never needs thousands of posts from
+// one person, and normalizing them would cost a small kiosk PC dearly.
+const MaxItems = 500
+
+// Posts parses an RSS 2.0, Atom or JSON Feed document and normalizes every
+// item into a Post: plain text, an absolute image URL, the author as a person
+// with handle and avatar, a network mark and a stable ID. Posts come newest
+// first; items without a date get a zero Published, which the pipeline fills
+// with the time it first saw them.
+//
+// err is for a document that is not a feed at all, worded for the person
+// who configured the source ("not a feed: this looks like an HTML page"). A
+// feed with no items is not an error. warnings are for what did not stop it:
+// items cut, repaired bytes, items with nothing to show.
+func Posts(data []byte, spec feeds.SourceSpec) (posts []feeds.Post, warnings []string, err error) {
+	defer func() { err = readable(err) }()
+	data, fixes := sanitize(data)
+	warnings = append(warnings, fixes...)
+	f, data, fixes, err := parseFeed(data, spec)
+	warnings = append(warnings, fixes...)
+	if err != nil {
+		return nil, warnings, err
+	}
+	c := newFeedContext(f, spec, data)
+
+	// Order by date before normalizing, so only the items that are kept pay
+	// for it. Undated items count as newest: the pipeline stamps them with
+	// the time it first sees them, which is now.
+	order := make([]int, 0, len(f.Items))
+	times := make([]time.Time, len(f.Items))
+	for i, it := range f.Items {
+		if it == nil {
+			continue
+		}
+		times[i] = itemTime(it)
+		order = append(order, i)
+	}
+	sort.SliceStable(order, func(a, b int) bool {
+		ta, tb := times[order[a]], times[order[b]]
+		if ta.IsZero() || tb.IsZero() {
+			return ta.IsZero() && !tb.IsZero()
+		}
+		return ta.After(tb)
+	})
+	if len(order) > MaxItems {
+		warnings = append(warnings, fmt.Sprintf("feed has %d items; kept the newest %d", len(order), MaxItems))
+	}
+
+	seen := make(map[string]bool)
+	var empty, dups int
+	for _, i := range order {
+		if len(posts) == MaxItems {
+			break
+		}
+		p, ok := c.post(f.Items[i], i, times[i])
+		switch {
+		case !ok:
+			empty++
+		case seen[p.ID]:
+			dups++
+		default:
+			seen[p.ID] = true
+			posts = append(posts, p)
+		}
+	}
+	if empty > 0 {
+		warnings = append(warnings, fmt.Sprintf("skipped %d %s with no text and no image", empty, plural(empty, "item", "items")))
+	}
+	if dups > 0 {
+		warnings = append(warnings, fmt.Sprintf("skipped %d %s that repeat an earlier item's id", dups, plural(dups, "item", "items")))
+	}
+	return posts, warnings, nil
+}
+
+// sanitize repairs what would make a whole feed fail for the sake of a few
+// bytes: control characters (illegal in XML and in JSON strings) are dropped
+// and, for a document that is UTF-8, invalid sequences become U+FFFD.
+func sanitize(data []byte) ([]byte, []string) {
+	var warns []string
+	// Byte by byte, not rune by rune: a Latin-1 feed must keep its bytes.
+	if bytes.IndexFunc(data, isControlByte) >= 0 {
+		out := make([]byte, 0, len(data))
+		for _, c := range data {
+			if !isControlByte(rune(c)) {
+				out = append(out, c)
+			}
+		}
+		data = out
+	}
+	if !utf8.Valid(data) && declaresUTF8(data) {
+		data = bytes.ToValidUTF8(data, []byte("\uFFFD"))
+		warns = append(warns, "feed has bytes that are not valid UTF-8; showed them as �")
+	}
+	return data, warns
+}
+
+// isControlByte: C0 controls other than tab and line ends, which XML forbids
+// and JSON allows only escaped. They never occur inside a UTF-8 sequence.
+func isControlByte(r rune) bool { return r < 0x20 && r != '\t' && r != '\n' && r != '\r' }
+
+// declaresUTF8 reports whether a document is UTF-8 by its own account: no
+// UTF-16 byte order mark and no XML declaration naming another encoding.
+func declaresUTF8(data []byte) bool {
+	if bytes.HasPrefix(data, []byte{0xfe, 0xff}) || bytes.HasPrefix(data, []byte{0xff, 0xfe}) ||
+		bytes.HasPrefix(data, []byte{0, '<'}) || bytes.HasPrefix(data, []byte{'<', 0}) {
+		return false
+	}
+	head := data
+	if len(head) > 200 {
+		head = head[:200]
+	}
+	if !bytes.HasPrefix(bytes.TrimLeft(head, "\xef\xbb\xbf \t\r\n"), []byte("<?xml")) {
+		return true
+	}
+	end := bytes.Index(head, []byte("?>"))
+	if end < 0 {
+		return true
+	}
+	decl := strings.ToLower(string(head[:end]))
+	i := strings.Index(decl, "encoding")
+	if i < 0 {
+		return true
+	}
+	enc := strings.Trim(strings.TrimLeft(decl[i+len("encoding"):], " \t="), " \t\"'")
+	if j := strings.IndexAny(enc, "\"' \t"); j >= 0 {
+		enc = enc[:j]
+	}
+	return enc == "utf-8" || enc == "utf8" || enc == ""
+}
+
+// parseFeed runs gofeed and turns its failures into sentences. It returns
+// the document it finally read: a JSON Feed may have lost items on the way.
+func parseFeed(data []byte, spec feeds.SourceSpec) (*gofeed.Feed, []byte, []string, error) {
+	f, err := gofeedParse(data)
+	var warns []string
+	var te *json.UnmarshalTypeError
+	var pe readerPanic
+	if err != nil && (errors.As(err, &te) || errors.As(err, &pe)) {
+		// One JSON item of the wrong shape fails the whole document in
+		// gofeed (a null item even panics): drop such items and read the rest.
+		if fixed, dropped, first := dropBadJSONItems(data); dropped > 0 {
+			if f2, err2 := gofeedParse(fixed); err2 == nil {
+				f, err, data = f2, nil, fixed
+				warns = append(warns, fmt.Sprintf("skipped %d %s of the wrong shape (%s)", dropped, plural(dropped, "item", "items"), first))
+			}
+		}
+	}
+	if errors.Is(err, gofeed.ErrFeedTypeNotDetected) {
+		f, err := explain(data, spec)
+		return f, data, warns, err
+	}
+	if errors.As(err, &pe) {
+		return nil, data, warns, fmt.Errorf("not a feed: the feed reader could not make sense of this document (%v)", pe.v)
+	}
+	if err != nil {
+		return nil, data, warns, feedError(data, err)
+	}
+	if f.FeedType == "json" && f.FeedVersion == "" && len(f.Items) == 0 && !hasJSONKey(data, "items") {
+		return nil, data, warns, errors.New(`not a feed: this JSON has no "version" or "items", so it is not a JSON Feed`)
+	}
+	return f, data, warns, nil
+}
+
+// readable keeps an error's chain but makes its message fit to show: parser
+// errors quote the input, and the input may be anything.
+func readable(err error) error {
+	if err == nil {
+		return nil
+	}
+	return readableError{err}
+}
+
+type readableError struct{ err error }
+
+func (e readableError) Error() string { return clean(e.err.Error()) }
+func (e readableError) Unwrap() error { return e.err }
+
+// readerPanic is a panic inside gofeed, caught: a feed reader must not take
+// the kiosk down with it, whatever the bytes.
+type readerPanic struct{ v any }
+
+func (p readerPanic) Error() string { return fmt.Sprint(p.v) }
+
+func gofeedParse(data []byte) (f *gofeed.Feed, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			f, err = nil, readerPanic{r}
+		}
+	}()
+	fp := gofeed.NewParser()
+	// itemImage scans the HTML itself, skipping emoji and pixels; gofeed's
+	// scan builds a DOM per item and would pick them up.
+	fp.RSSTranslator = &gofeed.DefaultRSSTranslator{DisableContentImageScan: true}
+	return fp.Parse(bytes.NewReader(data))
+}
+
+func feedError(data []byte, err error) error {
+	var xe *xml.SyntaxError
+	if errors.As(err, &xe) {
+		return fmt.Errorf("not a feed: %w", err)
+	}
+	var je *json.SyntaxError
+	var te *json.UnmarshalTypeError
+	if errors.As(err, &je) || errors.As(err, &te) {
+		return fmt.Errorf("not a feed: %w", jsonError(data, err))
+	}
+	if errors.Is(err, io.ErrUnexpectedEOF) {
+		return fmt.Errorf("not a feed: the document ends too early (cut off?): %w", err)
+	}
+	return fmt.Errorf("not a feed: %w", err)
+}
+
+// explain says what a document that is not a feed is instead. Feeds whose
+// root element comes after gofeed's detection window (a long comment or
+// stylesheet first) are parsed here rather than refused.
+func explain(data []byte, spec feeds.SourceSpec) (*gofeed.Feed, error) {
+	s := bytes.TrimLeft(data, "\xef\xbb\xbf \t\r\n")
+	if len(s) == 0 {
+		return nil, errors.New("not a feed: the document is empty")
+	}
+	head := bytes.ToLower(s[:min(len(s), 4096)])
+	if bytes.HasPrefix(head, []byte("<!doctype html")) || bytes.Contains(head, []byte("<html")) {
+		return nil, htmlError(s, spec)
+	}
+	switch s[0] {
+	case '[':
+		return nil, errors.New("not a feed: this is a JSON list, not a JSON Feed (is it a wins or leaderboard file?)")
+	case '{':
+		var v any
+		if err := json.Unmarshal(s, &v); err != nil {
+			return nil, fmt.Errorf("not a feed: %w", jsonError(s, err))
+		}
+		// gofeed v1.4.0 detects JSON only within its first 4 KiB, which a
+		// real export rarely fits in (mmcdole/gofeed#344): read it here.
+		if hasJSONKey(s, "items") || hasJSONKey(s, "version") {
+			jf, err := (&jsonfeed.Parser{}).Parse(bytes.NewReader(s))
+			if err != nil {
+				return nil, fmt.Errorf("not a feed: %w", jsonError(s, err))
+			}
+			return (&gofeed.DefaultJSONTranslator{}).Translate(jf)
+		}
+		return nil, errors.New(`not a feed: this JSON is not a JSON Feed (it needs "version" and "items")`)
+	case '<':
+		root, err := xmlRoot(s)
+		if err != nil {
+			return nil, fmt.Errorf("not a feed: %w", err)
+		}
+		switch root {
+		case "rss", "rdf":
+			rf, err := (&rss.Parser{}).Parse(bytes.NewReader(s))
+			if err != nil {
+				return nil, feedError(s, err)
+			}
+			return (&gofeed.DefaultRSSTranslator{DisableContentImageScan: true}).Translate(rf)
+		case "feed":
+			af, err := (&atom.Parser{}).Parse(bytes.NewReader(s))
+			if err != nil {
+				return nil, feedError(s, err)
+			}
+			return (&gofeed.DefaultAtomTranslator{}).Translate(af)
+		case "html":
+			return nil, htmlError(s, spec)
+		}
+		return nil, fmt.Errorf("not a feed: the XML document is a <%s>, not RSS (<rss>) or Atom (<feed>)", root)
+	}
+	start := clean(string(s[:min(len(s), 40)]))
+	return nil, fmt.Errorf("not a feed: the document is neither XML nor JSON (it starts with %q)", start)
+}
+
+// xmlRoot finds the root element's name, or the syntax error before it.
+func xmlRoot(s []byte) (string, error) {
+	d := xml.NewDecoder(bytes.NewReader(s))
+	d.Strict = false
+	d.CharsetReader = charset.NewReaderLabel
+	for range 10000 {
+		tok, err := d.Token()
+		if err != nil {
+			if errors.Is(err, io.EOF) {
+				return "", errors.New("the XML document has no elements")
+			}
+			return "", err
+		}
+		if se, ok := tok.(xml.StartElement); ok {
+			return strings.ToLower(se.Name.Local), nil
+		}
+	}
+	return "", errors.New("no XML element in the first 10,000 tokens")
+}
+
+// htmlError names the page and, when the page links to its own feed, that
+// feed: the usual mistake is configuring a site's address instead of its
+// feed's.
+func htmlError(s []byte, spec feeds.SourceSpec) error {
+	var title, feedURL string
+	z := html.NewTokenizer(bytes.NewReader(s[:min(len(s), 512<<10)]))
+	inTitle := false
+scan:
+	for {
+		switch z.Next() {
+		case html.ErrorToken:
+			break scan
+		case html.TextToken:
+			if inTitle && title == "" {
+				title = clean(string(z.Text()))
+			}
+		case html.EndTagToken:
+			if name, _ := z.TagName(); string(name) == "title" {
+				inTitle = false
+			}
+		case html.StartTagToken, html.SelfClosingTagToken:
+			name, hasAttr := z.TagName()
+			switch string(name) {
+			case "title":
+				inTitle = true
+			case "link":
+				attrs := map[string]string{}
+				for hasAttr {
+					var k, v []byte
+					k, v, hasAttr = z.TagAttr()
+					attrs[string(k)] = string(v)
+				}
+				t := strings.ToLower(attrs["type"])
+				if feedURL == "" && strings.Contains(strings.ToLower(attrs["rel"]), "alternate") &&
+					(strings.Contains(t, "rss") || strings.Contains(t, "atom") || strings.Contains(t, "json")) {
+					feedURL = absURL(baseOf(spec.URL), attrs["href"])
+				}
+			case "body":
+				break scan
+			}
+		}
+	}
+	msg := "not a feed: this looks like an HTML page"
+	if title != "" {
+		msg += fmt.Sprintf(" (%q)", cut(title, 80))
+	}
+	if feedURL != "" {
+		msg += "; the page names its feed: " + feedURL
+	}
+	return errors.New(msg)
+}
+
+func hasJSONKey(data []byte, key string) bool {
+	var m map[string]json.RawMessage
+	if json.Unmarshal(data, &m) != nil {
+		return false
+	}
+	_, ok := m[key]
+	return ok
+}
+
+func itemTime(it *gofeed.Item) time.Time {
+	if it.PublishedParsed != nil && !it.PublishedParsed.IsZero() {
+		return it.PublishedParsed.UTC()
+	}
+	if it.UpdatedParsed != nil && !it.UpdatedParsed.IsZero() {
+		return it.UpdatedParsed.UTC()
+	}
+	return time.Time{}
+}
+
+// feedContext is what every item of one feed shares: the person the feed is
+// about (Mastodon and Bluesky put them in the channel, not the items), the
+// network and the base for relative links.
+type feedContext struct {
+	source  string
+	base    *url.URL
+	network string // the configured override, or the feed-level guess ("" if none)
+	forced  bool
+	name    string
+	handle  string
+	avatar  string
+	json    *jsonFeedExtra
+	// local is true for a feed read from a file: its relative picture
+	// references name files beside it (the pipeline resolves them there).
+	local bool
+}
+
+var (
+	// "@ana.bsky.social - Ana Lima": Bluesky's profile feed title.
+	blueskyTitle = regexp.MustCompile(`^@(\S+)\s+[-–—]\s+(.+)$`)
+	// "Ana Lima (@ana@social.example)": Mastodon's newer title, and a
+	// common "Name (@handle)" elsewhere.
+	nameHandleTitle = regexp.MustCompile(`^(.+?)\s*\((@[^\s()]+)\)$`)
+	// "Public posts from @ana@social.example": Mastodon's channel description.
+	fediHandle = regexp.MustCompile(`@[\p{L}\p{N}_.-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)+`)
+)
+
+func newFeedContext(f *gofeed.Feed, spec feeds.SourceSpec, data []byte) *feedContext {
+	c := &feedContext{source: spec.Name, local: spec.Path != ""}
+	for _, l := range []string{f.Link, f.FeedLink, spec.URL} {
+		if b := baseOf(l); b != nil {
+			c.base = b
+			break
+		}
+	}
+	if n := strings.ToLower(strings.TrimSpace(spec.Network)); n != "" {
+		c.network, c.forced = n, true
+	} else if strings.HasPrefix(strings.ToLower(f.Generator), "mastodon") {
+		c.network = "mastodon"
+	} else if c.base != nil {
+		c.network = guessNetwork(c.base)
+	}
+
+	title := clean(f.Title)
+	var titleName string
+	if m := blueskyTitle.FindStringSubmatch(title); m != nil {
+		titleName, c.handle = m[2], "@"+m[1]
+	} else if m := nameHandleTitle.FindStringSubmatch(title); m != nil {
+		titleName, c.handle = m[1], m[2]
+	} else if strings.HasPrefix(title, "@") && !strings.ContainsAny(title, " \t") {
+		c.handle = title
+	} else {
+		titleName = title
+	}
+	for _, a := range f.Authors {
+		if a != nil && clean(a.Name) != "" {
+			c.name = clean(a.Name)
+			break
+		}
+	}
+	if c.name == "" {
+		c.name = titleName
+	}
+	if c.handle == "" && c.network == "mastodon" {
+		c.handle = fediHandle.FindString(clean(f.Description))
+	}
+	if c.handle == "" && c.base != nil {
+		c.handle = handleFromURL(c.base)
+	}
+	c.handle = strings.ReplaceAll(c.handle, " ", "")
+
+	if f.FeedType == "json" {
+		c.json = decodeJSONExtra(data)
+		if c.json != nil && c.json.avatar != "" {
+			c.avatar = mediaURL(c.base, c.json.avatar, c.local)
+		}
+	}
+	if c.avatar == "" && f.Image != nil {
+		c.avatar = mediaURL(c.base, f.Image.URL, c.local)
+	}
+	return c
+}
+
+// post normalizes one item; ok is false when it has nothing to show.
+func (c *feedContext) post(it *gofeed.Item, index int, published time.Time) (feeds.Post, bool) {
+	p := feeds.Post{Source: c.source, Published: published}
+	p.Link = absURL(c.base, it.Link)
+	if p.Link == "" && len(it.Links) > 0 {
+		p.Link = absURL(c.base, it.Links[0])
+	}
+	if p.Link == "" && (strings.HasPrefix(it.GUID, "http://") || strings.HasPrefix(it.GUID, "https://")) {
+		p.Link = absURL(c.base, it.GUID)
+	}
+	link := baseOf(p.Link)
+	base := c.base
+	if link != nil {
+		base = link
+	}
+
+	p.Network = c.network
+	if !c.forced && link != nil {
+		if n := guessNetwork(link); n != "" {
+			p.Network = n
+		}
+	}
+	if p.Network == "" {
+		p.Network = "blog"
+	}
+	social := socialNetworks[p.Network]
+
+	var extra jsonItemExtra
+	if c.json != nil {
+		extra = c.json.item(index)
+	}
+
+	// The person.
+	for _, a := range it.Authors {
+		if a != nil && clean(a.Name) != "" {
+			p.Author.Name = clean(a.Name)
+			break
+		}
+	}
+	if p.Author.Name == "" {
+		p.Author.Name = c.name
+	}
+	itemHandle := ""
+	if link != nil {
+		itemHandle = handleFromURL(link)
+	}
+	if social {
+		p.Author.Handle = c.handle
+		if p.Author.Handle == "" {
+			p.Author.Handle = itemHandle
+		}
+	}
+	if p.Author.Name == "" {
+		p.Author.Name = strings.TrimPrefix(p.Author.Handle, "@")
+	}
+	if p.Author.Name == "" {
+		p.Author.Name = c.source
+	}
+	p.Author.Avatar = c.avatar
+	if extra.avatar != "" {
+		p.Author.Avatar = mediaURL(base, extra.avatar, c.local)
+	}
+
+	var repost bool
+	// Bluesky's feed carries the post as typed, not as HTML: "<blink>" in
+	// it is text to show.
+	p.Text, repost = composeText(it, social, p.Network == "bluesky")
+	p.Image = itemImage(it, base, c.local)
+	if p.Text == "" && p.Image == "" {
+		return p, false
+	}
+
+	// Replies and reposts, where the feed lets them show. On Mastodon and X
+	// a reply starts with the mention of who it answers; Bluesky's feed
+	// leaves replies out, so a mention there opens an ordinary post.
+	p.Reply = extra.reply || hasItemExt(it, "thr", "in-reply-to") ||
+		((p.Network == "mastodon" || p.Network == "x") && len(p.Text) > 1 && p.Text[0] == '@' && isWordRune(p.Text[1:]))
+	p.Repost = repost || extra.repost || strings.HasPrefix(p.Text, "RT @") ||
+		(social && c.handle != "" && itemHandle != "" && !sameAccount(c.handle, itemHandle))
+
+	p.Likes, p.Shares, p.Comments = extra.likes, extra.shares, extra.comments
+	if p.Comments == 0 {
+		p.Comments = max(extInt(it, "slash", "comments"), extInt(it, "thr", "total"))
+	}
+
+	key := strings.TrimSpace(it.GUID)
+	if key == "" {
+		key = p.Link
+	}
+	if key == "" {
+		key = p.Text + "\x00" + p.Image
+	}
+	p.ID = PostID(c.source, key)
+	return p, true
+}
+
+// sameAccount compares handles by user name only: a Mastodon server may
+// name its accounts @ana@example.com while serving them from
+// social.example.com, so the feed's handle and its links differ in domain.
+func sameAccount(a, b string) bool {
+	user := func(h string) string {
+		h = strings.TrimPrefix(h, "@")
+		if i := strings.IndexByte(h, '@'); i >= 0 {
+			h = h[:i]
+		}
+		return strings.ToLower(h)
+	}
+	return user(a) == user(b)
+}
+
+var socialNetworks = map[string]bool{"mastodon": true, "bluesky": true, "x": true, "threads": true}
+
+var (
+	// Titles that feeds invent for posts that have none.
+	placeholderTitle = regexp.MustCompile(`^(?:New status by \S+|@\S+ post|Post by .+|Untitled)$`)
+	// Old Mastodon titled a boost "ana shared a status by bob".
+	boostTitle = regexp.MustCompile(`^\S+ (?:shared a status by|boosted) \S+`)
+	// WordPress and Yoast tails on summaries.
+	appearedFirst = regexp.MustCompile(`\s*The post .{1,300} appeared first on .{1,200}$`)
+	moreMark      = regexp.MustCompile(`\s*\[(?:…|\.\.\.|&hellip;)\]\s*$`)
+)
+
+// composeText picks what a post says. Social posts have no real title, so
+// their text is the content (or the description). A blog item shows its
+// title, then its summary: "Title: summary…", the summary being the
+// description (an excerpt) when there is one, else the start of the content.
+// A title that only repeats the start of the text is dropped.
+func composeText(it *gofeed.Item, social, plainText bool) (string, bool) {
+	bound := 2 * MaxText
+	content := tidy(Text(it.Content, bound))
+	var desc string
+	if plainText {
+		desc = plain(it.Description, bound)
+	} else {
+		desc = tidy(Text(it.Description, bound))
+	}
+	body := content
+	if body == "" {
+		body = desc
+	}
+	title := Text(it.Title, MaxText)
+	repost := boostTitle.MatchString(title)
+	if repost || placeholderTitle.MatchString(title) {
+		title = ""
+	}
+	switch {
+	case body == "":
+		return cut(title, MaxText), repost // some bridges put a post in its title
+	case social || title == "" || repeats(title, body):
+		return cut(body, MaxText), repost
+	}
+	summary := desc
+	if summary == "" {
+		summary = content
+	}
+	if repeats(summary, title) {
+		return cut(title, MaxText), repost
+	}
+	if repeats(title, summary) {
+		return cut(summary, MaxText), repost
+	}
+	sep := ": "
+	if strings.ContainsRune(".!?:…", lastRune(title)) {
+		sep = " "
+	}
+	return cut(title+sep+summary, MaxText), repost
+}
+
+// tidy drops what blog engines append to summaries: WordPress's "[…]" and
+// the "The post … appeared first on …" footer of SEO plugins.
+func tidy(s string) string {
+	if !strings.Contains(s, "appeared first on") && !strings.Contains(s, "]") {
+		return s
+	}
+	return moreMark.ReplaceAllString(appearedFirst.ReplaceAllString(s, ""), "…")
+}
+
+// repeats reports whether text starts with head, ignoring case and a
+// trailing ellipsis on head ("Big news…" repeats "Big news from the team").
+func repeats(head, text string) bool {
+	h := strings.ToLower(strings.TrimRight(head, "…. "))
+	return h != "" && strings.HasPrefix(strings.ToLower(text), h)
+}
+
+func lastRune(s string) rune {
+	r, _ := utf8.DecodeLastRuneInString(s)
+	return r
+}
+
+func isWordRune(s string) bool {
+	r, _ := utf8.DecodeRuneInString(s)
+	return unicode.IsLetter(r) || unicode.IsDigit(r) || r == '_'
+}
+
+// itemImage picks the picture of an item: a media:content image, a
+// media:thumbnail, an image enclosure (or JSON Feed attachment), the item's
+// image (JSON Feed image/banner_image), else the first real <img> of its
+// HTML. URLs are made absolute against the item's link.
+func itemImage(it *gofeed.Item, base *url.URL, local bool) string {
+	var cands []string
+	media := it.Extensions["media"]
+	contents := media["content"]
+	for _, g := range media["group"] {
+		contents = append(contents, g.Children["content"]...)
+	}
+	for _, m := range contents {
+		if isImageMedia(m.Attrs["type"], m.Attrs["medium"], m.Attrs["url"]) {
+			cands = append(cands, m.Attrs["url"])
+		}
+	}
+	for _, t := range media["thumbnail"] {
+		cands = append(cands, t.Attrs["url"])
+	}
+	for _, m := range contents {
+		for _, t := range m.Children["thumbnail"] {
+			cands = append(cands, t.Attrs["url"])
+		}
+	}
+	for _, g := range media["group"] {
+		for _, t := range g.Children["thumbnail"] {
+			cands = append(cands, t.Attrs["url"])
+		}
+	}
+	for _, e := range it.Enclosures {
+		if e != nil && isImageMedia(e.Type, "", e.URL) {
+			cands = append(cands, e.URL)
+		}
+	}
+	for _, u := range cands {
+		if a := mediaURL(base, u, local); a != "" && !hasExt(a, ".svg") {
+			return a
+		}
+	}
+	// gofeed fills Image from a scan of the HTML too, and takes emoji and
+	// tracking pixels along: only trust it when the scan below would.
+	first, rejected := "", map[string]bool{}
+	for _, h := range []string{it.Content, it.Description} {
+		if f := imgScan(h, rejected); first == "" {
+			first = f
+		}
+	}
+	if it.Image != nil && !rejected[strings.TrimSpace(it.Image.URL)] {
+		if a := mediaURL(base, it.Image.URL, local); a != "" && !hasExt(a, ".svg") {
+			return a
+		}
+	}
+	if a := mediaURL(base, first, local); a != "" && !hasExt(a, ".svg") {
+		return a
+	}
+	return ""
+}
+
+// isImageMedia: a declared type decides (Mastodon marks a silent video
+// "medium=image" but gives it type video/mp4, which no image decoder reads);
+// without one, medium or the file extension does.
+func isImageMedia(typ, medium, u string) bool {
+	typ = strings.ToLower(strings.TrimSpace(typ))
+	if typ != "" {
+		return strings.HasPrefix(typ, "image/")
+	}
+	return strings.EqualFold(medium, "image") || hasImageExt(u)
+}
+
+func hasImageExt(u string) bool { return hasExt(u, ".jpg", ".jpeg", ".png", ".gif", ".webp") }
+
+// hasExt reports whether a URL's path ends in one of exts. SVG is refused as
+// a picture: it is mostly icons and emoji, and the kiosk draws bitmaps.
+func hasExt(u string, exts ...string) bool {
+	p, err := url.Parse(strings.TrimSpace(u))
+	if err != nil {
+		return false
+	}
+	path := strings.ToLower(p.Path)
+	for _, ext := range exts {
+		if strings.HasSuffix(path, ext) {
+			return true
+		}
+	}
+	return false
+}
+
+// imgScan finds the first <img> worth showing in HTML: not an emoji, not a
+// tracking pixel, not inline data. The sources it passes over go in rejected.
+func imgScan(s string, rejected map[string]bool) string {
+	if !strings.Contains(s, "<img") && !strings.Contains(s, "<IMG") {
+		return ""
+	}
+	z := html.NewTokenizer(strings.NewReader(s))
+	for {
+		tt := z.Next()
+		if tt == html.ErrorToken {
+			return ""
+		}
+		if tt != html.StartTagToken && tt != html.SelfClosingTagToken {
+			continue
+		}
+		name, hasAttr := z.TagName()
+		if string(name) != "img" {
+			continue
+		}
+		var src string
+		ok := true
+		for hasAttr {
+			var k, v []byte
+			k, v, hasAttr = z.TagAttr()
+			val := string(v)
+			switch string(k) {
+			case "src":
+				if src == "" {
+					src = val
+				}
+			case "data-src":
+				src = val // lazy loading: src is a placeholder
+			case "class":
+				l := strings.ToLower(val)
+				if strings.Contains(l, "emoji") || strings.Contains(l, "smiley") {
+					ok = false
+				}
+			case "width", "height":
+				if n, err := strconv.Atoi(strings.TrimSuffix(strings.TrimSpace(val), "px")); err == nil && n < 48 {
+					ok = false
+				}
+			}
+		}
+		src = strings.TrimSpace(src)
+		if ok && src != "" && !strings.HasPrefix(strings.ToLower(src), "data:") {
+			return src
+		}
+		if src != "" {
+			rejected[src] = true
+		}
+	}
+}
+
+// baseOf parses an absolute http(s) URL, or returns nil.
+func baseOf(s string) *url.URL {
+	u, err := url.Parse(strings.TrimSpace(clean(s)))
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil
+	}
+	return u
+}
+
+// absURL resolves ref against base and keeps it only if the result is an
+// http(s) URL: a kiosk has no use for javascript:, data: or file: links.
+func absURL(base *url.URL, ref string) string {
+	ref = strings.TrimSpace(clean(ref))
+	if ref == "" {
+		return ""
+	}
+	u, err := url.Parse(ref)
+	if err != nil {
+		return ""
+	}
+	if base != nil {
+		u = base.ResolveReference(u)
+	} else if u.Scheme == "" && strings.HasPrefix(ref, "//") {
+		u.Scheme = "https"
+	}
+	if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return ""
+	}
+	return u.String()
+}
+
+// mediaURL is absURL for pictures, except that a feed read from a local
+// file may name pictures by path ("../images/p1.jpg", "/srv/share/p1.jpg"):
+// a folder on a share holds the feed and its pictures together. A feed from
+// the web never gets a file path: it must not make the kiosk read local files.
+func mediaURL(base *url.URL, ref string, local bool) string {
+	ref = strings.TrimSpace(clean(ref))
+	if local && ref != "" && !strings.HasPrefix(ref, "//") {
+		if u, err := url.Parse(ref); err == nil && u.Scheme == "" && u.Host == "" && u.Path != "" {
+			return u.Path
+		}
+	}
+	return absURL(base, ref)
+}
+
+// guessNetwork names the network a link belongs to, or "" for the open web.
+func guessNetwork(u *url.URL) string {
+	host := strings.TrimPrefix(strings.ToLower(u.Hostname()), "www.")
+	first := firstSegment(u.Path)
+	switch {
+	case host == "bsky.app" || strings.HasSuffix(host, ".bsky.app"):
+		return "bluesky"
+	case host == "linkedin.com" || strings.HasSuffix(host, ".linkedin.com"):
+		return "linkedin"
+	case host == "x.com" || host == "twitter.com" || strings.HasSuffix(host, ".twitter.com"):
+		return "x"
+	case host == "threads.net" || host == "threads.com":
+		return "threads"
+	case host == "medium.com" || strings.HasSuffix(host, ".medium.com"):
+		return "" // Medium's "/@user" paths are blog posts
+	case strings.Contains(host, "mastodon") || (strings.HasPrefix(first, "@") && len(first) > 1):
+		return "mastodon"
+	}
+	return ""
+}
+
+// handleFromURL derives a handle from a profile or post link:
+// https://social.example/@ana/123 -> @ana@social.example,
+// https://bsky.app/profile/ana.bsky.social/post/x -> @ana.bsky.social.
+func handleFromURL(u *url.URL) string {
+	host := strings.TrimPrefix(strings.ToLower(u.Hostname()), "www.")
+	first := firstSegment(u.Path)
+	switch guessNetwork(u) {
+	case "bluesky":
+		parts := strings.Split(strings.Trim(u.Path, "/"), "/")
+		if len(parts) >= 2 && parts[0] == "profile" && parts[1] != "" && !strings.HasPrefix(parts[1], "did:") {
+			return "@" + parts[1]
+		}
+	case "mastodon":
+		if strings.HasPrefix(first, "@") && len(first) > 1 {
+			if strings.Contains(first[1:], "@") {
+				return first // a remote account: "@bob@other.example"
+			}
+			return first + "@" + host
+		}
+	case "threads":
+		if strings.HasPrefix(first, "@") && len(first) > 1 {
+			return first
+		}
+	case "x":
+		switch first {
+		case "", "i", "home", "search", "hashtag", "intent", "share", "explore", "settings":
+		default:
+			return "@" + first
+		}
+	}
+	return ""
+}
+
+func firstSegment(path string) string {
+	p := strings.TrimPrefix(path, "/")
+	if i := strings.IndexByte(p, '/'); i >= 0 {
+		p = p[:i]
+	}
+	return p
+}
+
+func hasItemExt(it *gofeed.Item, ns, name string) bool {
+	return len(it.Extensions[ns][name]) > 0
+}
+
+func extInt(it *gofeed.Item, ns, name string) int {
+	for _, e := range it.Extensions[ns][name] {
+		if n, err := strconv.Atoi(strings.TrimSpace(e.Value)); err == nil && n > 0 {
+			return n
+		}
+	}
+	return 0
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}

@@ -1,0 +1,244 @@
+package pipeline
+
+import (
+	"context"
+	"crypto/sha256"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"lobbykiosk/feeds"
+	"lobbykiosk/feeds/fetch"
+	"lobbykiosk/feeds/store"
+)
+
+const rss = `<?xml version="1.0"?>
+<rss version="2.0"><channel><title>Ana Lima</title><link>https://social.example/@ana</link>
+<item><guid>1</guid><link>https://social.example/@ana/1</link><description>First post about the volunteering day</description><pubDate>Mon, 02 Nov 2026 10:00:00 GMT</pubDate></item>
+<item><guid>2</guid><link>https://social.example/@ana/2</link><description>Second post, no date given here</description></item>
+</channel></rss>`
+
+// feedServer serves body with an ETag, answers 304 to a matching
+// If-None-Match, and can be told to fail.
+type feedServer struct {
+	mu          sync.Mutex
+	body        string
+	status      int
+	conditional int
+	hits        int
+}
+
+func (f *feedServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.hits++
+	if f.status != 0 {
+		http.Error(w, "boom", f.status)
+		return
+	}
+	etag := fmt.Sprintf(`"%x"`, sha256.Sum256([]byte(f.body)))
+	if r.Header.Get("If-None-Match") == etag {
+		f.conditional++
+		w.WriteHeader(http.StatusNotModified)
+		return
+	}
+	w.Header().Set("ETag", etag)
+	w.Write([]byte(f.body))
+}
+
+func (f *feedServer) set(body string, status int) {
+	f.mu.Lock()
+	f.body, f.status = body, status
+	f.mu.Unlock()
+}
+
+func newPipeline(t *testing.T, dir string, specs ...feeds.SourceSpec) *Pipeline {
+	t.Helper()
+	st, err := store.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := New(specs, Options{Store: st, Client: fetch.New("test"), Jitter: func() float64 { return 0.5 }})
+	p.LoadCache()
+	return p
+}
+
+func texts(s feeds.Snapshot) []string {
+	var out []string
+	for _, p := range s.Posts {
+		out = append(out, p.Text)
+	}
+	return out
+}
+
+func TestFailingSourceKeepsLastGoodAndOthers(t *testing.T) {
+	a, b := &feedServer{body: rss}, &feedServer{body: strings.ReplaceAll(rss, "social.example/@ana", "other.example/@bo")}
+	sa, sb := httptest.NewServer(a), httptest.NewServer(b)
+	defer sa.Close()
+	defer sb.Close()
+	dir := t.TempDir()
+	p := newPipeline(t, dir,
+		feeds.SourceSpec{Name: "a", Kind: feeds.KindPosts, URL: sa.URL, Refresh: time.Minute},
+		feeds.SourceSpec{Name: "b", Kind: feeds.KindPosts, URL: sb.URL, Refresh: time.Minute})
+	p.RefreshAll(context.Background())
+	if got := len(p.Snapshot().Posts); got != 4 {
+		t.Fatalf("posts = %d, want 4", got)
+	}
+
+	a.set("", 500)
+	b.set("<html><body>maintenance</body></html>", 0)
+	p.RefreshAll(context.Background())
+	snap := p.Snapshot()
+	if got := len(snap.Posts); got != 4 {
+		t.Fatalf("after failures posts = %d, want the last good 4: %q", got, texts(snap))
+	}
+	for _, s := range snap.Sources {
+		if s.OK || s.Failures != 1 || !strings.Contains(s.Error, "source "+s.Name+":") {
+			t.Errorf("source %s state = %+v", s.Name, s)
+		}
+		if !s.NextTry.After(s.LastAttempt) {
+			t.Errorf("source %s: no backoff: next %v, last %v", s.Name, s.NextTry, s.LastAttempt)
+		}
+	}
+	if !strings.Contains(snap.Sources[0].Error, "500") {
+		t.Errorf("a's error does not say 500: %s", snap.Sources[0].Error)
+	}
+}
+
+func TestNotModifiedAndEmptyFeedKeepContent(t *testing.T) {
+	f := &feedServer{body: rss}
+	srv := httptest.NewServer(f)
+	defer srv.Close()
+	p := newPipeline(t, t.TempDir(), feeds.SourceSpec{Name: "a", Kind: feeds.KindPosts, URL: srv.URL})
+	p.RefreshAll(context.Background())
+	p.RefreshAll(context.Background())
+	if f.conditional != 1 {
+		t.Errorf("second fetch was not a 304 (conditional=%d hits=%d)", f.conditional, f.hits)
+	}
+	if n := len(p.Snapshot().Posts); n != 2 {
+		t.Fatalf("after 304 posts = %d", n)
+	}
+	f.set(`<?xml version="1.0"?><rss version="2.0"><channel><title>x</title></channel></rss>`, 0)
+	p.RefreshAll(context.Background())
+	snap := p.Snapshot()
+	if n := len(snap.Posts); n != 2 {
+		t.Fatalf("an empty feed emptied the source: %d posts", n)
+	}
+	if w := strings.Join(snap.Sources[0].Warnings, " "); !strings.Contains(w, "keeping the last 2") {
+		t.Errorf("warnings = %q", w)
+	}
+}
+
+// A restart with no network shows the last good content, and undated posts
+// keep the time they were first seen.
+func TestCacheSurvivesRestart(t *testing.T) {
+	f := &feedServer{body: rss}
+	srv := httptest.NewServer(f)
+	dir := t.TempDir()
+	spec := feeds.SourceSpec{Name: "a", Kind: feeds.KindPosts, URL: srv.URL}
+	p := newPipeline(t, dir, spec)
+	p.RefreshAll(context.Background())
+	before := p.Snapshot()
+	srv.Close()
+
+	p2 := newPipeline(t, dir, spec)
+	after := p2.Snapshot()
+	if len(after.Posts) != 2 || !after.Sources[0].FromCache {
+		t.Fatalf("after restart: %d posts, state %+v", len(after.Posts), after.Sources[0])
+	}
+	for i := range before.Posts {
+		if !before.Posts[i].Published.Equal(after.Posts[i].Published) {
+			t.Errorf("post %s time changed across restart: %v -> %v", before.Posts[i].ID, before.Posts[i].Published, after.Posts[i].Published)
+		}
+	}
+	p2.RefreshAll(context.Background()) // the network is down now
+	if n := len(p2.Snapshot().Posts); n != 2 {
+		t.Errorf("offline refresh lost content: %d", n)
+	}
+}
+
+func TestCorruptCacheIsMovedAside(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "source-a.json"), []byte("\x00\xffnot json at all"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	p := newPipeline(t, dir, feeds.SourceSpec{Name: "a", Kind: feeds.KindPosts, URL: "http://127.0.0.1:1/none"})
+	s := p.Snapshot()
+	if len(s.Posts) != 0 || !strings.Contains(s.Sources[0].Error, "cached content unreadable") {
+		t.Errorf("state = %+v", s.Sources[0])
+	}
+	m, _ := filepath.Glob(filepath.Join(dir, "source-a.json.corrupt-*"))
+	if len(m) != 1 {
+		t.Errorf("corrupt file not moved aside: %v", m)
+	}
+}
+
+func TestSamePostFromTwoSourcesShownOnce(t *testing.T) {
+	dir := t.TempDir()
+	feed := filepath.Join(dir, "a.rss")
+	if err := os.WriteFile(feed, []byte(rss), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(&feedServer{body: rss})
+	defer srv.Close()
+	p := newPipeline(t, filepath.Join(dir, "state"),
+		feeds.SourceSpec{Name: "file", Kind: feeds.KindPosts, Path: feed},
+		feeds.SourceSpec{Name: "web", Kind: feeds.KindPosts, URL: srv.URL})
+	p.RefreshAll(context.Background())
+	snap := p.Snapshot()
+	if len(snap.Posts) != 2 {
+		t.Fatalf("posts = %d, want 2 (deduplicated by link): %q", len(snap.Posts), texts(snap))
+	}
+	for _, post := range snap.Posts {
+		if post.Source != "file" {
+			t.Errorf("kept the copy from %s, want the first source listed", post.Source)
+		}
+	}
+}
+
+func TestRelativePicturesResolveNextToTheFile(t *testing.T) {
+	dir := t.TempDir()
+	body := strings.Replace(rss, "<description>First", `<enclosure url="images/p1.jpg" type="image/jpeg" length="1"/><description>First`, 1)
+	feed := filepath.Join(dir, "a.rss")
+	if err := os.WriteFile(feed, []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	p := newPipeline(t, filepath.Join(dir, "state"), feeds.SourceSpec{Name: "file", Kind: feeds.KindPosts, Path: feed})
+	p.RefreshAll(context.Background())
+	var img string
+	for _, post := range p.Snapshot().Posts {
+		if post.Image != "" {
+			img = post.Image
+		}
+	}
+	if want := filepath.Join(dir, "images", "p1.jpg"); img != want {
+		t.Errorf("image = %q, want %q", img, want)
+	}
+}
+
+// Run fetches on each source's own schedule and signals changes.
+func TestRunSignalsChanges(t *testing.T) {
+	srv := httptest.NewServer(&feedServer{body: rss})
+	defer srv.Close()
+	p := newPipeline(t, t.TempDir(), feeds.SourceSpec{Name: "a", Kind: feeds.KindPosts, URL: srv.URL})
+	<-p.Changes() // LoadCache's signal
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { p.Run(ctx); close(done) }()
+	select {
+	case <-p.Changes():
+	case <-time.After(10 * time.Second):
+		t.Fatal("no change signalled after the first fetch")
+	}
+	if n := len(p.Snapshot().Posts); n != 2 {
+		t.Errorf("posts = %d", n)
+	}
+	cancel()
+	<-done
+}
