@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"lobbykiosk/assets"
 )
 
 // run runs a subcommand in-process, as a user would from a shell.
@@ -78,7 +80,16 @@ func decodeContent(t *testing.T, out string) contentJSON {
 }
 
 func TestContentDemoJSON(t *testing.T) {
-	code, out, errs := run(t, "content", "--demo", "--json")
+	// The demo through a config, so its files outlive the command and
+	// pictures can be checked; `--demo` itself is the same config.
+	cfg, err := assets.ExtractDemo(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if code, out, errs := run(t, "content", "--demo", "--json"); code != 0 || len(decodeContent(t, out).Posts) == 0 {
+		t.Fatalf("content --demo: code %d: %s", code, errs)
+	}
+	code, out, errs := run(t, "content", "--config", cfg, "--json")
 	if code != 0 {
 		t.Fatalf("code %d: %s", code, errs)
 	}

@@ -227,10 +227,10 @@ func TestDemoUnderXvfb(t *testing.T) {
 	for len(frames) < 3 && time.Now().Before(deadline) {
 		time.Sleep(700 * time.Millisecond)
 		img := screenshot(t, display)
-		// A frame mid-fade is neither slide: wait for content, then compare.
+		// A frame mid-fade is neither slide: once the screen changed, wait
+		// until it holds still before taking it as the next slide.
 		if variance(img) > 200 && difference(last, img) > 0.15 {
-			time.Sleep(1200 * time.Millisecond) // let a transition settle
-			img = screenshot(t, display)
+			img = settled(t, display, img)
 			frames = append(frames, img)
 			last = img
 		}
@@ -244,6 +244,20 @@ func TestDemoUnderXvfb(t *testing.T) {
 			t.Errorf("slide %d looks blank (variance %.0f)", i+1, v)
 		}
 	}
+}
+
+// settled takes screenshots until two in a row agree (a transition ended).
+func settled(t *testing.T, display string, img image.Image) image.Image {
+	t.Helper()
+	for i := 0; i < 30; i++ {
+		time.Sleep(250 * time.Millisecond)
+		next := screenshot(t, display)
+		if difference(img, next) < 0.002 {
+			return next
+		}
+		img = next
+	}
+	return img
 }
 
 // TestNoDisplayIsOneLine: started before the X server (a service at boot),
