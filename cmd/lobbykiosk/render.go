@@ -89,7 +89,9 @@ func runRender(ctx context.Context, e *env, args []string) int {
 	return 0
 }
 
-var nonSlug = regexp.MustCompile(`[^a-z0-9]+`)
+// nonSlug is what a file name drops: letters of any script stay, so
+// "Ελένη Παπαδάκη" names her file as well as "Ana Lima" does.
+var nonSlug = regexp.MustCompile(`[^\p{L}\p{N}]+`)
 
 func slug(s string) string {
 	s = strings.Trim(nonSlug.ReplaceAllString(strings.ToLower(s), "-"), "-")
