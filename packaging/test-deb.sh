@@ -1,0 +1,206 @@
+#!/usr/bin/env bash
+# test-deb.sh: build the amd64 .deb, check what is in it, install it on this
+# machine, run the installed kiosk's commands, purge it, and check that nothing
+# is left behind. It installs and removes a package: run it on a build or test
+# machine, not on a kiosk. Needs root (or sudo). The last line says
+# "N passed, M failed"; the exit status is non-zero when anything failed.
+#   packaging/test-deb.sh [DEB]    test DEB instead of building one
+# shellcheck disable=SC2016 # the single-quoted bash -c checks expand when they run
+set -uo pipefail
+cd "$(dirname "$0")/.." || exit 1
+
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo="sudo"
+passed=0
+failed=0
+say() { printf '==> %s\n' "$*"; }
+pass() { passed=$((passed + 1)); printf 'ok    %s\n' "$1"; }
+fail() {
+  failed=$((failed + 1))
+  printf 'FAIL  %s\n' "$1"
+  [ -z "${2:-}" ] || printf '%s\n' "$2" | sed 's/^/      /'
+}
+# check DESCRIPTION COMMAND...: passes when the command succeeds.
+check() {
+  local desc=$1 out
+  shift
+  if out=$("$@" 2>&1); then pass "$desc"; else fail "$desc" "$out"; fi
+}
+finish() {
+  echo "$passed passed, $failed failed"
+  [ "$failed" -eq 0 ]
+  exit
+}
+need() {
+  local missing=() p
+  for p in "$@"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  ((${#missing[@]})) || return 0
+  say "installing Debian packages: ${missing[*]}"
+  $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+need dpkg-dev binutils file desktop-file-utils systemd adduser || { fail "install the test's tools"; finish; }
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/lobbykiosk-test-deb-XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+
+# ---------------------------------------------------------------- build
+if [ -n "${1:-}" ]; then
+  deb=$1
+else
+  say "building the amd64 package"
+  start=$SECONDS
+  if deb=$(bash packaging/build-deb.sh amd64 "$tmp/dist" 2>"$tmp/build.log" | tail -n1) && [ -f "$deb" ]; then
+    pass "build-deb.sh amd64 wrote $(basename "$deb") in $((SECONDS - start)) s"
+  else
+    fail "build-deb.sh amd64" "$(tail -n 30 "$tmp/build.log")"
+    finish
+  fi
+fi
+
+# ---------------------------------------------------------------- contents
+say "contents (dpkg-deb -c) and fields (dpkg-deb -I)"
+dpkg-deb -c "$deb" >"$tmp/contents"
+for f in ./usr/bin/lobbykiosk ./etc/lobbykiosk/kiosk.toml ./lib/systemd/system/lobbykiosk.service \
+  ./usr/share/applications/lobbykiosk.desktop ./usr/share/icons/hicolor/512x512/apps/lobbykiosk.png \
+  ./usr/share/doc/lobbykiosk/README.md ./usr/share/lobbykiosk/demo/posts/mastodon.rss \
+  ./usr/share/lobbykiosk/demo/wins.csv ./usr/share/lobbykiosk/demo/images/p01.jpg; do
+  check "package holds $f" grep -q " $f\$" "$tmp/contents"
+done
+check "/usr/bin/lobbykiosk is root-owned and executable" grep -qE '^-rwxr-xr-x root/root .* \./usr/bin/lobbykiosk$' "$tmp/contents"
+check "the package does not ship /var/lib/lobbykiosk (postinst makes it)" bash -c "! grep -q ' ./var/lib/lobbykiosk' '$tmp/contents'"
+
+fields=$(dpkg-deb -f "$deb")
+check "Package: lobbykiosk" grep -qx 'Package: lobbykiosk' <<<"$fields"
+check "Architecture: amd64" grep -qx 'Architecture: amd64' <<<"$fields"
+depends=$(dpkg-deb -f "$deb" Depends)
+for p in libc6 libgl1 libx11-6 libxcursor1 libxrandr2 libxinerama1 libxi6 libxxf86vm1 adduser; do
+  check "Depends names $p" grep -qE "(^|, )$p( |,|$)" <<<"$depends"
+done
+check "conffiles: /etc/lobbykiosk/kiosk.toml, and nothing else" \
+  bash -c "[ \"\$(dpkg-deb -I '$deb' conffiles)\" = /etc/lobbykiosk/kiosk.toml ]"
+check "postinst, prerm and postrm are in the package" bash -c "dpkg-deb -I '$deb' | grep -q postinst && dpkg-deb -I '$deb' | grep -q prerm && dpkg-deb -I '$deb' | grep -q postrm"
+
+# Every library the binary links must come from a package Depends names;
+# found here with ldd, independently of build-deb.sh's dpkg-shlibdeps.
+dpkg-deb -x "$deb" "$tmp/x"
+check "the binary is x86-64" bash -c "file -b '$tmp/x/usr/bin/lobbykiosk' | grep -q x86-64"
+# covered WHAT PATH: the package holding PATH must be in Depends. dpkg knows a
+# library by the path its package installed (/lib or /usr/lib on merged /usr).
+covered() {
+  local what=$1 path=$2 pkg="" p
+  for p in "$path" "$(readlink -f "$path")" "/usr$path" "${path#/usr}"; do
+    pkg=$(dpkg -S "$p" 2>/dev/null | head -n1 | cut -d: -f1) && [ -n "$pkg" ] && break
+  done
+  if [ -n "$pkg" ] && grep -qE "(^|, )$pkg( |,|$)" <<<"$depends"; then
+    pass "$what comes from $pkg, in Depends"
+  else
+    fail "$what ($path, package '${pkg:-?}') is not covered by Depends: $depends"
+  fi
+}
+unresolved=$(ldd "$tmp/x/usr/bin/lobbykiosk" | grep 'not found' || true)
+if [ -z "$unresolved" ]; then pass "ldd resolves every library"; else fail "ldd resolves every library" "$unresolved"; fi
+for lib in $(objdump -p "$tmp/x/usr/bin/lobbykiosk" | awk '/NEEDED/ {print $2}'); do
+  path=$(ldd "$tmp/x/usr/bin/lobbykiosk" | awk -v l="$lib" '$1 == l {print $3}')
+  covered "NEEDED $lib" "$path"
+done
+# GLFW loads its X extensions with dlopen: ldd cannot see them, the names
+# are strings in the binary.
+for lib in $(strings "$tmp/x/usr/bin/lobbykiosk" | grep -E '^libX(cursor|i|inerama|randr|xf86vm)\.so\.[0-9]+$' | sort -u); do
+  covered "dlopen $lib" "$(ldconfig -p | awk -v l="$lib" '$1 == l && /x86-64/ {print $NF; exit}')"
+done
+check "the desktop entry is valid" desktop-file-validate "$tmp/x/usr/share/applications/lobbykiosk.desktop"
+check "the icon is a 512x512 PNG" bash -c "file -b '$tmp/x/usr/share/icons/hicolor/512x512/apps/lobbykiosk.png' | grep -q 'PNG image data, 512 x 512'"
+check "the packaged demo has no @DEMO@ placeholder left" bash -c "! grep -rq '@DEMO@' '$tmp/x/usr/share/lobbykiosk/demo'"
+
+# ---------------------------------------------------------------- install
+if dpkg-query -W -f='${Status}' lobbykiosk 2>/dev/null | grep -q "ok installed"; then
+  say "lobbykiosk is installed already: purging it first"
+  $sudo dpkg --purge lobbykiosk >/dev/null
+fi
+say "installing $(basename "$deb")"
+start=$SECONDS
+if $sudo dpkg -i "$deb" >"$tmp/install.log" 2>&1 || DEBIAN_FRONTEND=noninteractive $sudo apt-get install -f -y -qq >>"$tmp/install.log" 2>&1; then
+  pass "dpkg -i installed it in $((SECONDS - start)) s"
+else
+  fail "dpkg -i" "$(tail -n 30 "$tmp/install.log")"
+  finish
+fi
+check "dpkg says lobbykiosk is installed" bash -c "dpkg-query -W -f='\${Status}' lobbykiosk | grep -qx 'install ok installed'"
+check "postinst printed no error or warning" bash -c "! grep -iE 'error|warning' '$tmp/install.log'"
+
+check "user lobbykiosk exists, a system account" bash -c '[ "$(id -u lobbykiosk)" -lt 1000 ]'
+check "its home is /var/lib/lobbykiosk and it cannot log in" bash -c \
+  'getent passwd lobbykiosk | awk -F: '\''$6 == "/var/lib/lobbykiosk" && $7 ~ /(nologin|false)$/ {ok=1} END {exit !ok}'\'''
+for g in video render input; do
+  if getent group "$g" >/dev/null; then
+    check "lobbykiosk is in group $g" bash -c "id -nG lobbykiosk | tr ' ' '\n' | grep -qx $g"
+  fi
+done
+check "/var/lib/lobbykiosk is lobbykiosk's, mode 750" bash -c '[ "$(stat -c "%U:%G %a" /var/lib/lobbykiosk)" = "lobbykiosk:lobbykiosk 750" ]'
+check "the service is enabled for boot (graphical.target.wants)" \
+  bash -c '[ "$(readlink /etc/systemd/system/graphical.target.wants/lobbykiosk.service)" = /lib/systemd/system/lobbykiosk.service ]'
+check "systemd-analyze verify accepts the installed unit" systemd-analyze verify --man=no /lib/systemd/system/lobbykiosk.service
+
+# ---------------------------------------------------------------- run
+# The commands run with the unit's locale (see lobbykiosk.service).
+export LANG=C.UTF-8 LANGUAGE=en
+version=$(dpkg-deb -f "$deb" Version)
+out=$(/usr/bin/lobbykiosk version 2>&1)
+if [ "$out" = "lobbykiosk $version" ]; then pass "lobbykiosk version says $version"; else fail "lobbykiosk version says $version" "$out"; fi
+check "lobbykiosk check --config /etc/lobbykiosk/kiosk.toml" /usr/bin/lobbykiosk check --config /etc/lobbykiosk/kiosk.toml
+# content runs as the service's user: it must read the config and the demo
+# and write its state directory, as the kiosk will. The first run reads the
+# demo files into the cache in /var/lib/lobbykiosk (file sources: no
+# network); --offline then shows what that cache alone holds.
+shows_posts() { # shows_posts DESCRIPTION ARGS...
+  local desc=$1 out shown
+  shift
+  if ! out=$($sudo runuser -u lobbykiosk -- env LANG=C.UTF-8 LANGUAGE=en /usr/bin/lobbykiosk content --config /etc/lobbykiosk/kiosk.toml "$@" 2>&1); then
+    fail "$desc" "$out"
+    return
+  fi
+  shown=$(sed -nE 's/^POSTS \(([0-9]+) shown of ([0-9]+)\).*/\1/p' <<<"$out")
+  if [ "${shown:-0}" -gt 0 ] && ! grep -qiE 'permission denied|temporary state dir|@DEMO@' <<<"$out"; then
+    pass "$desc: $shown posts shown"
+  else
+    fail "$desc" "$(head -n 40 <<<"$out")"
+  fi
+}
+shows_posts "lobbykiosk content, as user lobbykiosk, reads the demo feeds"
+shows_posts "lobbykiosk content --offline, as user lobbykiosk, shows them from the cache" --offline
+check "the cache files are lobbykiosk's" bash -c '[ -z "$(find /var/lib/lobbykiosk ! -user lobbykiosk)" ] && [ -n "$(find /var/lib/lobbykiosk -type f)" ]'
+code=0
+out=$(/usr/bin/lobbykiosk service status 2>&1) || code=$?
+case "$code" in
+  0 | 3) pass "service status: $out (exit $code)" ;;
+  *) fail "service status is running or stopped (exit 0 or 3)" "exit $code: $out" ;;
+esac
+
+# A changed conffile survives reinstalling the package.
+echo '# changed by test-deb.sh' | $sudo tee -a /etc/lobbykiosk/kiosk.toml >/dev/null
+if $sudo dpkg -i "$deb" >"$tmp/reinstall.log" 2>&1; then
+  pass "reinstalling over the installed package works"
+else
+  fail "reinstalling over the installed package" "$(tail -n 20 "$tmp/reinstall.log")"
+fi
+check "the admin's change to kiosk.toml survived" grep -qx '# changed by test-deb.sh' /etc/lobbykiosk/kiosk.toml
+
+# ---------------------------------------------------------------- remove, purge
+start=$SECONDS
+check "dpkg -r lobbykiosk" $sudo dpkg -r lobbykiosk
+check "after remove: the binary is gone" bash -c '[ ! -e /usr/bin/lobbykiosk ]'
+check "after remove: the config stays" test -f /etc/lobbykiosk/kiosk.toml
+check "dpkg --purge lobbykiosk" $sudo dpkg --purge lobbykiosk
+for p in /usr/bin/lobbykiosk /etc/lobbykiosk /var/lib/lobbykiosk /lib/systemd/system/lobbykiosk.service \
+  /etc/systemd/system/lobbykiosk.service /etc/systemd/system/graphical.target.wants/lobbykiosk.service \
+  /usr/share/lobbykiosk /usr/share/doc/lobbykiosk /usr/share/applications/lobbykiosk.desktop \
+  /usr/share/icons/hicolor/512x512/apps/lobbykiosk.png /var/lib/systemd/deb-systemd-helper-enabled/lobbykiosk.service.dsh-also; do
+  check "after purge: no $p" bash -c "[ ! -e '$p' ] && [ ! -L '$p' ]"
+done
+check "after purge: no user lobbykiosk" bash -c '! getent passwd lobbykiosk'
+check "after purge: no group lobbykiosk" bash -c '! getent group lobbykiosk'
+check "after purge: dpkg no longer knows lobbykiosk" bash -c "! dpkg-query -W -f='\${Status}' lobbykiosk 2>/dev/null | grep -q installed"
+say "remove and purge took $((SECONDS - start)) s"
+finish
