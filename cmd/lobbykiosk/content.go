@@ -38,7 +38,7 @@ func addConfigFlags(fs interface {
 
 // open loads the config (or extracts the demo into a temp dir) and opens its
 // engine. The returned func cleans up.
-func (f configFlags) open(e *env) (*engine.Engine, func(), error) {
+func (f configFlags) open(ctx context.Context, e *env, offline bool) (*engine.Engine, func(), error) {
 	path := *f.path
 	cleanup := func() {}
 	if *f.demo {
@@ -57,11 +57,20 @@ func (f configFlags) open(e *env) (*engine.Engine, func(), error) {
 		cleanup()
 		return nil, nil, err
 	}
+	// A broken central config is printed; the fallback still shows content.
+	if cfg, err = effectiveConfig(ctx, e, cfg, offline); err != nil {
+		fmt.Fprintf(e.stderr, "warning: %v\n", err)
+	}
 	eng, done, err := engine.OpenScratch(cfg, engine.Options{Version: version, Logger: quietLogger(e.stderr)},
 		func(w string) { fmt.Fprintf(e.stderr, "warning: %s\n", w) })
 	if err != nil {
 		cleanup()
 		return nil, nil, err
+	}
+	// A damaged decisions file changes what is shown (rules only): say so,
+	// as `moderate` and `run` do.
+	for _, p := range eng.Problems {
+		fmt.Fprintf(e.stderr, "warning: %s\n", p)
 	}
 	return eng, func() { done(); cleanup() }, nil
 }
@@ -74,7 +83,7 @@ func runContent(ctx context.Context, e *env, args []string) int {
 	if fs.Parse(args) != nil {
 		return 2
 	}
-	eng, cleanup, err := cf.open(e)
+	eng, cleanup, err := cf.open(ctx, e, *offline)
 	if err != nil {
 		fmt.Fprintln(e.stderr, err)
 		return 1

@@ -101,7 +101,7 @@ func init() {
 	register(command{name: "check", usage: "check [--config FILE]", run: runCheck})
 }
 
-func runCheck(_ context.Context, e *env, args []string) int {
+func runCheck(ctx context.Context, e *env, args []string) int {
 	fs := newFlags("check", e)
 	path := fs.String("config", config.DefaultPath, "config file")
 	if fs.Parse(args) != nil {
@@ -109,6 +109,12 @@ func runCheck(_ context.Context, e *env, args []string) int {
 	}
 	c, err := e.loadConfig(*path)
 	if err != nil {
+		fmt.Fprintln(e.stderr, err)
+		return 1
+	}
+	// With [fleet] config_url, what runs is the merge with headquarters'
+	// file: check pulls it and fails when it is broken.
+	if c, err = effectiveConfig(ctx, e, c, false); err != nil {
 		fmt.Fprintln(e.stderr, err)
 		return 1
 	}

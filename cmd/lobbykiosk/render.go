@@ -47,7 +47,7 @@ func runRender(ctx context.Context, e *env, args []string) int {
 	if err := os.MkdirAll(*out, 0o755); err != nil {
 		return e.errorf("render: %v", err)
 	}
-	eng, cleanup, err := cf.open(e)
+	eng, cleanup, err := cf.open(ctx, e, *offline)
 	if err != nil {
 		fmt.Fprintln(e.stderr, err)
 		return 1

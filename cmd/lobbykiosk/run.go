@@ -91,6 +91,7 @@ func displayProblem() string {
 }
 
 func kiosk(ctx context.Context, e *env, path string, rf runFlags) int {
+	startProfiling(e)
 	if p := displayProblem(); p != "" {
 		return e.errorf("%s", p)
 	}
@@ -100,6 +101,14 @@ func kiosk(ctx context.Context, e *env, path string, rf runFlags) int {
 		return 1
 	}
 	log := serviceLogger(e.stderr)
+	// Headquarters' central config (when [fleet] config_url is set) is merged
+	// over the local file before anything starts: the copy kept on disk, so
+	// start-up never waits on the network. The fleet watcher pulls a fresh
+	// one right after start and applies it at the next slide.
+	local := cfg
+	if cfg, err = effectiveConfig(ctx, e, local, true); err != nil {
+		log.Warn("central config not used", "err", err)
+	}
 	eng, cleanup, err := engine.OpenScratch(cfg, engine.Options{Version: version, Logger: log},
 		func(w string) { log.Warn(w) })
 	if err != nil {
@@ -145,12 +154,15 @@ func kiosk(ctx context.Context, e *env, path string, rf runFlags) int {
 	}
 	go eng.Run(ctx)
 	go player.Run(ctx)
-	if eng.Config.Admin.Listen != "" {
-		adm, err := admin.New(admin.Options{Config: eng.Config, Engine: eng, Current: player.Current, Logger: log,
+	watcher := startFleet(ctx, log, local, eng)
+	monitor := startHealth(ctx, log, local, eng, player, watcher)
+	if cfg.Admin.Listen != "" {
+		adm, err := admin.New(admin.Options{Config: cfg, Engine: eng, Current: player.Current, Logger: log,
 			Screenshot: func() (image.Image, error) { return capture(w) }})
 		if err != nil {
 			log.Error("admin page not started", "err", err) // the screen keeps running
 		} else {
+			mountHealth(adm, monitor)
 			go func() {
 				if err := adm.ListenAndServe(ctx); err != nil {
 					log.Error("admin page stopped", "err", err)

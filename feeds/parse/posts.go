@@ -160,6 +160,9 @@ func declaresUTF8(data []byte) bool {
 // parseFeed runs gofeed and turns its failures into sentences. It returns
 // the document it finally read: a JSON Feed may have lost items on the way.
 func parseFeed(data []byte, spec feeds.SourceSpec) (*gofeed.Feed, []byte, []string, error) {
+	if declaresEntities(data) {
+		return nil, data, nil, errors.New(`not a feed: its DOCTYPE declares XML entities (<!ENTITY …>), which are never expanded (nested ones are an "entity bomb"), so its text would show as "&name;"; publish the feed without them`)
+	}
 	f, err := gofeedParse(data)
 	var warns []string
 	var te *json.UnmarshalTypeError
@@ -314,6 +317,34 @@ func xmlRoot(s []byte) (string, error) {
 		}
 	}
 	return "", errors.New("no XML element in the first 10,000 tokens")
+}
+
+// declaresEntities reports whether an XML document's DOCTYPE declares
+// entities of its own. Go's XML reader never expands them: that defuses an
+// entity bomb, but left alone the feed would put "&lol9;" on the screen.
+func declaresEntities(s []byte) bool {
+	s = bytes.TrimLeft(s, "\xef\xbb\xbf \t\r\n")
+	if !bytes.HasPrefix(s, []byte("<")) {
+		return false
+	}
+	d := xml.NewDecoder(bytes.NewReader(s))
+	d.Strict = false
+	d.CharsetReader = charset.NewReaderLabel
+	for range 1000 {
+		tok, err := d.Token()
+		if err != nil {
+			return false
+		}
+		switch t := tok.(type) {
+		case xml.StartElement:
+			return false
+		case xml.Directive:
+			if bytes.Contains(t, []byte("<!ENTITY")) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // htmlError names the page and, when the page links to its own feed, that

@@ -50,7 +50,7 @@ func (s *Server) decide(w http.ResponseWriter, r *http.Request, sess *session) {
 		err = dec.Revoke(post.ID, post.Link)
 	case "pin":
 		var problem string
-		if until, problem = parseUntil(r.PostForm.Get("until"), s.cfg.Location, now); problem != "" {
+		if until, problem = parseUntil(r.PostForm.Get("until"), s.eng.CurrentConfig().Location, now); problem != "" {
 			s.fail(w, r, sess, http.StatusBadRequest, problem+" Nothing was changed.")
 			return
 		}
@@ -75,7 +75,7 @@ func (s *Server) decide(w http.ResponseWriter, r *http.Request, sess *session) {
 	}
 	after, _ := findPost(s.eng.Report(now), post.ID)
 	s.log.Info("admin decision", "action", action, "post", post.ID, "source", post.Source, "status", after.Status, "ip", clientIP(r))
-	s.sessions.setFlash(sess, outcome(action, post, after, until, s.cfg.Location))
+	s.sessions.setFlash(sess, outcome(action, post, after, until, s.eng.CurrentConfig().Location))
 	http.Redirect(w, r, back, http.StatusSeeOther)
 }
 

@@ -120,10 +120,10 @@ type screenView struct {
 // base builds the parts of a view every page shares, from one report.
 func (s *Server) base(sess *session, page, title string, r content.Report, now time.Time) view {
 	v := view{
-		Title: title, Page: page, Kiosk: s.cfg.Name, CSRF: sess.csrf,
-		Flash: s.sessions.popFlash(sess), Zone: s.cfg.Location.String(),
+		Title: title, Page: page, Kiosk: s.eng.CurrentConfig().Name, CSRF: sess.csrf,
+		Flash: s.sessions.popFlash(sess), Zone: s.eng.CurrentConfig().Location.String(),
 		Screenshot: s.o.Screenshot != nil,
-		MinUntil:   now.In(s.cfg.Location).Format(untilLayout),
+		MinUntil:   now.In(s.eng.CurrentConfig().Location).Format(untilLayout),
 	}
 	for _, p := range r.Posts {
 		switch p.Status {
@@ -234,7 +234,7 @@ func (s *Server) posts(r content.Report, now time.Time, v view, back string, kee
 }
 
 func (s *Server) postView(p content.Post, now time.Time, v view, back string) postView {
-	loc := s.cfg.Location
+	loc := s.eng.CurrentConfig().Location
 	pv := postView{
 		Post: p, Name: p.Author.Name, CSRF: v.CSRF, Back: back, MinUntil: v.MinUntil,
 		HasImage: p.Image != "", HasAvatar: p.Author.Avatar != "",
@@ -271,7 +271,7 @@ func (s *Server) screen(r content.Report, now time.Time, v view) screenView {
 	c := s.o.Current()
 	sv := screenView{Known: true, Kind: kindName(c.Kind), On: c.On, Offline: c.Offline, Count: c.Count}
 	if !c.Since.IsZero() {
-		sv.Since = c.Since.In(s.cfg.Location).Format("15:04:05")
+		sv.Since = c.Since.In(s.eng.CurrentConfig().Location).Format("15:04:05")
 		sv.SinceAgo = ago(now.Sub(c.Since))
 	}
 	if c.PostID != "" {
@@ -305,7 +305,7 @@ func kindName(k slide.Kind) string {
 func failing(src feeds.SourceState) bool { return !src.OK && src.Failures > 0 }
 
 func (s *Server) sourceView(src feeds.SourceState, now time.Time) sourceView {
-	loc := s.cfg.Location
+	loc := s.eng.CurrentConfig().Location
 	sv := sourceView{SourceState: src, LastOK: "never", LastTry: "never"}
 	switch {
 	case failing(src):

@@ -241,7 +241,7 @@ func (s *Server) signinPage(w http.ResponseWriter, r *http.Request) {
 
 // renderSignin shows the sign-in form with a fresh pre-session token.
 func (s *Server) renderSignin(w http.ResponseWriter, r *http.Request, status int, d signinData) {
-	d.Kiosk = s.cfg.Name
+	d.Kiosk = s.eng.CurrentConfig().Name
 	// Keep the browser's token when it has one, so two open sign-in tabs
 	// both work.
 	if c, err := r.Cookie(signinCookie); err == nil && len(c.Value) == base64.RawURLEncoding.EncodedLen(32) {

@@ -24,6 +24,9 @@ import (
 
 // Engine is one kiosk's content side.
 type Engine struct {
+	// Config is the config the engine was opened with. A config from
+	// headquarters can replace it while running (Reconfigure): whatever
+	// reads content settings after start-up uses CurrentConfig.
 	Config   *config.Config
 	Store    *store.Store
 	Client   *fetch.Client
@@ -32,6 +35,9 @@ type Engine struct {
 	Log      *slog.Logger
 
 	mu          sync.Mutex
+	cfg         *config.Config // in use; guarded by mu
+	version     string         // config.Version(cfg)
+	revWake     chan struct{}  // a new revocation list URL: fetch it now
 	decisions   *moderate.Decisions
 	revocations *moderate.Revocations
 	moderator   *moderate.Moderator
@@ -80,6 +86,7 @@ func Open(cfg *config.Config, o Options) (*Engine, error) {
 	}
 	e := &Engine{
 		Config: cfg, Store: st, Client: client, Images: imgs, Log: o.Logger,
+		cfg: cfg, version: config.Version(cfg), revWake: make(chan struct{}, 1),
 		Pipeline: pipeline.New(cfg.Specs(), pipeline.Options{Store: st, Client: client, Logger: o.Logger}),
 	}
 	e.decisions, err = moderate.OpenDecisions(st)
@@ -117,8 +124,10 @@ func OpenScratch(cfg *config.Config, o Options, warn func(string)) (*Engine, fun
 	return e, func() { os.RemoveAll(dir) }, err
 }
 
+// rebuildModerator must be called with e.mu held (or before the engine is
+// shared).
 func (e *Engine) rebuildModerator() {
-	rules, modes := content.Rules(e.Config)
+	rules, modes := content.Rules(e.cfg)
 	e.moderator = moderate.New(rules, modes, e.decisions, e.revocations)
 }
 
@@ -138,10 +147,13 @@ func (e *Engine) RefreshOnce(ctx context.Context) {
 }
 
 func (e *Engine) refreshRevocations(ctx context.Context) {
-	if e.Config.Moderation.RevocationsURL == "" {
+	e.mu.Lock()
+	url, rev := e.cfg.Moderation.RevocationsURL, e.revocations
+	e.mu.Unlock()
+	if url == "" {
 		return
 	}
-	if err := e.revocations.RefreshWith(ctx, e.Client); err != nil {
+	if err := rev.RefreshWith(ctx, e.Client); err != nil {
 		e.Log.Warn("revocation list", "err", err)
 	}
 }
@@ -153,13 +165,14 @@ func (e *Engine) Report(now time.Time) content.Report {
 	if _, err := e.decisions.Reload(); err != nil {
 		e.Log.Warn("decisions reload", "err", err)
 	}
-	m := e.moderator
+	m, cfg := e.moderator, e.cfg
 	e.mu.Unlock()
-	return content.Build(e.Config, e.Pipeline.Snapshot(), m, now)
+	return content.Build(cfg, e.Pipeline.Snapshot(), m, now)
 }
 
 // Run keeps content fresh until ctx ends: every source on its own schedule,
-// and the central revocation list every revocations_refresh.
+// and the central revocation list every revocations_refresh. Both follow
+// Reconfigure: the list's URL and interval are read afresh each time.
 func (e *Engine) Run(ctx context.Context) {
 	var wg sync.WaitGroup
 	wg.Add(1)
@@ -167,18 +180,21 @@ func (e *Engine) Run(ctx context.Context) {
 		defer wg.Done()
 		e.Pipeline.Run(ctx)
 	}()
-	if e.Config.Moderation.RevocationsURL != "" {
-		t := time.NewTicker(e.Config.Moderation.RevocationsRefresh.Duration)
-		defer t.Stop()
-		for {
-			e.refreshRevocations(ctx)
-			select {
-			case <-ctx.Done():
-				wg.Wait()
-				return
-			case <-t.C:
-			}
+	defer wg.Wait()
+	for {
+		e.refreshRevocations(ctx)
+		every := e.CurrentConfig().Moderation.RevocationsRefresh.Duration
+		if every <= 0 {
+			every = time.Minute
+		}
+		t := time.NewTimer(every)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return
+		case <-t.C:
+		case <-e.revWake:
+			t.Stop()
 		}
 	}
-	wg.Wait()
 }

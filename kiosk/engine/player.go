@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"lobbykiosk/feeds"
+	"lobbykiosk/kiosk/config"
 	"lobbykiosk/kiosk/content"
 	"lobbykiosk/kiosk/hours"
 	"lobbykiosk/kiosk/playlist"
@@ -23,6 +24,16 @@ type Screen interface {
 	Blank(on bool)
 }
 
+// Restyler is a Screen that can change its look while running. When the
+// screen implements it, a new theme or transition from headquarters reaches
+// the screen at the next slide; a screen that does not keeps its look until
+// the kiosk restarts.
+type Restyler interface {
+	// Restyle applies cfg's [theme] and transition. It returns the logo for
+	// the chrome and the welcome slide (nil: the screen's theme logo).
+	Restyle(cfg *config.Config) (logo image.Image)
+}
+
 // Player decides, slide after slide, what the screen shows. Content is read
 // afresh for every slide, so new posts join and removed posts leave at the
 // next slide and never as a jump in the middle of one.
@@ -31,7 +42,8 @@ type Player struct {
 	screen   Screen
 	list     *playlist.Playlist
 	schedule hours.Schedule
-	logo     image.Image
+	logo     image.Image    // guarded by mu: Restyle replaces it
+	applied  *config.Config // the config schedule and list were built from
 	now      func() time.Time
 	// SlideScale multiplies every slide duration (the soak benchmark runs
 	// thousands of slides at accelerated timing).
@@ -50,27 +62,21 @@ type Current struct {
 	Count   int64      `json:"slides_shown"`
 	ByKind  map[string]int64
 	Offline bool `json:"offline"`
+	// Updated is when the screen last changed: a slide shown, or the
+	// display turned on or off. Health tells a frozen screen by it.
+	Updated time.Time `json:"updated"`
 }
 
 // NewPlayer prepares a player; logo may be nil.
 func NewPlayer(eng *Engine, screen Screen, logo image.Image) *Player {
-	d := eng.Config.Display
-	sched, err := hours.Parse(d.Hours)
-	if err != nil { // config.Load checked it; be safe anyway
-		eng.Log.Warn("display hours ignored", "err", err)
-	}
+	cfg := eng.CurrentConfig()
 	return &Player{
-		eng:    eng,
-		screen: screen,
-		list: playlist.New(playlist.Settings{
-			PostSeconds:        seconds(d.PostSeconds),
-			WinsSeconds:        seconds(d.WinsSeconds),
-			LeaderboardSeconds: seconds(d.LeaderboardSeconds),
-			WinsEvery:          d.WinsEvery,
-			LeaderboardEvery:   d.LeaderboardEvery,
-		}, time.Now().UnixNano()),
-		schedule:   sched,
+		eng:        eng,
+		screen:     screen,
+		list:       playlist.New(listSettings(cfg.Display), time.Now().UnixNano()),
+		schedule:   schedule(eng, cfg.Display),
 		logo:       logo,
+		applied:    cfg,
 		now:        time.Now,
 		SlideScale: 1,
 		current:    Current{ByKind: map[string]int64{}},
@@ -78,6 +84,24 @@ func NewPlayer(eng *Engine, screen Screen, logo image.Image) *Player {
 }
 
 func seconds(f float64) time.Duration { return time.Duration(f * float64(time.Second)) }
+
+func listSettings(d config.Display) playlist.Settings {
+	return playlist.Settings{
+		PostSeconds:        seconds(d.PostSeconds),
+		WinsSeconds:        seconds(d.WinsSeconds),
+		LeaderboardSeconds: seconds(d.LeaderboardSeconds),
+		WinsEvery:          d.WinsEvery,
+		LeaderboardEvery:   d.LeaderboardEvery,
+	}
+}
+
+func schedule(eng *Engine, d config.Display) hours.Schedule {
+	sched, err := hours.Parse(d.Hours)
+	if err != nil { // config validation checked it; be safe anyway
+		eng.Log.Warn("display hours ignored", "err", err)
+	}
+	return sched
+}
 
 // Current returns what is on screen now.
 func (p *Player) Current() Current {
@@ -100,8 +124,9 @@ func (p *Player) Run(ctx context.Context) {
 	clock := time.NewTicker(15 * time.Second)
 	defer clock.Stop()
 	for ctx.Err() == nil {
+		p.follow()
 		now := p.now()
-		if !p.schedule.On(now.In(p.eng.Config.Location)) {
+		if !p.schedule.On(now.In(p.eng.CurrentConfig().Location)) {
 			if on || first {
 				p.setDisplay(ctx, false)
 				on = false
@@ -138,7 +163,7 @@ func (p *Player) next(ctx context.Context, now time.Time) (playlist.Item, slide.
 
 // Build turns a playlist item into a slide. It is also what `render` uses.
 func (p *Player) Build(ctx context.Context, item playlist.Item, r content.Report, now time.Time) slide.Slide {
-	cfg := p.eng.Config
+	cfg := p.eng.CurrentConfig()
 	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
 	switch item.Kind {
@@ -166,7 +191,7 @@ func (p *Player) Build(ctx context.Context, item playlist.Item, r content.Report
 		}
 		return slide.FromLeaderboard(r.Leaderboard, avatars, r.Period)
 	}
-	return slide.WelcomeSlide(cfg.Name, cfg.Display.Welcome, p.logo)
+	return slide.WelcomeSlide(cfg.Name, cfg.Display.Welcome, p.currentLogo())
 }
 
 func (p *Player) image(ctx context.Context, src string) image.Image {
@@ -184,7 +209,7 @@ func (p *Player) image(ctx context.Context, src string) image.Image {
 
 // Chrome is the clock and the freshness mark.
 func (p *Player) Chrome(r content.Report, now time.Time) slide.Chrome {
-	cfg := p.eng.Config
+	cfg := p.eng.CurrentConfig()
 	var last time.Time
 	remote, failing := 0, 0
 	for _, s := range r.Sources {
@@ -206,7 +231,7 @@ func (p *Player) Chrome(r content.Report, now time.Time) slide.Chrome {
 	if len(r.Sources) > 0 {
 		stale = slide.StaleMark(last, now, offline, cfg.Display.StaleAfter.Duration, cfg.Location)
 	}
-	return slide.Chrome{Clock: slide.Clock(now, cfg.Location), Stale: stale, Logo: p.logo}
+	return slide.Chrome{Clock: slide.Clock(now, cfg.Location), Stale: stale, Logo: p.currentLogo()}
 }
 
 func (p *Player) record(item playlist.Item, now time.Time) {
@@ -216,6 +241,7 @@ func (p *Player) record(item playlist.Item, now time.Time) {
 	p.current.PostID = item.PostID
 	p.current.Since = now
 	p.current.On = true
+	p.current.Updated = now
 	p.current.Count++
 	p.current.ByKind[string(item.Kind)]++
 }
@@ -242,7 +268,7 @@ func (p *Player) wait(ctx context.Context, d time.Duration, clock *time.Ticker) 
 // is followed within seconds instead of sleeping through the morning.
 func (p *Player) sleepUntilOn(ctx context.Context, clock *time.Ticker) {
 	now := p.now()
-	next := p.schedule.Next(now.In(p.eng.Config.Location))
+	next := p.schedule.Next(now.In(p.eng.CurrentConfig().Location))
 	d := time.Hour
 	if !next.IsZero() && next.Sub(now) < d {
 		d = next.Sub(now)
@@ -261,10 +287,12 @@ func (p *Player) setDisplay(ctx context.Context, on bool) {
 	p.screen.Blank(!on)
 	p.mu.Lock()
 	p.current.On = on
+	p.current.Updated = p.now()
 	p.mu.Unlock()
-	cmd := p.eng.Config.Display.OffCommand
+	d := p.eng.CurrentConfig().Display
+	cmd := d.OffCommand
 	if on {
-		cmd = p.eng.Config.Display.OnCommand
+		cmd = d.OnCommand
 	}
 	if cmd == "" {
 		return

@@ -1,0 +1,1608 @@
+package main
+
+// Fault tests: the kiosk as a whole against what goes wrong in a lobby — the
+// network gone at boot, every kind of broken source at once, damaged state
+// files, a full or read-only disk, SIGKILL in the middle of a save, a clock
+// that jumps, the X server going away. Single faults are covered where they
+// are handled (feeds/fetch, feeds/parse, feeds/images, feeds/store,
+// feeds/moderate, kiosk/hours, kiosk/slide); these tests put them together
+// through the commands and the real binary, and say what a person would see.
+// The heavy ones skip under -short; those that need Xvfb skip without it
+// unless LOBBYKIOSK_E2E=1.
+
+import (
+	"bufio"
+	"bytes"
+	binenc "encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"hash/crc32"
+	"image"
+	"image/color"
+	"image/jpeg"
+	"io"
+	"io/fs"
+	"log/slog"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+
+	"golang.org/x/crypto/bcrypt"
+
+	"lobbykiosk/assets"
+	"lobbykiosk/feeds"
+	"lobbykiosk/feeds/fetch"
+	"lobbykiosk/feeds/moderate"
+	"lobbykiosk/feeds/pipeline"
+	"lobbykiosk/feeds/store"
+	"lobbykiosk/kiosk/config"
+	"lobbykiosk/kiosk/engine"
+	"lobbykiosk/kiosk/hours"
+	"lobbykiosk/kiosk/playlist"
+	"lobbykiosk/kiosk/slide"
+)
+
+// ---------------------------------------------------------------- helpers
+
+// item is one post of a test feed.
+type item struct {
+	guid, author, text, image string
+	at                        time.Time
+}
+
+// rssFeed writes an RSS 2.0 feed of items.
+func rssFeed(title string, items ...item) string {
+	var b strings.Builder
+	b.WriteString(`<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:media="http://search.yahoo.com/mrss/"><channel>`)
+	fmt.Fprintf(&b, "<title>%s</title><link>https://news.example.com/%s</link>\n", title, slug(title))
+	for _, it := range items {
+		fmt.Fprintf(&b, "<item><guid isPermaLink=\"false\">%s</guid><link>https://news.example.com/%s</link><dc:creator>%s</dc:creator><pubDate>%s</pubDate><description>%s</description>",
+			it.guid, it.guid, it.author, it.at.UTC().Format(time.RFC1123Z), it.text)
+		if it.image != "" {
+			fmt.Fprintf(&b, `<media:content url="%s" type="image/jpeg" medium="image"/>`, it.image)
+		}
+		b.WriteString("</item>\n")
+	}
+	b.WriteString("</channel></rss>\n")
+	return b.String()
+}
+
+// report is the part of `content --json` these tests read.
+type report struct {
+	Posts []struct {
+		ID, Source, Text, Image, Status, Reason string
+		Pinned                                  bool
+	} `json:"posts"`
+	Sources []sourceRow `json:"sources"`
+}
+
+type sourceRow struct {
+	Name      string    `json:"name"`
+	OK        bool      `json:"ok"`
+	Error     string    `json:"error"`
+	Warnings  []string  `json:"warnings"`
+	Failures  int       `json:"failures"`
+	Items     int       `json:"items"`
+	FetchedAt time.Time `json:"fetched_at"`
+	FromCache bool      `json:"from_cache"`
+}
+
+// contentOf runs `content --config cfg --json [extra...]` in-process; the
+// command must succeed whatever the faults.
+func contentOf(t *testing.T, cfg string, extra ...string) (report, string) {
+	t.Helper()
+	code, out, errs := run(t, append([]string{"content", "--config", cfg, "--json"}, extra...)...)
+	if code != 0 {
+		t.Fatalf("content %v: exit %d\n%s", extra, code, errs)
+	}
+	var r report
+	if err := json.Unmarshal([]byte(out), &r); err != nil {
+		t.Fatalf("content --json is not JSON: %v\n%s", err, out)
+	}
+	return r, errs
+}
+
+func (r report) source(t *testing.T, name string) sourceRow {
+	t.Helper()
+	for _, s := range r.Sources {
+		if s.Name == name {
+			return s
+		}
+	}
+	t.Fatalf("no source %q in %+v", name, r.Sources)
+	return sourceRow{}
+}
+
+// shown maps the text of every shown post of source to its ID.
+func (r report) shown(source string) map[string]string {
+	out := map[string]string{}
+	for _, p := range r.Posts {
+		if p.Source == source && p.Status == "shown" {
+			out[p.Text] = p.ID
+		}
+	}
+	return out
+}
+
+func (r report) post(t *testing.T, text string) (status string, pinned bool) {
+	t.Helper()
+	for _, p := range r.Posts {
+		if p.Text == text {
+			return p.Status, p.Pinned
+		}
+	}
+	return "", false
+}
+
+func writeFile(t *testing.T, path, data string) {
+	t.Helper()
+	if err := os.WriteFile(path, []byte(data), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func discard() *slog.Logger { return slog.New(slog.DiscardHandler) }
+
+// tempFiles lists the store's temp files (a save cut short) in dir.
+func tempFiles(t *testing.T, dir string) []string {
+	t.Helper()
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, e := range entries {
+		if strings.Contains(e.Name(), ".tmp-") {
+			out = append(out, e.Name())
+		}
+	}
+	return out
+}
+
+// kioskProc is the real binary running under an X display, with its
+// combined output.
+type kioskProc struct {
+	cmd    *exec.Cmd
+	start  time.Time
+	exited chan error
+	mu     sync.Mutex
+	logs   bytes.Buffer
+}
+
+func (k *kioskProc) Write(p []byte) (int, error) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	return k.logs.Write(p)
+}
+
+func (k *kioskProc) output() string {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	return k.logs.String()
+}
+
+// startKiosk starts the binary with args on display; the cleanup stops it
+// (SIGINT, then SIGKILL after 10 s).
+func startKiosk(t *testing.T, display string, args ...string) *kioskProc {
+	t.Helper()
+	k := &kioskProc{exited: make(chan error, 1)}
+	k.cmd = exec.Command(binary(t), args...)
+	k.cmd.Env = append(os.Environ(), "DISPLAY="+display, "LANG=C.UTF-8", "FYNE_DISABLE_DPI_DETECTION=1")
+	k.cmd.Stdout, k.cmd.Stderr = k, k
+	k.start = time.Now()
+	if err := k.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	go func() { k.exited <- k.cmd.Wait() }()
+	t.Cleanup(func() {
+		if k.running() {
+			k.cmd.Process.Signal(os.Interrupt)
+			select {
+			case err := <-k.exited:
+				k.exited <- err
+			case <-time.After(10 * time.Second):
+				k.cmd.Process.Kill()
+			}
+		}
+		if t.Failed() {
+			t.Logf("kiosk output:\n%s", k.output())
+		}
+	})
+	return k
+}
+
+// running reports whether the kiosk is still up.
+func (k *kioskProc) running() bool {
+	select {
+	case err := <-k.exited:
+		k.exited <- err
+		return false
+	default:
+		return true
+	}
+}
+
+// clockShown reports whether the clock in the top right corner is drawn.
+// Before the player's first slide the window shows a bare "Welcome" with no
+// clock, which is not content yet.
+func clockShown(img image.Image) bool {
+	b := img.Bounds()
+	corner := image.Rect(b.Min.X+b.Dx()*85/100, b.Min.Y+b.Dy()/100, b.Max.X-b.Dx()/100, b.Min.Y+b.Dy()/10)
+	sub, ok := img.(interface {
+		SubImage(image.Rectangle) image.Image
+	})
+	return ok && variance(sub.SubImage(corner)) > 200
+}
+
+// firstFrame polls the screen until it shows the first slide (not one flat
+// colour, the clock drawn) and returns it with the time since the process
+// started.
+func (k *kioskProc) firstFrame(t *testing.T, display string) (image.Image, time.Duration) {
+	t.Helper()
+	deadline := time.Now().Add(60 * time.Second)
+	for time.Now().Before(deadline) {
+		if !k.running() {
+			t.Fatalf("kiosk exited early: %v", <-k.exited)
+		}
+		img := screenshot(t, display)
+		if variance(img) > 200 && clockShown(img) {
+			return img, time.Since(k.start)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	t.Fatal("the screen stayed blank for 60 s")
+	return nil, 0
+}
+
+// gentleXvfb makes the X server on display end with SIGTERM at cleanup, so
+// it removes its lock file and socket (xvfb's own cleanup kills it, which
+// leaves both behind and uses up a display number for good). Cleanups run
+// last-in first-out, so this runs before xvfb's.
+func gentleXvfb(t *testing.T, display string) int {
+	t.Helper()
+	pid := xvfbPID(t, display)
+	t.Cleanup(func() {
+		p, err := os.FindProcess(pid)
+		if err != nil {
+			return
+		}
+		p.Signal(syscall.SIGTERM)
+		n := strings.TrimPrefix(display, ":")
+		for i := 0; i < 50; i++ {
+			if _, err := os.Stat("/tmp/.X" + n + "-lock"); errors.Is(err, fs.ErrNotExist) {
+				return
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+	})
+	return pid
+}
+
+// xvfbPID is the pid of the X server on display, from its lock file.
+func xvfbPID(t *testing.T, display string) int {
+	t.Helper()
+	b, err := os.ReadFile("/tmp/.X" + strings.TrimPrefix(display, ":") + "-lock")
+	if err != nil {
+		t.Fatal(err)
+	}
+	pid, err := strconv.Atoi(strings.TrimSpace(string(b)))
+	if err != nil {
+		t.Fatalf("lock file of %s: %v", display, err)
+	}
+	return pid
+}
+
+// cpuTicks is utime+stime of pid in clock ticks, from /proc.
+func cpuTicks(pid int) (int64, bool) {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0, false
+	}
+	// The command name (field 2) may hold spaces; fields after it are plain.
+	s := string(b)
+	f := strings.Fields(s[strings.LastIndexByte(s, ')')+1:])
+	if len(f) < 13 {
+		return 0, false
+	}
+	u, _ := strconv.ParseInt(f[11], 10, 64)
+	st, _ := strconv.ParseInt(f[12], 10, 64)
+	return u + st, true
+}
+
+// peakRSS is the process's high-water resident memory, from /proc.
+func peakRSS(pid int) string {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return "unknown"
+	}
+	for _, l := range strings.Split(string(b), "\n") {
+		if strings.HasPrefix(l, "VmHWM:") {
+			return strings.Join(strings.Fields(strings.TrimPrefix(l, "VmHWM:")), " ")
+		}
+	}
+	return "unknown"
+}
+
+// ---------------------------------------------------------------- pictures
+
+func goodJPEG(t *testing.T, w, h int) []byte {
+	t.Helper()
+	img := image.NewRGBA(image.Rect(0, 0, w, h))
+	for y := 0; y < h; y++ {
+		for x := 0; x < w; x++ {
+			img.Set(x, y, color.RGBA{uint8(x * 255 / w), uint8(y * 255 / h), uint8((x ^ y) & 0xff), 255})
+		}
+	}
+	var b bytes.Buffer
+	if err := jpeg.Encode(&b, img, &jpeg.Options{Quality: 85}); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+// pngBomb is a PNG whose header claims w×h pixels and that holds nothing
+// else: decoding it would take w×h×4 bytes of memory.
+func pngBomb(w, h uint32) []byte {
+	var b bytes.Buffer
+	b.WriteString("\x89PNG\r\n\x1a\n")
+	chunk := func(typ string, data []byte) {
+		binenc.Write(&b, binenc.BigEndian, uint32(len(data)))
+		b.WriteString(typ)
+		b.Write(data)
+		binenc.Write(&b, binenc.BigEndian, crc32.ChecksumIEEE(append([]byte(typ), data...)))
+	}
+	ihdr := make([]byte, 13)
+	binenc.BigEndian.PutUint32(ihdr[0:], w)
+	binenc.BigEndian.PutUint32(ihdr[4:], h)
+	ihdr[8], ihdr[9] = 8, 6 // 8-bit RGBA
+	chunk("IHDR", ihdr)
+	chunk("IEND", nil)
+	return b.Bytes()
+}
+
+// ---------------------------------------------------------------- 1. offline at boot
+
+// offlineKiosk is a kiosk that fetched its remote sources once and then
+// lost the network: the server is closed, its port has nothing listening,
+// the cache in state_dir is warm. extra is appended to the config.
+func offlineKiosk(t *testing.T, extra string) (cfg string, warm report) {
+	t.Helper()
+	now := time.Now()
+	posts := rssFeed("Tern and Timber Journal",
+		item{"j-1", "Ada Lovelace", "Our new office in Lyon opened today. Come and say hello, there is cake.", "", now.Add(-2 * time.Hour)},
+		item{"j-2", "Grace Hopper", "Please welcome Noor, who joins the design team in Berlin this week.", "", now.Add(-5 * time.Hour)},
+		item{"j-3", "Hannah Schulz", "Proud of the team: one thousand visitors at the open day on Saturday!", "", now.Add(-26 * time.Hour)},
+	)
+	wins := `[{"label":"Reach","value":48120,"previous":41000,"period":"this month"},
+{"label":"Shares","value":1320,"previous":1190,"period":"this month"},
+{"label":"Staff sharing","value":38,"previous":31,"unit":"%","period":"this month"}]`
+	mux := http.NewServeMux()
+	mux.HandleFunc("/journal.rss", func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, posts) })
+	mux.HandleFunc("/wins.json", func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, wins) })
+	srv := httptest.NewServer(mux)
+
+	dir := t.TempDir()
+	cfg = filepath.Join(dir, "kiosk.toml")
+	writeFile(t, cfg, fmt.Sprintf(`name = "Offline Lobby"
+timezone = "Europe/Berlin"
+state_dir = "state"
+
+[[source]]
+name = "journal"
+kind = "posts"
+url = "%[1]s/journal.rss"
+
+[[source]]
+name = "wins"
+kind = "wins"
+url = "%[1]s/wins.json"
+
+[fetch]
+timeout = "3s"
+%[2]s`, srv.URL, extra))
+	warm, _ = contentOf(t, cfg)
+	srv.Close()
+	if n := len(warm.shown("journal")); n != 3 {
+		t.Fatalf("warm-up: %d journal posts shown, want 3: %+v", n, warm)
+	}
+	for _, s := range warm.Sources {
+		if !s.OK {
+			t.Fatalf("warm-up: source %s not ok: %s", s.Name, s.Error)
+		}
+	}
+	return cfg, warm
+}
+
+// TestFaultOfflineAtBoot: the kiosk boots with the network gone. The
+// screen must still have the last good content, the sources must say why
+// they fail, and the freshness mark must say "offline".
+func TestFaultOfflineAtBoot(t *testing.T) {
+	cfgPath, warm := offlineKiosk(t, "")
+	r, _ := contentOf(t, cfgPath)
+
+	for text, id := range warm.shown("journal") {
+		if got := r.shown("journal")[text]; got != id {
+			t.Errorf("offline: cached post %s (%q) is not shown", id, text)
+		}
+	}
+	for _, name := range []string{"journal", "wins"} {
+		s, w := r.source(t, name), warm.source(t, name)
+		if s.OK || s.Failures != 1 || !s.FetchedAt.Equal(w.FetchedAt) || s.Items != w.Items {
+			t.Errorf("source %s: ok=%v failures=%d fetched_at=%v items=%d; want failing once, still holding the %d items fetched at %v",
+				name, s.OK, s.Failures, s.FetchedAt, s.Items, w.Items, w.FetchedAt)
+		}
+		for _, word := range []string{"source " + name + ":", "connection refused by http://127.0.0.1:", "(is the server running?)"} {
+			if !strings.Contains(s.Error, word) {
+				t.Errorf("source %s: error %q does not say %q", name, s.Error, word)
+			}
+		}
+	}
+	// The table a person reads says the same.
+	_, table, _ := run(t, "content", "--config", cfgPath)
+	if !regexp.MustCompile(`journal\s+posts\s+failing \(1\)\s+3\s+\S+ \S+\s+source journal: connection refused`).MatchString(table) {
+		t.Errorf("table output does not show journal as failing with its 3 cached items:\n%s", table)
+	}
+
+	// What the screen's corner shows: the same decision the running
+	// player makes (engine.Player.Chrome), over the same config.
+	cfg, err := config.Load(cfgPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	eng, err := engine.Open(cfg, engine.Options{Logger: discard()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	eng.RefreshOnce(t.Context())
+	player := engine.NewPlayer(eng, nil, nil)
+	last := warm.source(t, "journal").FetchedAt
+	if w := warm.source(t, "wins").FetchedAt; w.After(last) {
+		last = w
+	}
+	for _, tc := range []struct {
+		now  time.Time
+		want string
+	}{
+		{last.Add(time.Minute), "offline · updated 1 min ago"},
+		{last.Add(3*time.Hour + time.Minute), "offline · updated 3 h ago"},
+	} {
+		if got := player.Chrome(eng.Report(tc.now), tc.now).Stale; got != tc.want {
+			t.Errorf("%s after the last fetch: the corner says %q, want %q", tc.now.Sub(last).Round(time.Minute), got, tc.want)
+		}
+	}
+	if !player.Current().Offline {
+		t.Error("the player does not report the screen as offline")
+	}
+}
+
+// TestFaultOfflineAtBootUnderXvfb: the real binary boots with the network
+// gone. It must show the cached content at once (the time to the first
+// frame is logged, not asserted), and the screen it reports through its
+// admin API must be marked offline.
+func TestFaultOfflineAtBootUnderXvfb(t *testing.T) {
+	if testing.Short() {
+		t.Skip("end-to-end")
+	}
+	display := xvfb(t, 1280, 720)
+	gentleXvfb(t, display)
+	const password = "lobby-fault-test"
+	hash, err := bcrypt.GenerateFromPassword([]byte(password), bcrypt.MinCost)
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := freeAddr(t)
+	cfg, _ := offlineKiosk(t, fmt.Sprintf("\n[admin]\nlisten = %q\npassword_hash = %q\n", addr, hash))
+
+	k := startKiosk(t, display, "run", "--config", cfg, "--windowed", "--slide-scale", "0.2")
+	first, took := k.firstFrame(t, display)
+	t.Logf("network down, cache warm: first content frame %v after the process started (variance %.0f): %s",
+		took.Round(10*time.Millisecond), variance(first), savePNG(t, first, "offline-first.png"))
+
+	// OCR-free: the kiosk's own account of its screen.
+	admin := signIn(t, "http://"+addr, password)
+	var screen struct {
+		Offline bool  `json:"offline"`
+		Count   int64 `json:"slides_shown"`
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for !screen.Offline && time.Now().Before(deadline) {
+		if !k.running() {
+			t.Fatalf("kiosk exited: %v", <-k.exited)
+		}
+		getJSON(t, admin, "http://"+addr+"/api/screen", &screen)
+		if !screen.Offline {
+			time.Sleep(200 * time.Millisecond)
+		}
+	}
+	if !screen.Offline {
+		t.Fatalf("after 30 s the kiosk does not report its screen as offline (%d slides shown)", screen.Count)
+	}
+	t.Logf("offline mark on screen %v after start, by slide %d", time.Since(k.start).Round(10*time.Millisecond), screen.Count)
+	// The mark is drawn with the next slide: wait for it and keep a picture.
+	before := screenshot(t, display)
+	deadline = time.Now().Add(15 * time.Second)
+	var marked image.Image
+	for marked == nil && time.Now().Before(deadline) {
+		time.Sleep(300 * time.Millisecond)
+		if img := screenshot(t, display); difference(before, img) > 0.15 {
+			marked = settled(t, display, img)
+		}
+	}
+	if marked == nil {
+		t.Fatal("no new slide within 15 s after going offline")
+	}
+	if v := variance(marked); v < 200 {
+		t.Errorf("offline screen looks blank (variance %.0f)", v)
+	}
+	t.Logf("offline screen: %s; peak memory %s", savePNG(t, marked, "offline.png"), peakRSS(k.cmd.Process.Pid))
+}
+
+var csrfField = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
+
+// signIn signs in to the admin page at base, waiting for it to come up.
+func signIn(t *testing.T, base, password string) *http.Client {
+	t.Helper()
+	jar, _ := cookiejar.New(nil)
+	c := &http.Client{Jar: jar, Timeout: 5 * time.Second}
+	var page []byte
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		resp, err := c.Get(base + "/signin")
+		if err == nil {
+			page, _ = io.ReadAll(resp.Body)
+			resp.Body.Close()
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("admin page never came up: %v", err)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	m := csrfField.FindSubmatch(page)
+	if m == nil {
+		t.Fatalf("no csrf field on the sign-in page:\n%s", page)
+	}
+	resp, err := c.PostForm(base+"/signin", url.Values{"csrf": {string(m[1])}, "password": {password}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("sign-in: %s", resp.Status)
+	}
+	return c
+}
+
+func getJSON(t *testing.T, c *http.Client, u string, v any) {
+	t.Helper()
+	resp, err := c.Get(u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("GET %s: %s: %s", u, resp.Status, body)
+	}
+	if err := json.Unmarshal(body, v); err != nil {
+		t.Fatalf("GET %s: %v\n%s", u, err, body)
+	}
+}
+
+// ---------------------------------------------------------------- 2. every fault at once
+
+// faultServer serves, on one 127.0.0.1 port, a good feed, a feed of posts
+// with broken pictures, and one source for each way a feed breaks.
+type faultServer struct {
+	*httptest.Server
+	quit     chan struct{}
+	hugeSent atomic.Int64 // bytes of the 1 GiB answer actually sent
+}
+
+const gib = 1 << 30
+
+func newFaultServer(t *testing.T) *faultServer {
+	t.Helper()
+	mux := http.NewServeMux()
+	fsrv := &faultServer{Server: httptest.NewUnstartedServer(mux), quit: make(chan struct{})}
+	base := "http://" + fsrv.Listener.Addr().String()
+	now := time.Now()
+	good := rssFeed("Tern and Timber Journal",
+		item{"g-1", "Ada Lovelace", "Our new office in Lyon opened today. Come and say hello, there is cake.", base + "/img/team.jpg", now.Add(-1 * time.Hour)},
+		item{"g-2", "Grace Hopper", "Please welcome Noor, who joins the design team in Berlin this week.", "", now.Add(-3 * time.Hour)},
+		item{"g-3", "Hannah Schulz", "Proud of the team: one thousand visitors at the open day on Saturday!", "", now.Add(-6 * time.Hour)},
+	)
+	pictures := rssFeed("Pictures",
+		item{"p-bomb", "Maja Keller", "The whole Berlin crew in one frame, for once. Thanks for staying!", base + "/img/bomb.png", now.Add(-2 * time.Hour)},
+		item{"p-cut", "Noor Haddad", "Design sprint wall, day three: forty swatches and one decision.", base + "/img/cut.jpg", now.Add(-4 * time.Hour)},
+		item{"p-heic", "Luis Ortega", "Volunteering day at the river: forty bags of litter and a lot of laughs.", base + "/img/photo.heic", now.Add(-5 * time.Hour)},
+	)
+	// 100,000 items, kept small so the feed stays under the 10 MiB cap;
+	// their text is too short for min_text, so they never reach the screen.
+	var fire strings.Builder
+	fire.WriteString(`<?xml version="1.0"?><rss version="2.0"><channel><title>Firehose</title><link>https://firehose.example.com/</link>`)
+	for i := 0; i < 100000; i++ {
+		fmt.Fprintf(&fire, "<item><guid>%d</guid><title>f%d</title></item>", i, i)
+	}
+	fire.WriteString("</channel></rss>")
+	firehose := fire.String()
+
+	var bomb strings.Builder
+	bomb.WriteString("<?xml version=\"1.0\"?>\n<!DOCTYPE lolz [\n <!ENTITY lol \"lol\">")
+	prev := "lol"
+	for i := 1; i <= 9; i++ {
+		fmt.Fprintf(&bomb, "\n <!ENTITY lol%d \"%s\">", i, strings.Repeat("&"+prev+";", 10))
+		prev = fmt.Sprintf("lol%d", i)
+	}
+	bomb.WriteString("\n]>\n<rss version=\"2.0\"><channel><title>&lol9;</title><link>https://bomb.example.com/</link>" +
+		"<item><guid>b-1</guid><description>&lol9; &lol9; &lol9;</description></item></channel></rss>")
+
+	team := goodJPEG(t, 640, 400)
+	cut := goodJPEG(t, 400, 300)
+	cut = cut[:len(cut)/2]
+	heic := []byte("\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic\x00\x00\x00\x00")
+
+	text := func(body, ctype string) http.HandlerFunc {
+		return func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", ctype)
+			io.WriteString(w, body)
+		}
+	}
+	blob := func(body []byte, ctype string) http.HandlerFunc {
+		return func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", ctype)
+			w.Write(body)
+		}
+	}
+	mux.HandleFunc("/good.rss", text(good, "application/rss+xml"))
+	mux.HandleFunc("/pictures.rss", text(pictures, "application/rss+xml"))
+	mux.HandleFunc("/firehose.rss", text(firehose, "application/rss+xml"))
+	mux.HandleFunc("/bomb.rss", text(bomb.String(), "application/rss+xml"))
+	mux.HandleFunc("/login", text(`<!DOCTYPE html><html><head><title>Sign in - Example SSO</title></head><body><form>Password <input type=password></form></body></html>`, "text/html"))
+	mux.HandleFunc("/img/team.jpg", blob(team, "image/jpeg"))
+	mux.HandleFunc("/img/bomb.png", blob(pngBomb(100000, 100000), "image/png"))
+	mux.HandleFunc("/img/cut.jpg", blob(cut, "image/jpeg"))
+	mux.HandleFunc("/img/photo.heic", blob(heic, "image/heic"))
+	mux.HandleFunc("/500", func(w http.ResponseWriter, r *http.Request) {
+		http.Error(w, "internal error", http.StatusInternalServerError)
+	})
+	mux.HandleFunc("/429", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Retry-After", "120")
+		http.Error(w, "slow down", http.StatusTooManyRequests)
+	})
+	mux.HandleFunc("/silent", func(w http.ResponseWriter, r *http.Request) {
+		select { // never answers
+		case <-r.Context().Done():
+		case <-fsrv.quit:
+		}
+	})
+	mux.HandleFunc("/reset", func(w http.ResponseWriter, r *http.Request) {
+		conn, _, err := w.(http.Hijacker).Hijack()
+		if err != nil {
+			return
+		}
+		conn.(*net.TCPConn).SetLinger(0) // Close sends RST, not FIN
+		conn.Close()
+	})
+	mux.HandleFunc("/huge.rss", func(w http.ResponseWriter, r *http.Request) {
+		// 1 GiB, streamed from one small buffer: the test never holds it.
+		w.Header().Set("Content-Type", "application/rss+xml")
+		head := `<?xml version="1.0"?><rss version="2.0"><channel><title>Huge</title>`
+		n, _ := io.WriteString(w, head)
+		fsrv.hugeSent.Add(int64(n))
+		chunk := bytes.Repeat([]byte("<!-- padding, padding, padding, padding, padding, padding -->\n"), 1024)
+		for sent := int64(n); sent < gib; {
+			m, err := w.Write(chunk[:min(int64(len(chunk)), gib-sent)])
+			sent += int64(m)
+			fsrv.hugeSent.Add(int64(m))
+			if err != nil {
+				return // the kiosk hung up
+			}
+		}
+	})
+	fsrv.Start()
+	t.Cleanup(func() {
+		close(fsrv.quit)
+		fsrv.Close()
+	})
+	return fsrv
+}
+
+// faultSources are the broken sources and what their error must say.
+var faultSources = []struct {
+	name, path string
+	words      []string
+}{
+	{"e500", "/500", []string{"500 Internal Server Error"}},
+	{"e429", "/429", []string{"429 Too Many Requests", "retry after 2m0s"}},
+	{"silent", "/silent", []string{"no answer from", "within 3s"}},
+	{"reset", "/reset", []string{"connection reset by"}},
+	{"huge", "/huge.rss", []string{"sent more than 10 MiB", "raise max_body or fix the feed"}},
+	{"html", "/login", []string{"not a feed", "HTML page", "Sign in - Example SSO"}},
+	{"bomb", "/bomb.rss", []string{"not a feed", "declares XML entities", "entity bomb"}},
+}
+
+func faultConfig(t *testing.T, srv *faultServer) string {
+	t.Helper()
+	var b strings.Builder
+	b.WriteString(`name = "Fault Lobby"
+timezone = "Europe/Berlin"
+state_dir = "state"
+
+[fetch]
+timeout = "3s"
+
+[moderation]
+min_text = 20
+`)
+	source := func(name, path string) {
+		fmt.Fprintf(&b, "\n[[source]]\nname = %q\nkind = \"posts\"\nurl = \"%s%s\"\n", name, srv.URL, path)
+	}
+	source("good", "/good.rss")
+	source("pictures", "/pictures.rss")
+	source("firehose", "/firehose.rss")
+	for _, f := range faultSources {
+		source(f.name, f.path)
+	}
+	cfg := filepath.Join(t.TempDir(), "kiosk.toml")
+	writeFile(t, cfg, b.String())
+	return cfg
+}
+
+// TestFaultEverySourceBroken: one config, every way a source breaks at
+// once, plus a good source and posts with broken pictures. The good posts
+// must be shown, each broken source must say what happened, and the real
+// binary must keep rotating slides.
+func TestFaultEverySourceBroken(t *testing.T) {
+	if testing.Short() {
+		t.Skip("fetches a 1 GiB answer and a 100,000-item feed")
+	}
+	srv := newFaultServer(t)
+	cfgPath := faultConfig(t, srv)
+
+	started := time.Now()
+	r, _ := contentOf(t, cfgPath)
+	t.Logf("content with every fault: %v; the 1 GiB answer was cut after %.1f MiB had been sent",
+		time.Since(started).Round(10*time.Millisecond), float64(srv.hugeSent.Load())/(1<<20))
+
+	for _, name := range []string{"good", "pictures"} {
+		if s := r.source(t, name); !s.OK || s.Error != "" || s.Items != 3 {
+			t.Errorf("source %s: ok=%v items=%d error=%q, want ok with 3 items", name, s.OK, s.Items, s.Error)
+		}
+		if n := len(r.shown(name)); n != 3 {
+			t.Errorf("source %s: %d posts shown, want 3", name, n)
+		}
+	}
+	for _, f := range faultSources {
+		s := r.source(t, f.name)
+		if s.OK || s.Failures != 1 {
+			t.Errorf("source %s: ok=%v failures=%d, want failing once", f.name, s.OK, s.Failures)
+		}
+		for _, w := range append([]string{"source " + f.name + ":"}, f.words...) {
+			if !strings.Contains(s.Error, w) {
+				t.Errorf("source %s: error %q does not say %q", f.name, s.Error, w)
+			}
+		}
+		t.Logf("%-8s %s", f.name, s.Error)
+	}
+	fire := r.source(t, "firehose")
+	if !fire.OK || fire.Items != 500 || len(fire.Warnings) != 1 || fire.Warnings[0] != "feed has 100000 items; kept the newest 500" {
+		t.Errorf("firehose: ok=%v items=%d warnings=%q, want ok, 500 items and the cap named", fire.OK, fire.Items, fire.Warnings)
+	}
+	for _, p := range r.Posts {
+		if p.Source == "firehose" && p.Status == "shown" {
+			t.Errorf("firehose post %q is shown; its text is under min_text", p.Text)
+			break
+		}
+		switch p.Source {
+		case "good", "pictures", "firehose":
+		default:
+			t.Errorf("post %q from failing source %s", p.Text, p.Source)
+		}
+	}
+
+	// A broken picture costs its slide the picture, nothing more: the
+	// slides the player builds from this content.
+	cfg, err := config.Load(cfgPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	eng, err := engine.Open(cfg, engine.Options{Logger: discard()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	player := engine.NewPlayer(eng, nil, nil)
+	now := time.Now()
+	rep := eng.Report(now)
+	for _, tc := range []struct {
+		text    string
+		picture bool
+		err     string // what the picture loader says
+	}{
+		{"Our new office in Lyon opened today. Come and say hello, there is cake.", true, ""},
+		{"The whole Berlin crew in one frame, for once. Thanks for staying!", false, "header claims 100000×100000 pixels (limit 50 MP)"},
+		{"Design sprint wall, day three: forty swatches and one decision.", false, "truncated JPEG (the file ends before the picture does)"},
+		{"Volunteering day at the river: forty bags of litter and a lot of laughs.", false, "unsupported format (expected JPEG, PNG, GIF or WebP): this is a HEIC or AVIF photo; save it as JPEG"},
+	} {
+		var post *struct{ id, image string }
+		for _, p := range rep.Shown() {
+			if p.Text == tc.text {
+				post = &struct{ id, image string }{p.ID, p.Image}
+			}
+		}
+		if post == nil {
+			t.Errorf("post %q is not shown", tc.text)
+			continue
+		}
+		s := player.Build(t.Context(), playlist.Item{Kind: playlist.Post, PostID: post.id}, rep, now)
+		if s.Kind != slide.KindPost || s.Post == nil || s.Post.Text != tc.text || (s.Post.Picture != nil) != tc.picture {
+			t.Errorf("slide for %q: kind %s, picture %v, want a post slide with picture=%v", tc.text, s.Kind, s.Post != nil && s.Post.Picture != nil, tc.picture)
+		}
+		_, err := eng.Images.Get(t.Context(), post.image)
+		if tc.err == "" && err != nil || tc.err != "" && (err == nil || !strings.Contains(err.Error(), tc.err)) {
+			t.Errorf("picture %s: error %v, want %q", post.image, err, tc.err)
+		}
+	}
+
+	// The real binary on this config, for 20 s at five times the speed.
+	display := xvfb(t, 1280, 720)
+	gentleXvfb(t, display)
+	k := startKiosk(t, display, "run", "--config", cfgPath, "--windowed", "--slide-scale", "0.2")
+	first, took := k.firstFrame(t, display)
+	t.Logf("first content frame %v after start", took.Round(10*time.Millisecond))
+	frames := []image.Image{first}
+	last := first
+	for time.Since(k.start) < 20*time.Second {
+		if !k.running() {
+			t.Fatalf("kiosk exited after %v: %v", time.Since(k.start).Round(time.Millisecond), <-k.exited)
+		}
+		time.Sleep(500 * time.Millisecond)
+		img := screenshot(t, display)
+		if variance(img) > 200 && difference(last, img) > 0.15 {
+			img = settled(t, display, img)
+			frames = append(frames, img)
+			last = img
+		}
+	}
+	if !k.running() {
+		t.Fatalf("kiosk exited: %v", <-k.exited)
+	}
+	t.Logf("after %v: still running, %d distinct slides seen, peak memory %s", time.Since(k.start).Round(time.Second), len(frames), peakRSS(k.cmd.Process.Pid))
+	if len(frames) < 3 {
+		t.Errorf("saw %d distinct slides in 20 s, want at least 3", len(frames))
+	}
+	for i, f := range frames {
+		name := savePNG(t, f, fmt.Sprintf("faults-slide-%d.png", i+1))
+		if v := variance(f); v < 200 {
+			t.Errorf("slide %d looks blank (variance %.0f): %s", i+1, v, name)
+		}
+	}
+	logs := k.output()
+	t.Logf("kiosk log: %d \"source failed\", %d \"picture not shown\" lines", strings.Count(logs, `msg="source failed"`), strings.Count(logs, `msg="picture not shown"`))
+}
+
+// ---------------------------------------------------------------- 3. damaged and read-only state
+
+// stateKiosk is a kiosk with two remote sources whose content and an
+// editor's decisions (a pin, a rejection) are on disk.
+type stateKiosk struct {
+	cfg, state string
+	feeds      map[string]*atomic.Value // path → feed body
+	blog       []item                   // the blog feed's items
+	pinned     string                   // text of the pinned post
+	rejected   string                   // text of the rejected post
+	warm       report
+}
+
+func newStateKiosk(t *testing.T) *stateKiosk {
+	t.Helper()
+	now := time.Now()
+	k := &stateKiosk{feeds: map[string]*atomic.Value{}}
+	blog := []item{
+		{"b-1", "Ada Lovelace", "Our new office in Lyon opened today. Come and say hello, there is cake.", "", now.Add(-1 * time.Hour)},
+		{"b-2", "Grace Hopper", "Please welcome Noor, who joins the design team in Berlin this week.", "", now.Add(-2 * time.Hour)},
+		{"b-3", "Hannah Schulz", "Proud of the team: one thousand visitors at the open day on Saturday!", "", now.Add(-3 * time.Hour)},
+	}
+	social := []item{
+		{"s-1", "Maja Keller", "The whole Berlin crew in one frame, for once. Thanks for staying!", "", now.Add(-4 * time.Hour)},
+		{"s-2", "Noor Haddad", "Design sprint wall, day three: forty swatches and one decision.", "", now.Add(-5 * time.Hour)},
+	}
+	mux := http.NewServeMux()
+	for path, body := range map[string]string{"/blog.rss": rssFeed("Blog", blog...), "/social.rss": rssFeed("Social", social...)} {
+		v := &atomic.Value{}
+		v.Store(body)
+		k.feeds[path] = v
+		mux.HandleFunc(path, func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, v.Load().(string)) })
+	}
+	srv := httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+	dir := t.TempDir()
+	k.cfg, k.state = filepath.Join(dir, "kiosk.toml"), filepath.Join(dir, "state")
+	writeFile(t, k.cfg, fmt.Sprintf(`name = "State Lobby"
+state_dir = "state"
+
+[[source]]
+name = "blog"
+kind = "posts"
+url = "%[1]s/blog.rss"
+
+[[source]]
+name = "social"
+kind = "posts"
+url = "%[1]s/social.rss"
+`, srv.URL))
+	warm, _ := contentOf(t, k.cfg)
+	k.blog, k.pinned, k.rejected = blog, blog[0].text, social[0].text
+	for _, step := range [][]string{{"pin", warm.shown("blog")[k.pinned]}, {"reject", warm.shown("social")[k.rejected]}} {
+		if code, _, errs := run(t, "moderate", "--config", k.cfg, step[0], step[1]); code != 0 {
+			t.Fatalf("moderate %v: exit %d: %s", step, code, errs)
+		}
+	}
+	k.warm, _ = contentOf(t, k.cfg, "--offline")
+	k.checkDecisions(t, k.warm, "warm-up")
+	if len(k.warm.shown("blog")) != 3 || len(k.warm.shown("social")) != 1 {
+		t.Fatalf("warm-up: %+v", k.warm.Posts)
+	}
+	return k
+}
+
+// checkDecisions: the editor's pin and rejection are in force.
+func (k *stateKiosk) checkDecisions(t *testing.T, r report, when string) {
+	t.Helper()
+	if st, pinned := r.post(t, k.pinned); st != "shown" || !pinned {
+		t.Errorf("%s: pinned post is %q pinned=%v", when, st, pinned)
+	}
+	if st, _ := r.post(t, k.rejected); st != "rejected" {
+		t.Errorf("%s: rejected post is %q", when, st)
+	}
+}
+
+// TestFaultDamagedStateFiles: the cache of one source or the decisions file
+// is cut short or replaced by random bytes (a disk going bad, a hand edit).
+// The kiosk must start, say which file is damaged and where it went, and
+// keep everything else.
+func TestFaultDamagedStateFiles(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 7))
+	damage := map[string]func([]byte) []byte{
+		"truncated": func(b []byte) []byte { return b[:len(b)/2] },
+		"random bytes": func(b []byte) []byte {
+			out := make([]byte, len(b))
+			for i := range out {
+				out[i] = byte(rng.UintN(256))
+			}
+			return out
+		},
+	}
+	for _, file := range []string{"source-blog.json", moderate.DecisionsKey} {
+		for _, how := range []string{"truncated", "random bytes"} {
+			t.Run(file+" "+how, func(t *testing.T) {
+				k := newStateKiosk(t)
+				path := filepath.Join(k.state, file)
+				good, err := os.ReadFile(path)
+				if err != nil {
+					t.Fatal(err)
+				}
+				bad := damage[how](good)
+				writeFile(t, path, string(bad))
+
+				r, errs := contentOf(t, k.cfg, "--offline")
+				moved, _ := filepath.Glob(path + ".corrupt-*")
+				if len(moved) != 1 {
+					t.Fatalf("damaged %s not moved aside: %v", file, moved)
+				}
+				if kept, _ := os.ReadFile(moved[0]); !bytes.Equal(kept, bad) {
+					t.Error("the damaged file was not kept as it was, for inspection")
+				}
+				if file == moderate.DecisionsKey {
+					// Content is untouched; moderation falls back to the rules.
+					if len(r.shown("blog")) != 3 || r.source(t, "blog").Error != "" {
+						t.Errorf("blog cache lost with the decisions: %+v", r.Sources)
+					}
+					for _, w := range []string{"moderation decisions", "damaged", moved[0]} {
+						if !strings.Contains(errs, w) {
+							t.Errorf("content does not report the damaged decisions file (%q missing):\n%s", w, errs)
+						}
+					}
+					st, pinned := r.post(t, k.pinned)
+					rst, _ := r.post(t, k.rejected)
+					t.Logf("with the decisions file %s: pinned post now %s pinned=%v, rejected post now %s (rules only until the file is restored)", how, st, pinned, rst)
+					// A new decision starts a good file.
+					if code, _, errs := run(t, "moderate", "--config", k.cfg, "pin", k.warm.shown("blog")[k.pinned]); code != 0 {
+						t.Fatalf("pin after damage: exit %d: %s", code, errs)
+					}
+					r, _ = contentOf(t, k.cfg, "--offline")
+					if st, pinned := r.post(t, k.pinned); st != "shown" || !pinned {
+						t.Errorf("a new pin after the damage does not hold: %s pinned=%v", st, pinned)
+					}
+					return
+				}
+				blog := r.source(t, "blog")
+				for _, w := range []string{"source blog: cached content unreadable, starting empty", "is damaged", "moved aside to " + moved[0]} {
+					if !strings.Contains(blog.Error, w) {
+						t.Errorf("blog error %q does not say %q", blog.Error, w)
+					}
+				}
+				if len(r.shown("blog")) != 0 || len(r.shown("social")) != 1 {
+					t.Errorf("offline with a damaged blog cache: blog %d shown, social %d shown; want 0 and 1", len(r.shown("blog")), len(r.shown("social")))
+				}
+				if st, _ := r.post(t, k.rejected); st != "rejected" {
+					t.Errorf("damaged cache, offline: the rejected social post is %q", st)
+				}
+				// Back online, the source fills again and the pin holds.
+				r, _ = contentOf(t, k.cfg)
+				if b := r.source(t, "blog"); !b.OK || b.Error != "" || len(r.shown("blog")) != 3 {
+					t.Errorf("after a fetch: blog ok=%v error=%q, %d shown", b.OK, b.Error, len(r.shown("blog")))
+				}
+				k.checkDecisions(t, r, "damaged cache, refetched")
+			})
+		}
+	}
+}
+
+// readOnly makes dir unwritable for this process: chmod for a normal user;
+// as root, for whom permission bits do not count, the immutable attribute.
+func readOnly(t *testing.T, dir string) string {
+	t.Helper()
+	how := "chmod 0555"
+	if os.Geteuid() == 0 {
+		if out, err := exec.Command("chattr", "+i", dir).CombinedOutput(); err != nil {
+			t.Skipf("running as root and chattr +i is not available (%v: %s); the read-only store is covered by TestFaultDiskFullOrReadOnly", err, out)
+		}
+		t.Cleanup(func() { exec.Command("chattr", "-i", dir).Run() })
+		how = "chattr +i (root ignores permission bits)"
+	} else {
+		if err := os.Chmod(dir, 0o555); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { os.Chmod(dir, 0o755) })
+	}
+	probe := filepath.Join(dir, "probe")
+	if err := os.WriteFile(probe, nil, 0o644); err == nil {
+		os.Remove(probe)
+		t.Fatalf("%s did not make %s read-only", how, dir)
+	}
+	return how
+}
+
+// TestFaultReadOnlyStateDir: the state directory cannot be written (an SD
+// card gone read-only, wrong ownership). The kiosk must still show what is
+// cached and what it fetches, say why nothing is saved, and refuse new
+// decisions with a reason, changing nothing.
+func TestFaultReadOnlyStateDir(t *testing.T) {
+	k := newStateKiosk(t)
+	before := map[string][]byte{}
+	for _, f := range []string{"source-blog.json", "source-social.json", moderate.DecisionsKey} {
+		b, err := os.ReadFile(filepath.Join(k.state, f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		before[f] = b
+	}
+	t.Logf("read-only by %s", readOnly(t, k.state))
+	newPost := "Fresh from the press: the autumn newsletter is out, with twelve stories."
+	k.feeds["/blog.rss"].Store(rssFeed("Blog", append([]item{{"b-4", "Luis Ortega", newPost, "", time.Now()}}, k.blog...)...))
+
+	r, errs := contentOf(t, k.cfg)
+	if strings.Contains(errs, "temporary state dir") {
+		t.Errorf("the cache was given up for a temporary dir:\n%s", errs)
+	}
+	blog := r.source(t, "blog")
+	if !blog.OK || r.shown("blog")[newPost] == "" {
+		t.Errorf("fetched post not shown: blog ok=%v, %+v", blog.OK, r.Posts)
+	}
+	saveWarn := strings.Join(blog.Warnings, "\n")
+	for _, w := range []string{"source blog: could not save the cache", k.state} {
+		if !strings.Contains(saveWarn, w) {
+			t.Errorf("blog warnings %q do not say %q", blog.Warnings, w)
+		}
+	}
+	if !strings.Contains(saveWarn, "permission denied; let the kiosk's user write to") && !strings.Contains(saveWarn, "read-only") {
+		t.Errorf("blog warnings %q do not say why", blog.Warnings)
+	}
+	k.checkDecisions(t, r, "read-only, online")
+
+	// The fetched post was not saved, so only cached posts can be decided on.
+	code, out, errs := run(t, "moderate", "--config", k.cfg, "reject", r.shown("blog")[k.blog[1].text])
+	if code == 0 {
+		t.Errorf("a decision on a read-only state dir reported success:\n%s", out)
+	}
+	if !strings.Contains(errs, filepath.Join(k.state, moderate.DecisionsKey)) || !strings.Contains(errs, "not saved") {
+		t.Errorf("the refused decision does not name the file and say it was not saved:\n%s", errs)
+	}
+	t.Logf("refused decision: %s", strings.TrimSpace(errs))
+
+	r, _ = contentOf(t, k.cfg, "--offline")
+	if len(r.shown("blog")) != 3 || len(r.shown("social")) != 1 {
+		t.Errorf("offline after the read-only run: blog %d social %d shown, want the 3 and 1 cached", len(r.shown("blog")), len(r.shown("social")))
+	}
+	k.checkDecisions(t, r, "read-only, offline")
+	for f, b := range before {
+		if now, _ := os.ReadFile(filepath.Join(k.state, f)); !bytes.Equal(now, b) {
+			t.Errorf("%s changed in a read-only dir", f)
+		}
+	}
+	if left := tempFiles(t, k.state); len(left) > 0 {
+		t.Errorf("temp files left: %v", left)
+	}
+}
+
+// ---------------------------------------------------------------- 4. disk full
+
+// faultyFS is the real file system until fail is set; then writes to new
+// temp files fail with err after a few bytes (disk full: ENOSPC) or temp
+// files cannot even be created (read-only: EROFS).
+type faultyFS struct {
+	store.FS
+	err  syscall.Errno
+	fail atomic.Bool
+}
+
+func (f *faultyFS) ReadDir(name string) ([]fs.DirEntry, error) { return os.ReadDir(name) }
+
+func (f *faultyFS) CreateTemp(dir, pattern string) (store.File, error) {
+	if f.fail.Load() && f.err == syscall.EROFS {
+		return nil, &fs.PathError{Op: "open", Path: filepath.Join(dir, pattern), Err: f.err}
+	}
+	file, err := f.FS.CreateTemp(dir, pattern)
+	if err != nil || !f.fail.Load() {
+		return file, err
+	}
+	return fullFile{file, f.err}, nil
+}
+
+type fullFile struct {
+	store.File
+	err error
+}
+
+func (f fullFile) Write(p []byte) (int, error) {
+	n, _ := f.File.Write(p[:min(len(p), 512)])
+	return n, &fs.PathError{Op: "write", Path: f.Name(), Err: f.err}
+}
+
+// TestFaultDiskFullOrReadOnly: the disk fills up (or turns read-only) while
+// the kiosk runs. Saving the cache fails; the source keeps showing its
+// content, says the disk is the problem, and the file on disk stays the
+// last good one.
+func TestFaultDiskFullOrReadOnly(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		err  syscall.Errno
+		want string
+	}{
+		{"disk full", syscall.ENOSPC, "the disk is full; free some space on it"},
+		{"read-only", syscall.EROFS, "the file system is read-only; check the disk"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var body atomic.Value
+			status := atomic.Int32{}
+			now := time.Now()
+			v1 := []item{
+				{"1", "Ada Lovelace", "Our new office in Lyon opened today. Come and say hello, there is cake.", "", now.Add(-2 * time.Hour)},
+				{"2", "Grace Hopper", "Please welcome Noor, who joins the design team in Berlin this week.", "", now.Add(-3 * time.Hour)},
+			}
+			v2 := append([]item{{"3", "Hannah Schulz", "Proud of the team: one thousand visitors at the open day on Saturday!", "", now.Add(-time.Hour)}}, v1...)
+			body.Store(rssFeed("Blog", v1...))
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if s := status.Load(); s != 0 {
+					http.Error(w, "down", int(s))
+					return
+				}
+				io.WriteString(w, body.Load().(string))
+			}))
+			defer srv.Close()
+			dir := t.TempDir()
+			specs := []feeds.SourceSpec{{Name: "blog", Kind: feeds.KindPosts, URL: srv.URL + "/blog.rss"}}
+			open := func(fsys store.FS) *pipeline.Pipeline {
+				st, err := store.Open(dir, store.WithFS(fsys), store.WithLogger(discard()))
+				if err != nil {
+					t.Fatal(err)
+				}
+				p := pipeline.New(specs, pipeline.Options{Store: st, Client: fetch.New("test"), Logger: discard()})
+				p.LoadCache()
+				return p
+			}
+			posts := func(p *pipeline.Pipeline) int { return len(p.Snapshot().Posts) }
+			state := func(p *pipeline.Pipeline) feeds.SourceState { return p.Snapshot().Sources[0] }
+
+			// A good day: v1 fetched and saved.
+			p := open(store.OS)
+			p.RefreshAll(t.Context())
+			if n := posts(p); n != 2 {
+				t.Fatalf("v1: %d posts", n)
+			}
+			saved, _ := os.ReadFile(filepath.Join(dir, "source-blog.json"))
+
+			// Restart; the disk fails; the feed has a new post.
+			disk := &faultyFS{FS: store.OS, err: tc.err}
+			p = open(disk)
+			if n := posts(p); n != 2 {
+				t.Fatalf("restart: %d cached posts, want 2", n)
+			}
+			disk.fail.Store(true)
+			body.Store(rssFeed("Blog", v2...))
+			p.RefreshAll(t.Context())
+			st := state(p)
+			if !st.OK || st.Error != "" || posts(p) != 3 {
+				t.Errorf("fetch with a failing disk: ok=%v error=%q, %d posts; want ok and the 3 fetched posts shown", st.OK, st.Error, posts(p))
+			}
+			warn := strings.Join(st.Warnings, "\n")
+			for _, w := range []string{"source blog: could not save the cache", filepath.Join(dir, "source-blog.json"), tc.want} {
+				if !strings.Contains(warn, w) {
+					t.Errorf("warnings %q do not say %q", st.Warnings, w)
+				}
+			}
+			t.Logf("warning: %s", warn)
+			if now, _ := os.ReadFile(filepath.Join(dir, "source-blog.json")); !bytes.Equal(now, saved) {
+				t.Error("the cache file changed although its save failed")
+			}
+			if left := tempFiles(t, dir); len(left) > 0 {
+				t.Errorf("temp files left by the failed save: %v", left)
+			}
+
+			// The feed goes down too: the screen keeps what it has.
+			status.Store(http.StatusInternalServerError)
+			p.RefreshAll(t.Context())
+			if st := state(p); st.OK || posts(p) != 3 {
+				t.Errorf("feed down on a failing disk: ok=%v, %d posts; want failing with the 3 posts kept", st.OK, posts(p))
+			}
+
+			// Restart on the failing disk: the last good file loads.
+			if n := posts(open(disk)); n != 2 {
+				t.Errorf("restart on the failing disk: %d posts from the cache, want the 2 last saved", n)
+			}
+			// Space freed, feed back: the next fetch is saved.
+			disk.fail.Store(false)
+			status.Store(0)
+			p.RefreshAll(t.Context())
+			if st := state(p); !st.OK || len(st.Warnings) != 0 {
+				t.Errorf("disk and feed back: ok=%v warnings=%q", st.OK, st.Warnings)
+			}
+			if n := posts(open(store.OS)); n != 3 {
+				t.Errorf("after recovery the cache holds %d posts, want 3", n)
+			}
+		})
+	}
+}
+
+// ---------------------------------------------------------------- 5. SIGKILL while saving
+
+// killerEntry is what testdata/killer saves.
+type killerEntry struct {
+	Seq    int          `json:"seq"`
+	Result feeds.Result `json:"result"`
+}
+
+const (
+	killerKey   = "source-firehose.json"
+	killerPosts = 2000
+)
+
+// TestFaultSIGKILLWhileSaving kills a process that saves a large cache entry
+// in a loop (testdata/killer, through feeds/store) 100 times at random
+// moments. After every kill the store must open without leftovers and load
+// a whole entry: the last save the process finished, or the one it was
+// making — never a torn or mixed file.
+func TestFaultSIGKILLWhileSaving(t *testing.T) {
+	if testing.Short() {
+		t.Skip("100 processes")
+	}
+	bin := filepath.Join(t.TempDir(), "killer")
+	if out, err := exec.Command("go", "build", "-o", bin, "./testdata/killer").CombinedOutput(); err != nil {
+		t.Fatalf("go build testdata/killer: %v\n%s", err, out)
+	}
+	dir := t.TempDir()
+	st, err := store.Open(dir, store.WithLogger(discard()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Save(killerKey, killerEntry{Seq: 0, Result: feeds.Result{Posts: []feeds.Post{{ID: "seed", Text: "save 0 seed"}}}}); err != nil {
+		t.Fatal(err)
+	}
+	info, _ := os.Stat(filepath.Join(dir, killerKey))
+
+	rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 1))
+	acked := 0 // the last save a killed process reported done
+	var midWrite, newer, noSave int
+	started := time.Now()
+	for kill := 1; kill <= 100; kill++ {
+		cmd := exec.Command(bin, dir)
+		stdout, err := cmd.StdoutPipe()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var stderr bytes.Buffer
+		cmd.Stderr = &stderr
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		saves := make(chan int, 1024) // each save the process reports done
+		go func() {
+			sc := bufio.NewScanner(stdout)
+			for sc.Scan() {
+				if n, err := strconv.Atoi(strings.TrimPrefix(sc.Text(), "saved ")); err == nil {
+					saves <- n
+				}
+			}
+			close(saves)
+		}()
+		// A random moment, three ways: anywhere in the first 150 ms
+		// (opening, loading, the first save); within 40 ms after the first
+		// or second save (encoding, writing, flushing, renaming the next);
+		// or within 2 ms of a temp file appearing, so that many kills cut
+		// a save in the middle of its write.
+		last := -1
+		switch rng.IntN(3) {
+		case 0:
+			time.Sleep(time.Duration(rng.IntN(150_000)) * time.Microsecond)
+		case 1:
+			for range 1 + rng.IntN(2) {
+				select {
+				case last = <-saves:
+				case <-time.After(10 * time.Second):
+					t.Fatalf("kill %d: the saver reported no save in 10 s: %s", kill, stderr.String())
+				}
+			}
+			time.Sleep(time.Duration(rng.IntN(40_000)) * time.Microsecond)
+		case 2:
+			for deadline := time.Now().Add(10 * time.Second); len(tempFiles(t, dir)) == 0; {
+				if time.Now().After(deadline) {
+					t.Fatalf("kill %d: the saver wrote no temp file in 10 s: %s", kill, stderr.String())
+				}
+				time.Sleep(200 * time.Microsecond)
+			}
+			time.Sleep(time.Duration(rng.IntN(2_000)) * time.Microsecond)
+		}
+		cmd.Process.Signal(syscall.SIGKILL)
+		for n := range saves {
+			last = n
+		}
+		err = cmd.Wait()
+		if ws, ok := cmd.ProcessState.Sys().(syscall.WaitStatus); !ok || !ws.Signaled() || ws.Signal() != syscall.SIGKILL {
+			t.Fatalf("kill %d: the saver ended on its own (%v): %s", kill, err, stderr.String())
+		}
+		if last >= 0 {
+			acked = last
+		} else {
+			noSave++
+		}
+
+		if len(tempFiles(t, dir)) > 0 {
+			midWrite++
+		}
+		st, err := store.Open(dir, store.WithLogger(discard()))
+		if err != nil {
+			t.Fatalf("kill %d: %v", kill, err)
+		}
+		if left := tempFiles(t, dir); len(left) > 0 {
+			t.Fatalf("kill %d: temp files left after Open: %v", kill, left)
+		}
+		var e killerEntry
+		found, err := st.Load(killerKey, &e)
+		if err != nil || !found {
+			t.Fatalf("kill %d: cache does not load: found=%v err=%v", kill, found, err)
+		}
+		if e.Seq != acked && e.Seq != acked+1 {
+			t.Fatalf("kill %d: cache holds save %d; the killed process had finished save %d", kill, e.Seq, acked)
+		}
+		if e.Seq > 0 {
+			if len(e.Result.Posts) != killerPosts {
+				t.Fatalf("kill %d: save %d holds %d posts, want %d", kill, e.Seq, len(e.Result.Posts), killerPosts)
+			}
+			prefix := fmt.Sprintf("save %d post ", e.Seq)
+			for i, p := range e.Result.Posts {
+				if !strings.HasPrefix(p.Text, prefix+strconv.Itoa(i)+" ") || p.ID != fmt.Sprintf("s%d-p%d", e.Seq, i) {
+					t.Fatalf("kill %d: post %d of save %d is %q: a mixed file", kill, i, e.Seq, p.ID)
+				}
+			}
+		}
+		if e.Seq == acked+1 {
+			newer++
+		}
+		acked = e.Seq
+	}
+	if corrupt, _ := filepath.Glob(filepath.Join(dir, "*.corrupt-*")); len(corrupt) > 0 {
+		t.Errorf("files moved aside as damaged: %v", corrupt)
+	}
+	fi, _ := os.Stat(filepath.Join(dir, killerKey))
+	t.Logf("100 kills in %v: reached save %d (%.1f MB each); %d kills left a temp file (cut mid-save), %d landed between rename and report, %d before the process finished any save",
+		time.Since(started).Round(100*time.Millisecond), acked, float64(fi.Size())/1e6, midWrite, newer, noSave)
+	if acked == 0 || os.SameFile(info, fi) {
+		t.Error("no save ever completed: the kills did not test anything")
+	}
+}
+
+// ---------------------------------------------------------------- 6. clock jumps
+
+// TestFaultClockJumps: the system clock is set back an hour (NTP after a
+// drifting RTC) and forward a day (a dead RTC battery, then the network).
+// What the screen says must stay sane at every reading: no "-1 h ago", no
+// freshness mark for content "from the future", display hours that follow
+// the new time. The same code paths the player runs: Report, Build, Chrome.
+func TestFaultClockJumps(t *testing.T) {
+	berlin, err := time.LoadLocation("Europe/Berlin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := func(s string) time.Time {
+		v, err := time.ParseInLocation("Mon 2006-01-02 15:04", s, berlin)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	published := at("Fri 2026-03-06 16:30")
+	fetched := at("Fri 2026-03-06 18:20")
+	dir := t.TempDir()
+	cfgPath := filepath.Join(dir, "kiosk.toml")
+	const feedURL = "http://127.0.0.1:9/journal.rss" // never fetched: the cache is the content
+	writeFile(t, cfgPath, `name = "Clock Lobby"
+timezone = "Europe/Berlin"
+state_dir = "state"
+
+[[source]]
+name = "journal"
+kind = "posts"
+url = "`+feedURL+`"
+
+[display]
+stale_after = "3h"
+hours = ["Mon-Fri 07:30-19:00", "Sat 09:00-13:00"]
+
+[moderation]
+max_age = "720h"
+`)
+	st, err := store.Open(filepath.Join(dir, "state"), store.WithLogger(discard()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := "Our new office in Lyon opened today. Come and say hello, there is cake."
+	if err := st.Save("source-journal.json", map[string]any{
+		"origin": feedURL, "fetched_at": fetched,
+		"result": feeds.Result{Posts: []feeds.Post{{ID: "j-1", Source: "journal", Network: "blog", Author: feeds.Author{Name: "Ada Lovelace"}, Text: text, Published: published}}},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := config.Load(cfgPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	eng, err := engine.Open(cfg, engine.Options{Logger: discard()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	player := engine.NewPlayer(eng, nil, nil)
+	sched, err := hours.Parse(cfg.Display.Hours)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	// Readings of the wall clock, in the order a kiosk would see them.
+	readings := []struct {
+		name       string
+		now        time.Time
+		age, stale string
+		clock      string
+		on         bool
+		nextChange time.Time
+	}{
+		{"on time", at("Fri 2026-03-06 18:30"), "2 h ago", "", "18:30", true, at("Fri 2026-03-06 19:00")},
+		{"set back an hour", at("Fri 2026-03-06 17:30"), "1 h ago", "", "17:30", true, at("Fri 2026-03-06 19:00")},
+		{"set back before the post", at("Fri 2026-03-06 15:30"), "just now", "", "15:30", true, at("Fri 2026-03-06 19:00")},
+		{"forward a day", at("Sat 2026-03-07 18:30"), "yesterday", "updated yesterday", "18:30", false, at("Mon 2026-03-09 07:30")},
+		{"forward a day, morning", at("Sat 2026-03-07 10:30"), "yesterday", "updated yesterday", "10:30", true, at("Sat 2026-03-07 13:00")},
+		{"back to the true time", at("Fri 2026-03-06 18:31"), "2 h ago", "", "18:31", true, at("Fri 2026-03-06 19:00")},
+	}
+	for _, r := range readings {
+		rep := eng.Report(r.now)
+		shown := rep.Shown()
+		if len(shown) != 1 {
+			t.Errorf("%s: %d posts shown, want the one (moderation at the jumped time): %+v", r.name, len(shown), rep.Posts)
+			continue
+		}
+		s := player.Build(t.Context(), playlist.Item{Kind: playlist.Post, PostID: shown[0].ID}, rep, r.now)
+		ch := player.Chrome(rep, r.now)
+		if s.Post == nil || s.Post.Age != r.age || strings.Contains(s.Post.Age, "-") {
+			t.Errorf("%s: post age %q, want %q", r.name, s.Post.Age, r.age)
+		}
+		if ch.Stale != r.stale || ch.Clock != r.clock {
+			t.Errorf("%s: corner %q clock %q, want %q and %q", r.name, ch.Stale, ch.Clock, r.stale, r.clock)
+		}
+		if on := sched.On(r.now); on != r.on {
+			t.Errorf("%s: display on = %v, want %v", r.name, on, r.on)
+		}
+		if next := sched.Next(r.now); !next.Equal(r.nextChange) {
+			t.Errorf("%s: next display change %s, want %s", r.name, next.In(berlin).Format("Mon 15:04"), r.nextChange.Format("Mon 15:04"))
+		}
+	}
+}
+
+// ---------------------------------------------------------------- 7. X server gone
+
+// TestFaultXServerGone: the X server dies under the running kiosk (the
+// display manager restarts, the TV's session ends). The kiosk must exit
+// non-zero within seconds, without spinning, so systemd restarts it.
+func TestFaultXServerGone(t *testing.T) {
+	if testing.Short() {
+		t.Skip("end-to-end")
+	}
+	display := xvfb(t, 1280, 720)
+	xpid := xvfbPID(t, display)
+	cfg, err := assets.ExtractDemo(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	k := startKiosk(t, display, "run", "--config", cfg, "--windowed", "--slide-scale", "0.3")
+	k.firstFrame(t, display)
+	pid := k.cmd.Process.Pid
+	type sample struct {
+		at    time.Time
+		ticks int64
+	}
+	var samples []sample
+	sampleCPU := func() {
+		if ticks, ok := cpuTicks(pid); ok {
+			samples = append(samples, sample{time.Now(), ticks})
+		}
+	}
+	// Two seconds of normal running, to compare with.
+	for i := 0; i < 20; i++ {
+		sampleCPU()
+		time.Sleep(100 * time.Millisecond)
+	}
+	sampleCPU()
+	atKill := samples[len(samples)-1]
+
+	// Kill the X server this test started, as a crash would: no goodbye.
+	if err := syscall.Kill(xpid, syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	n := strings.TrimPrefix(display, ":")
+	t.Cleanup(func() { // a killed Xvfb leaves these behind
+		os.Remove("/tmp/.X" + n + "-lock")
+		os.Remove("/tmp/.X11-unix/X" + n)
+	})
+	killed := time.Now()
+	var exitErr error
+	deadline := killed.Add(15 * time.Second)
+	for exited := false; !exited; {
+		select {
+		case exitErr = <-k.exited:
+			k.exited <- exitErr
+			exited = true
+		case <-time.After(20 * time.Millisecond):
+			sampleCPU()
+			if time.Now().After(deadline) {
+				t.Fatalf("the kiosk is still running 15 s after its X server died; CPU ticks %v", samples)
+			}
+		}
+	}
+	took := time.Since(killed)
+	var ee *exec.ExitError
+	if !errors.As(exitErr, &ee) || ee.ExitCode() == 0 {
+		t.Errorf("the kiosk ended with %v after its X server died; want a non-zero exit so systemd restarts it", exitErr)
+	}
+	last := samples[len(samples)-1]
+	normal := atKill.ticks - samples[0].ticks
+	lastLine := strings.TrimSpace(k.output())
+	lastLine = lastLine[strings.LastIndexByte(lastLine, '\n')+1:]
+	t.Logf("X server killed: the kiosk exited after %v with %v, last words %q; CPU: %d ticks in the %v before the kill, %d ticks from the kill to its last sample %v later",
+		took.Round(time.Millisecond), exitErr, lastLine, normal, atKill.at.Sub(samples[0].at).Round(100*time.Millisecond),
+		last.ticks-atKill.ticks, last.at.Sub(killed).Round(time.Millisecond))
+}
