@@ -4,11 +4,14 @@
 package config
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
+	"math"
 	"net/url"
 	"os"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"sort"
 	"strconv"
@@ -23,6 +26,13 @@ import (
 
 // DefaultPath is where the packaged kiosk looks for its config.
 const DefaultPath = "/etc/lobbykiosk/kiosk.toml"
+
+// maxSlideSeconds is the longest a slide may stay: a day.
+const maxSlideSeconds = 24 * 60 * 60
+
+// maxBodyMB caps fetch.max_body_mb: no feed, list or picture a kiosk shows
+// is anywhere near a gigabyte.
+const maxBodyMB = 1024
 
 // DefaultStateDir holds the cache and moderation decisions.
 const DefaultStateDir = "/var/lib/lobbykiosk"
@@ -89,20 +99,28 @@ type Fetch struct {
 	MaxBodyMB int      `toml:"max_body_mb"` // default 10
 }
 
+// DefaultTransitionFPS is display.transition_fps when unset.
+const DefaultTransitionFPS = 8
+
 // Display is the playlist, transitions and display hours.
 type Display struct {
-	PostSeconds        float64  `toml:"post_seconds"`
-	WinsSeconds        float64  `toml:"wins_seconds"`
-	LeaderboardSeconds float64  `toml:"leaderboard_seconds"`
-	WinsEvery          int      `toml:"wins_every"`
-	LeaderboardEvery   int      `toml:"leaderboard_every"`
-	Transition         string   `toml:"transition"` // fade | none
-	TransitionSeconds  float64  `toml:"transition_seconds"`
-	Hours              []string `toml:"hours"`
-	OnCommand          string   `toml:"on_command"`
-	OffCommand         string   `toml:"off_command"`
-	Welcome            string   `toml:"welcome"` // message on the welcome slide
-	StaleAfter         Duration `toml:"stale_after"`
+	PostSeconds        float64 `toml:"post_seconds"`
+	WinsSeconds        float64 `toml:"wins_seconds"`
+	LeaderboardSeconds float64 `toml:"leaderboard_seconds"`
+	WinsEvery          int     `toml:"wins_every"`
+	LeaderboardEvery   int     `toml:"leaderboard_every"`
+	Transition         string  `toml:"transition"` // fade | none
+	TransitionSeconds  float64 `toml:"transition_seconds"`
+	// TransitionFPS is how many times a second the fade repaints the screen.
+	// Without a GPU (a mini-PC on llvmpipe, or Xvfb) every repaint of a
+	// 1080p window costs tens of milliseconds of CPU whatever it shows, so
+	// the default is a few steps; 60 gives a smooth fade where a GPU draws.
+	TransitionFPS float64  `toml:"transition_fps"`
+	Hours         []string `toml:"hours"`
+	OnCommand     string   `toml:"on_command"`
+	OffCommand    string   `toml:"off_command"`
+	Welcome       string   `toml:"welcome"` // message on the welcome slide
+	StaleAfter    Duration `toml:"stale_after"`
 }
 
 // Theme is the kiosk's branding.
@@ -235,16 +253,10 @@ func decode(name string, data []byte) (*Config, []Problem) {
 	loc := locate(data)
 	md, err := toml.Decode(string(data), &c)
 	if err != nil {
-		var pe toml.ParseError
-		if errors.As(err, &pe) {
-			return nil, []Problem{{File: name, Line: pe.Position.Line, Key: pe.LastKey, Msg: pe.Message}}
-		}
-		// Type mismatches come as plain errors with the line in the text.
-		if m := typeErr.FindStringSubmatch(err.Error()); m != nil {
-			line, _ := strconv.Atoi(m[1])
-			return nil, []Problem{{File: name, Line: line, Key: m[2], Msg: m[3]}}
-		}
-		return nil, []Problem{{File: name, Msg: err.Error()}}
+		return nil, decodeProblems(name, data, err, func(text string) error {
+			_, err := toml.Decode(text, &Config{})
+			return err
+		})
 	}
 	var ps []Problem
 	add := func(line int, key, format string, args ...any) {
@@ -255,14 +267,203 @@ func decode(name string, data []byte) (*Config, []Problem) {
 		if len(k) > 1 && isUndecodedTable(md, k[:len(k)-1]) {
 			continue
 		}
-		add(loc.first(k.String()), k.String(), "unknown key (misspelt? see packaging/kiosk.example.toml)")
+		// locate records keys without their quotes (site.HQ Lobby), so a
+		// quoted key is looked up in that form, as in a fleet config.
+		add(loc.first(plainKey(k...)), k.String(), "unknown key (misspelt? see packaging/kiosk.example.toml)")
+	}
+	if cps := caseProblems(name, md, reflect.TypeFor[Config](), loc); len(cps) > 0 {
+		// Which of "source" and "Source" was read is a matter of chance:
+		// checking the values would report different problems each time.
+		ps = append(ps, cps...)
+		sort.SliceStable(ps, func(i, j int) bool { return ps[i].Line < ps[j].Line })
+		return &c, ps
 	}
 	c.validate(loc, add)
 	sort.SliceStable(ps, func(i, j int) bool { return ps[i].Line < ps[j].Line })
 	return &c, ps
 }
 
-var typeErr = regexp.MustCompile(`^toml: line (\d+) \(last key "([^"]+)"\): (.*)$`)
+// typeErr is how toml.Decode words a value of the wrong type; the key may
+// hold escaped quotes (site."HQ Lobby".display.post_seconds).
+var typeErr = regexp.MustCompile(`^toml: line (\d+) \(last key "((?:[^"\\]|\\.)*)"\): (.*)$`)
+
+// decodeProblems turns a failed toml.Decode of data into problems. A syntax
+// error is the one problem: nothing after it can be read. Values that do
+// not fit (a wrong type, a bad duration) are all reported, not only the
+// first: Decode stops at the first it meets, and which one that is depends
+// on Go's random map order, so a file with two showed a different problem
+// on each check (found by FuzzParse). Each reported line is blanked and the
+// text decoded again with decode until no such problem is left (or 100 are
+// found: each round decodes the whole file again).
+func decodeProblems(name string, data []byte, err error, decode func(text string) error) []Problem {
+	if !wellFormed(string(data)) {
+		return []Problem{valueProblem(name, err)}
+	}
+	text := bytes.Clone(data)
+	var ps []Problem
+	blanked := map[int]bool{}
+	for err != nil && len(ps) < 100 {
+		p := valueProblem(name, err)
+		ps = append(ps, p)
+		if blanked[p.Line] || !blankLine(text, p.Line) {
+			break
+		}
+		blanked[p.Line] = true
+		// Blanking the first line of a value written over several lines
+		// breaks the syntax: stop there, what was found is genuine.
+		if !wellFormed(string(text)) {
+			break
+		}
+		err = decode(string(text))
+	}
+	sort.SliceStable(ps, func(i, j int) bool { return ps[i].Line < ps[j].Line })
+	return ps
+}
+
+// wellFormed reports whether text is TOML at all, whatever it holds.
+func wellFormed(text string) bool {
+	var v map[string]any
+	_, err := toml.Decode(text, &v)
+	return err == nil
+}
+
+// valueProblem is err from toml.Decode as a problem: located when toml says
+// where (a ParseError, or a type mismatch with the line in its text).
+func valueProblem(name string, err error) Problem {
+	var pe toml.ParseError
+	if errors.As(err, &pe) {
+		return Problem{File: name, Line: pe.Position.Line, Key: oneLine(pe.LastKey), Msg: oneLine(pe.Message)}
+	}
+	if m := typeErr.FindStringSubmatch(err.Error()); m != nil {
+		line, _ := strconv.Atoi(m[1])
+		key, uerr := strconv.Unquote(`"` + m[2] + `"`)
+		if uerr != nil {
+			key = m[2]
+		}
+		return Problem{File: name, Line: line, Key: oneLine(key), Msg: oneLine(m[3])}
+	}
+	return Problem{File: name, Msg: oneLine(err.Error())}
+}
+
+// oneLine keeps text from toml on the one line a problem has, in UTF-8: its
+// lexer quotes the offending input raw at times, newlines and control
+// characters included (found by FuzzParse).
+func oneLine(s string) string {
+	var b strings.Builder
+	for _, r := range strings.ToValidUTF8(s, "\uFFFD") {
+		if r < ' ' || r == 0x7f {
+			fmt.Fprintf(&b, "\\x%02x", r)
+		} else {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// blankLine overwrites line n (from 1) of text with spaces, in place.
+func blankLine(text []byte, n int) bool {
+	if n < 1 {
+		return false
+	}
+	start := 0
+	for ; n > 1; n-- {
+		i := bytes.IndexByte(text[start:], '\n')
+		if i < 0 {
+			return false
+		}
+		start += i + 1
+	}
+	end := len(text)
+	if i := bytes.IndexByte(text[start:], '\n'); i >= 0 {
+		end = start + i
+	}
+	for i := start; i < end; i++ {
+		text[i] = ' '
+	}
+	return true
+}
+
+// caseProblems reports the keys that name a setting only when case is
+// ignored ("Name", "[[Source]]"). toml.Decode accepts them, but in a file
+// holding both "source" and "Source" which one it reads depends on Go's
+// random map order (found by FuzzParse). TOML keys are case-sensitive, and
+// so are a kiosk's: such a key is an unknown key. t is the decoded type.
+func caseProblems(name string, md toml.MetaData, t reflect.Type, loc lines) []Problem {
+	var ps []Problem
+	for _, k := range md.Keys() {
+		// Only the first wrongly cased part is reported, not every key
+		// inside a table named in the wrong case.
+		if i, want := wrongCase(t, k); i >= 0 && i == len(k)-1 {
+			ps = append(ps, Problem{File: name, Line: loc.first(plainKey(k...)), Key: k.String(),
+				Msg: fmt.Sprintf("unknown key (keys are case-sensitive: write %q)", want)})
+		}
+	}
+	return ps
+}
+
+// wrongCase finds the first part of k that names a field of t only when
+// case is ignored, and returns its index and the field's key; -1 if none.
+func wrongCase(t reflect.Type, k toml.Key) (int, string) {
+	for i, part := range k {
+		for t.Kind() == reflect.Slice || t.Kind() == reflect.Array || t.Kind() == reflect.Pointer {
+			t = t.Elem()
+		}
+		switch t.Kind() {
+		case reflect.Map:
+			t = t.Elem()
+		case reflect.Struct:
+			ft, key := tomlField(t, part)
+			if ft == nil {
+				return -1, ""
+			}
+			if key != part {
+				return i, key
+			}
+			t = ft
+		default:
+			return -1, ""
+		}
+	}
+	return -1, ""
+}
+
+// tomlField finds the field of struct t that toml.Decode reads key into, as
+// it does: the field named key, else one named key in another case. Fields
+// of untagged embedded structs count as t's own.
+func tomlField(t reflect.Type, key string) (reflect.Type, string) {
+	var ft reflect.Type
+	name := ""
+	var walk func(t reflect.Type) bool
+	walk = func(t reflect.Type) bool {
+		for i := 0; i < t.NumField(); i++ {
+			f := t.Field(i)
+			tag, _, _ := strings.Cut(f.Tag.Get("toml"), ",")
+			switch {
+			case tag == "-":
+				continue
+			case f.Anonymous && tag == "" && f.Type.Kind() == reflect.Struct:
+				if walk(f.Type) {
+					return true
+				}
+				continue
+			case !f.IsExported():
+				continue
+			case tag == "":
+				tag = f.Name
+			}
+			if tag == key {
+				ft, name = f.Type, tag
+				return true
+			}
+			if name == "" && strings.EqualFold(tag, key) {
+				ft, name = f.Type, tag
+			}
+		}
+		return false
+	}
+	walk(t)
+	return ft, name
+}
 
 func isUndecodedTable(md toml.MetaData, k toml.Key) bool {
 	for _, u := range md.Undecoded() {
@@ -332,8 +533,7 @@ func (c *Config) validate(loc lines, add func(line int, key, format string, args
 		case s.URL == "" && s.Path == "":
 			add(at(""), key("url/path"), "missing; set url = \"https://…\" or path = \"/srv/…\"")
 		case s.URL != "":
-			u, err := url.Parse(s.URL)
-			if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			if !webURL(s.URL) {
 				add(at("url"), key("url"), "%q is not an http(s) URL", s.URL)
 			}
 		}
@@ -357,10 +557,15 @@ func (c *Config) validate(loc lines, add func(line int, key, format string, args
 	if c.Fetch.Timeout.Duration == 0 {
 		c.Fetch.Timeout.Duration = 20 * time.Second
 	}
-	if c.Fetch.MaxBodyMB == 0 {
+	switch {
+	case c.Fetch.MaxBodyMB == 0:
 		c.Fetch.MaxBodyMB = 10
-	} else if c.Fetch.MaxBodyMB < 0 {
+	case c.Fetch.MaxBodyMB < 0:
 		add(loc.first("fetch.max_body_mb"), "fetch.max_body_mb", "must be positive")
+	case c.Fetch.MaxBodyMB > maxBodyMB:
+		// The engine's byte limit is MaxBodyMB << 20, which a huge value
+		// overflowed.
+		add(loc.first("fetch.max_body_mb"), "fetch.max_body_mb", "%d is too large; at most %d", c.Fetch.MaxBodyMB, maxBodyMB)
 	}
 
 	d := &c.Display
@@ -374,6 +579,13 @@ func (c *Config) validate(loc lines, add func(line int, key, format string, args
 			*f.v = f.def
 		case *f.v < 1:
 			add(loc.first("display."+f.key), "display."+f.key, "%g is too short; at least 1 second", *f.v)
+		// TOML has nan and inf: NaN passed the checks above, and inf or a
+		// huge value overflowed the engine's time.Duration (found by
+		// FuzzParse).
+		case math.IsNaN(*f.v):
+			add(loc.first("display."+f.key), "display."+f.key, "nan is not a number of seconds")
+		case *f.v > maxSlideSeconds:
+			add(loc.first("display."+f.key), "display."+f.key, "%g is too long; at most %d (a day)", *f.v, maxSlideSeconds)
 		}
 	}
 	switch d.Transition {
@@ -383,16 +595,29 @@ func (c *Config) validate(loc lines, add func(line int, key, format string, args
 	default:
 		add(loc.first("display.transition"), "display.transition", "%q is not a transition; fade or none", d.Transition)
 	}
+	if d.TransitionFPS == 0 {
+		d.TransitionFPS = DefaultTransitionFPS
+	} else if !(d.TransitionFPS >= 1 && d.TransitionFPS <= 120) { // NaN too
+		add(loc.first("display.transition_fps"), "display.transition_fps", "%g is out of range (1 to 120)", d.TransitionFPS)
+	}
 	if d.TransitionSeconds == 0 {
 		d.TransitionSeconds = 0.6
-	} else if d.TransitionSeconds < 0 || d.TransitionSeconds > 3 {
+	} else if !(d.TransitionSeconds >= 0 && d.TransitionSeconds <= 3) { // NaN too
 		add(loc.first("display.transition_seconds"), "display.transition_seconds", "%g is out of range (0 to 3)", d.TransitionSeconds)
 	}
 	if d.StaleAfter.Duration == 0 {
 		d.StaleAfter.Duration = 3 * time.Hour
 	}
 	if _, err := hours.Parse(d.Hours); err != nil {
-		add(loc.first("display.hours"), "display.hours", "%v", err)
+		// One problem per bad entry: hours.Parse joins them with newlines,
+		// which broke the one line a problem has (found by FuzzParse).
+		errs := []error{err}
+		if j, ok := err.(interface{ Unwrap() []error }); ok {
+			errs = j.Unwrap()
+		}
+		for _, e := range errs {
+			add(loc.first("display.hours"), "display.hours", "%v", e)
+		}
 	}
 
 	t := &c.Theme
@@ -424,7 +649,7 @@ func (c *Config) validate(loc lines, add func(line int, key, format string, args
 		add(loc.first("moderation.min_text"), "moderation.min_text", "must not be negative")
 	}
 	if m.RevocationsURL != "" {
-		if u, err := url.Parse(m.RevocationsURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") {
+		if !webURL(m.RevocationsURL) {
 			add(loc.first("moderation.revocations_url"), "moderation.revocations_url", "%q is not an http(s) URL", m.RevocationsURL)
 		}
 	}
@@ -446,17 +671,34 @@ func (c *Config) validate(loc lines, add func(line int, key, format string, args
 	if lb.DailyCap == 0 {
 		lb.DailyCap = 50
 	}
+	// TOML's nan and inf would make every score NaN or infinite.
+	for _, f := range []struct {
+		key string
+		v   float64
+	}{{"points_per_post", lb.PointsPerPost}, {"points_per_like", lb.PointsPerLike}, {"points_per_share", lb.PointsPerShare},
+		{"points_per_comment", lb.PointsPerReply}, {"daily_cap", lb.DailyCap}} {
+		if math.IsNaN(f.v) || math.IsInf(f.v, 0) {
+			add(loc.first("leaderboard."+f.key), "leaderboard."+f.key, "%g is not a number of points", f.v)
+		}
+	}
 
 	if c.Fleet.Refresh.Duration == 0 {
 		c.Fleet.Refresh.Duration = 5 * time.Minute
 	}
 	for _, f := range []struct{ key, v string }{{"config_url", c.Fleet.ConfigURL}, {"heartbeat_url", c.Fleet.HeartbeatURL}} {
 		if f.v != "" {
-			if u, err := url.Parse(f.v); err != nil || (u.Scheme != "http" && u.Scheme != "https") {
+			if !webURL(f.v) {
 				add(loc.first("fleet."+f.key), "fleet."+f.key, "%q is not an http(s) URL", f.v)
 			}
 		}
 	}
+}
+
+// webURL reports whether s is an http(s) URL with a host: "https:" alone
+// passed a check of the scheme only, and can never be fetched.
+func webURL(s string) bool {
+	u, err := url.Parse(s)
+	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != ""
 }
 
 // resolve makes a relative path relative to the config file's folder, so a

@@ -57,9 +57,13 @@ func locate(data []byte) lines {
 
 func (l lines) add(k string, n int) { l[k] = append(l[k], n) }
 
-// first is the first line of key, or 0.
+// first is the first line of key, or 0. For an array of tables, recorded
+// by entry, it is the first entry's header: an unknown [[sorce]] is found.
 func (l lines) first(key string) int {
 	if v := l[key]; len(v) > 0 {
+		return v[0]
+	}
+	if v := l[key+"[0]"]; len(v) > 0 {
 		return v[0]
 	}
 	return 0

@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"path/filepath"
 	"reflect"
-	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -153,19 +152,10 @@ func decodeCentral(name string, data []byte) (*centralFile, toml.MetaData, lines
 	loc := locate(data)
 	md, err := toml.Decode(string(data), &f)
 	if err != nil {
-		var pe toml.ParseError
-		if errors.As(err, &pe) {
-			return nil, md, loc, []Problem{{File: name, Line: pe.Position.Line, Key: pe.LastKey, Msg: pe.Message}}
-		}
-		if m := typeErrQuoted.FindStringSubmatch(err.Error()); m != nil {
-			line, _ := strconv.Atoi(m[1])
-			key, uerr := strconv.Unquote(`"` + m[2] + `"`)
-			if uerr != nil {
-				key = m[2]
-			}
-			return nil, md, loc, []Problem{{File: name, Line: line, Key: key, Msg: m[3]}}
-		}
-		return nil, md, loc, []Problem{{File: name, Msg: err.Error()}}
+		return nil, md, loc, decodeProblems(name, data, err, func(text string) error {
+			_, err := toml.Decode(text, &centralFile{})
+			return err
+		})
 	}
 	var ps []Problem
 	for _, k := range md.Undecoded() {
@@ -178,6 +168,7 @@ func decodeCentral(name string, data []byte) (*centralFile, toml.MetaData, lines
 		}
 		ps = append(ps, Problem{File: name, Line: loc.first(plainKey(k...)), Key: k.String(), Msg: msg})
 	}
+	ps = append(ps, caseProblems(name, md, reflect.TypeFor[centralFile](), loc)...)
 	check := func(prefix ...string) {
 		for _, dk := range deviceDisplayKeys {
 			k := toml.Key(append(append([]string{}, prefix...), "display", dk))
@@ -193,10 +184,6 @@ func decodeCentral(name string, data []byte) (*centralFile, toml.MetaData, lines
 	}
 	return &f, md, loc, ps
 }
-
-// typeErrQuoted is typeErr allowing the escaped quotes of a quoted key
-// (site."HQ Lobby".display.post_seconds).
-var typeErrQuoted = regexp.MustCompile(`^toml: line (\d+) \(last key "((?:[^"\\]|\\.)*)"\): (.*)$`)
 
 func isDeviceKey(k toml.Key) bool {
 	if len(k) >= 3 && k[0] == "site" {
