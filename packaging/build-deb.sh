@@ -116,14 +116,12 @@ done
 say "binary links: ${shlibs#shlibs:Depends=}; loads: ${dlopened//$'\n'/ }"
 
 # ---------------------------------------------------------------- content
-# The demo feeds name their pictures file://@DEMO@/...; `lobbykiosk demo`
-# fills that in where it extracts them, this does the same for where the
-# package puts them (a path with nothing to escape).
+# The demo content goes in as it is: its feeds name pictures and avatars by
+# paths relative to the file naming them, so it works wherever it lies.
+# Its kiosk.toml is the `lobbykiosk demo` command's own config, not the
+# package's (that is the example config, below).
 cp -R assets/demo "$stage/demo"
-rm -f "$stage/demo/kiosk.toml" # the demo command's own config template
-find "$stage/demo" -type f \( -name '*.rss' -o -name '*.xml' -o -name '*.json' -o -name '*.csv' -o -name '*.md' \) \
-  -exec sed -i "s#file://@DEMO@#file://$DEMO_DIR#g" {} +
-if grep -rl '@DEMO@' "$stage/demo" >&2; then die "demo files above still hold @DEMO@"; fi
+rm -f "$stage/demo/kiosk.toml"
 find "$stage/demo" -type d -exec chmod 0755 {} + && find "$stage/demo" -type f -exec chmod 0644 {} +
 
 # /etc/lobbykiosk/kiosk.toml: the example config, reading the installed demo.
@@ -131,7 +129,11 @@ sed -e "s#\"\.\./assets/demo/#\"$DEMO_DIR/#g" \
   -e "s#^\# As shipped, the sources read the demo content next to this file, so#\# As installed, the sources read the demo content in $DEMO_DIR:#" \
   -e "s#^\# \`lobbykiosk content --config packaging/kiosk.example.toml\` works from a checkout.#\# replace them with your feeds, then: sudo lobbykiosk check \&\& sudo systemctl restart lobbykiosk#" \
   packaging/kiosk.example.toml >"$stage/kiosk.toml"
-if grep -nE '^[^#]*"\.\./' "$stage/kiosk.toml" >&2; then die "the packaged config above still has a relative path"; fi
+# Relative paths are resolved against /etc/lobbykiosk: every path the packaged
+# config sets must be absolute.
+if grep -nE '^[^#]*"\.\./|^[[:space:]]*(path|state_dir|logo|font)[[:space:]]*=[[:space:]]*["'"'"'][^/]' "$stage/kiosk.toml" >&2; then
+  die "the packaged config above still has a relative path"
+fi
 
 grep -qx 'ExecStart=/usr/bin/lobbykiosk run --config /etc/lobbykiosk/kiosk.toml' packaging/lobbykiosk.service ||
   die "packaging/lobbykiosk.service does not run /usr/bin/lobbykiosk: regenerate it (see cmd/lobbykiosk/service_test.go)"

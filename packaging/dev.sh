@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # dev.sh: the two commands of the README, and what they need.
 #   packaging/dev.sh demo [--windowed]   build and run the demo (embedded content, no config, no network)
-#   packaging/dev.sh test                run every test (unit, golden images, end to end under Xvfb)
+#   packaging/dev.sh test                run every test (unit, golden images, end to end under Xvfb, the .deb)
 #   packaging/dev.sh deps [build|test]   only install what is missing
 # Debian/Ubuntu packages are installed when missing (with sudo when not root).
 set -euo pipefail
@@ -11,7 +11,8 @@ cd "$(dirname "$0")/.."
 BUILD_PKGS=(gcc pkg-config libgl1-mesa-dev libxcursor-dev libxrandr-dev libxinerama-dev libxi-dev
   libxxf86vm-dev libxkbcommon-dev)
 # Test needs: a real X server and screenshots, a real browser for the admin page,
-# systemd-analyze for the unit file, dpkg-deb for the package.
+# systemd-analyze for the unit file, dpkg-deb for the package (test-deb.sh
+# installs the rest of what it needs itself).
 TEST_PKGS=(xvfb x11-utils xauth imagemagick chromium systemd dpkg-dev fonts-dejavu-core)
 
 say() { printf '==> %s\n' "$*" >&2; }
@@ -66,7 +67,12 @@ demo() {
 test_all() {
   deps test
   say "gofmt"
-  bad=$(gofmt -l $(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))
+  # The checkout's Go files, new ones not yet added included (outside git: all of them).
+  local gofiles=() f bad
+  while IFS= read -r f; do
+    if [ -f "$f" ]; then gofiles+=("$f"); fi
+  done < <(git ls-files --cached --others --exclude-standard -- '*.go' 2>/dev/null || find . -name '*.go' -not -path './.git/*')
+  bad=$(gofmt -l "${gofiles[@]}")
   if [ -n "$bad" ]; then printf 'gofmt wants to change:\n%s\n' "$bad"; exit 1; fi
   say "go vet"
   go vet ./...
@@ -75,6 +81,13 @@ test_all() {
   LOBBYKIOSK_E2E=1 go test -count=1 -timeout 20m ./...
   say "headless build without cgo (-tags ci)"
   CGO_ENABLED=0 go build -tags ci -o /dev/null ./cmd/lobbykiosk
+  say "package: build the amd64 .deb, check it, install, purge"
+  # It installs and purges the package on this machine; its last line says
+  # "N passed, M failed", and it exits non-zero when anything failed.
+  if ! bash packaging/test-deb.sh; then
+    say "package: test-deb.sh failed (see the FAIL lines above)"
+    exit 1
+  fi
 }
 
 case "${1:-}" in

@@ -7,10 +7,12 @@ import (
 	"image/png"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
 	"lobbykiosk/assets"
+	"lobbykiosk/kiosk/config"
 )
 
 // run runs a subcommand in-process, as a user would from a shell.
@@ -23,8 +25,57 @@ func run(t *testing.T, args ...string) (code int, stdout, stderr string) {
 
 const example = "../../packaging/kiosk.example.toml"
 
+// exampleConfig writes a copy of the example config into a temporary folder
+// and returns its path. The example's state_dir is the packaged
+// /var/lib/lobbykiosk and its sources read ../assets/demo relative to
+// packaging/, so the copy sets state_dir in that folder and names the demo by
+// its absolute path in this checkout: a test writes nothing outside
+// t.TempDir(). Everything else is the example as shipped.
+func exampleConfig(t *testing.T) string {
+	t.Helper()
+	data, err := os.ReadFile(example)
+	if err != nil {
+		t.Fatal(err)
+	}
+	demo, err := filepath.Abs("../../assets/demo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	// TOML basic strings escape as Go's do for these two.
+	esc := strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace
+	body := strings.ReplaceAll(string(data), `"../assets/demo/`, `"`+esc(demo)+`/`)
+	stateDir := `state_dir = "` + esc(filepath.Join(dir, "state")) + `"`
+	if re := regexp.MustCompile(`(?m)^state_dir\s*=.*$`); re.MatchString(body) {
+		body = re.ReplaceAllLiteralString(body, stateDir)
+	} else {
+		body = stateDir + "\n" + body
+	}
+	if m := regexp.MustCompile(`(?m)^[^#\n]*"\.\./.*$`).FindString(body); m != "" {
+		t.Fatalf("%s: a relative path this copy does not rewrite: %s", example, m)
+	}
+	p := filepath.Join(dir, "kiosk.toml")
+	if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// The demo's posts have fixed dates (31 Oct - 21 Nov 2026): a max_age in the
+// shipped config would hide all of them a few weeks after that, and the
+// installed package would show an empty screen.
+func TestExampleDoesNotAgeOut(t *testing.T) {
+	c, err := config.Load(example)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Moderation.MaxAge.Duration != 0 {
+		t.Errorf("%s sets [moderation] max_age = %v: the demo's fixed-date posts would all be hidden once older", example, c.Moderation.MaxAge.Duration)
+	}
+}
+
 func TestCheck(t *testing.T) {
-	code, out, errs := run(t, "check", "--config", example)
+	code, out, errs := run(t, "check", "--config", exampleConfig(t))
 	if code != 0 || !strings.Contains(out, "ok") {
 		t.Fatalf("check example: code %d\n%s\n%s", code, out, errs)
 	}
@@ -127,6 +178,7 @@ func TestContentDemoJSON(t *testing.T) {
 }
 
 func TestContentExampleConfig(t *testing.T) {
+	example := exampleConfig(t)
 	code, out, errs := run(t, "content", "--config", example, "--json")
 	if code != 0 {
 		t.Fatalf("code %d: %s", code, errs)
