@@ -129,7 +129,7 @@ func kiosk(ctx context.Context, e *env, path string, rf runFlags) int {
 	w := a.NewWindow(cfg.Name)
 	view := ui.NewView(th)
 	if cfg.Display.Transition == "fade" {
-		view.SetTransition(time.Duration(cfg.Display.TransitionSeconds * float64(time.Second)))
+		view.SetTransition(time.Duration(cfg.Display.TransitionSeconds*float64(time.Second)), cfg.Display.TransitionFPS)
 	}
 	w.SetContent(view.Object())
 	w.SetPadded(false)
@@ -154,6 +154,7 @@ func kiosk(ctx context.Context, e *env, path string, rf runFlags) int {
 	}
 	go eng.Run(ctx)
 	go player.Run(ctx)
+	go keepMemoryLow(ctx, time.Minute)
 	watcher := startFleet(ctx, log, local, eng)
 	monitor := startHealth(ctx, log, local, eng, player, watcher)
 	if cfg.Admin.Listen != "" {

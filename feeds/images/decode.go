@@ -385,3 +385,51 @@ func opaque(img image.Image) bool {
 	}
 	return true
 }
+
+// Cover returns img cover-cropped to w:h (centred, never stretched) and
+// scaled to exactly w×h pixels, with the same kernels as decoding. A screen
+// hands its GPU (or, on a machine without one, its software renderer) a
+// picture of the size it is drawn at: nothing is scaled again on the render
+// thread, and no full-size copy is kept next to the texture.
+func Cover(img image.Image, w, h int) *image.RGBA {
+	if w < 1 || h < 1 {
+		return image.NewRGBA(image.Rect(0, 0, max(w, 0), max(h, 0)))
+	}
+	b := img.Bounds()
+	sw, sh := b.Dx(), b.Dy()
+	if sw < 1 || sh < 1 {
+		return image.NewRGBA(image.Rect(0, 0, w, h))
+	}
+	// The largest centred crop with the box's aspect ratio.
+	cw, ch := sw, sh
+	if int64(sw)*int64(h) > int64(sh)*int64(w) {
+		cw = max(1, int((int64(sh)*int64(w)+int64(h)/2)/int64(h)))
+	} else {
+		ch = max(1, int((int64(sw)*int64(h)+int64(w)/2)/int64(w)))
+	}
+	at := image.Pt(b.Min.X+(sw-cw)/2, b.Min.Y+(sh-ch)/2)
+	crop := image.Rectangle{Min: at, Max: at.Add(image.Pt(cw, ch))}
+	src := subImage(img, crop)
+	if cw == w && ch == h {
+		return toRGBA(src)
+	}
+	if cw < w || ch < h {
+		// A small picture on a big box: blend up, nothing to lose.
+		dst := image.NewRGBA(image.Rect(0, 0, w, h))
+		draw.ApproxBiLinear.Scale(dst, dst.Rect, src, src.Bounds(), draw.Src, nil)
+		return dst
+	}
+	return shrink(scaler, halve(src, w, h), w, h)
+}
+
+// subImage is img cropped to r, sharing its pixels when the type allows.
+func subImage(img image.Image, r image.Rectangle) image.Image {
+	if s, ok := img.(interface {
+		SubImage(image.Rectangle) image.Image
+	}); ok {
+		return s.SubImage(r)
+	}
+	dst := image.NewRGBA(image.Rect(0, 0, r.Dx(), r.Dy()))
+	draw.Draw(dst, dst.Rect, img, r.Min, draw.Src)
+	return dst
+}

@@ -30,7 +30,7 @@ import (
 // Options configures a Loader. Zero values take the defaults.
 type Options struct {
 	Dir       string // disk cache for shrunk images (state_dir/images); "" keeps none
-	Budget    int64  // bytes of decoded pixels held in memory, default 64 MiB
+	Budget    int64  // bytes of decoded pixels held in memory, default 16 MiB
 	MaxWidth  int    // display size to shrink into, keeping the aspect ratio;
 	MaxHeight int    // default 1920×1080
 	MaxBytes  int64  // largest encoded image accepted, default 15 MiB
@@ -48,9 +48,13 @@ type Options struct {
 	Logger *slog.Logger // default slog.Default()
 }
 
-// Defaults.
+// Defaults. DefaultBudget holds a slide's pictures (a post's picture and
+// avatar, a leaderboard's dozen avatars) several times over. More would buy
+// little: a picture comes round again only after the whole rotation, by
+// when reading its shrunk copy from the disk cache (milliseconds) is cheaper
+// than having held its pixels in memory all along.
 const (
-	DefaultBudget    = 64 << 20
+	DefaultBudget    = 16 << 20
 	DefaultMaxWidth  = 1920
 	DefaultMaxHeight = 1080
 	DefaultMaxBytes  = 15 << 20

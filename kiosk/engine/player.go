@@ -143,7 +143,7 @@ func (p *Player) Run(ctx context.Context) {
 		item, s, chrome := p.next(ctx, now)
 		p.screen.Show(s, chrome)
 		p.record(item, now)
-		p.wait(ctx, time.Duration(float64(item.Duration)*p.SlideScale), clock)
+		p.wait(ctx, time.Duration(float64(item.Duration)*p.SlideScale), clock, item.Kind == playlist.Welcome)
 	}
 }
 
@@ -247,15 +247,30 @@ func (p *Player) record(item playlist.Item, now time.Time) {
 }
 
 // wait lets the slide stand for d, updating the clock meanwhile.
-func (p *Player) wait(ctx context.Context, d time.Duration, clock *time.Ticker) {
+//
+// A Welcome slide means there was nothing else to show: at first start with
+// an empty cache, or after every source failed. Then the wait ends as soon
+// as content arrives, so the screen does not greet an empty lobby for a
+// whole slide period while the first posts are already in.
+func (p *Player) wait(ctx context.Context, d time.Duration, clock *time.Ticker, welcome bool) {
 	t := time.NewTimer(d)
 	defer t.Stop()
+	var poll <-chan time.Time
+	if welcome {
+		tk := time.NewTicker(time.Second)
+		defer tk.Stop()
+		poll = tk.C
+	}
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case <-t.C:
 			return
+		case <-poll:
+			if r := p.eng.Report(p.now()); len(r.Shown()) > 0 || len(r.Wins) > 0 || len(r.Leaderboard) > 0 {
+				return
+			}
 		case <-clock.C:
 			now := p.now()
 			p.screen.SetChrome(p.Chrome(p.eng.Report(now), now))

@@ -8,6 +8,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 
+	"lobbykiosk/feeds/images"
 	"lobbykiosk/kiosk/slide"
 )
 
@@ -15,9 +16,10 @@ import (
 // window size. A slide is rebuilt only when it changes or the window is
 // resized, so the objects need no layout of their own.
 type builder struct {
-	sz   slide.Sizes
-	p    palette
-	objs []fyne.CanvasObject
+	sz    slide.Sizes
+	p     palette
+	scale float32 // device pixels per Fyne unit; 0 means 1
+	objs  []fyne.CanvasObject
 }
 
 func (b *builder) add(o ...fyne.CanvasObject) { b.objs = append(b.objs, o...) }
@@ -96,9 +98,17 @@ func (b *builder) rect(col color.Color, r slide.Rect, radius float32) *canvas.Re
 
 // picture draws img cover-cropped (never stretched) with rounded corners.
 func (b *builder) picture(img image.Image, r slide.Rect, radius float32) *canvas.Image {
-	ci := canvas.NewImageFromImage(img)
-	ci.FillMode = canvas.ImageFillCover
-	ci.ScaleMode = canvas.ImageScaleSmooth
+	// Cropped and scaled here to the pixels it covers, so the painter
+	// uploads it as it is: left to the painter, every new texture is scaled
+	// with Catmull-Rom on the render thread from a full-size copy.
+	scale := b.scale
+	if scale <= 0 {
+		scale = 1
+	}
+	pw, ph := int(r.W*scale+0.5), int(r.H*scale+0.5)
+	ci := canvas.NewImageFromImage(images.Cover(img, pw, ph))
+	ci.FillMode = canvas.ImageFillStretch
+	ci.ScaleMode = canvas.ImageScaleFastest
 	ci.CornerRadius = radius
 	ci.Move(fyne.NewPos(r.X, r.Y))
 	ci.Resize(fyne.NewSize(r.W, r.H))

@@ -27,6 +27,8 @@ type View struct {
 	has    bool // a slide was shown
 
 	fade     time.Duration
+	steps    int // fade frames per half; 0: one per display frame
+	lastStep int // the step fadeStep last drew, -1 before the first
 	anim     *fyne.Animation
 	pending  *slide.Slide // the slide a running fade will swap in
 	blanked  bool
@@ -62,6 +64,7 @@ func (v *View) Show(s slide.Slide, c slide.Chrome) {
 	// new one in. One overlay rectangle changes alpha; nothing else is
 	// rebuilt per frame.
 	v.pending = &s
+	v.lastStep = -1
 	a := fyne.NewAnimation(v.fade, v.fadeStep)
 	a.Curve = fyne.AnimationLinear
 	v.anim = a
@@ -72,6 +75,19 @@ func (v *View) Show(s slide.Slide, c slide.Chrome) {
 // covers the old slide during the first half and uncovers the new one during
 // the second.
 func (v *View) fadeStep(f float32) {
+	if v.steps > 0 && f < 1 {
+		// Quantize progress: the animation ticks at the display's frame
+		// rate, but the window is repainted only when the overlay changes,
+		// so a fade costs 2×steps full-screen repaints instead of one per
+		// display frame. On a software renderer each repaint of a 1080p
+		// window costs tens of milliseconds of CPU.
+		n := int(f * float32(2*v.steps))
+		if n == v.lastStep {
+			return
+		}
+		v.lastStep = n
+		f = float32(n) / float32(2*v.steps)
+	}
 	var alpha float32
 	if f < 0.5 {
 		alpha = f * 2
@@ -109,9 +125,16 @@ func (v *View) SetChrome(c slide.Chrome) {
 	}
 }
 
-// SetTransition sets the fade between slides; 0 cuts.
-func (v *View) SetTransition(d time.Duration) {
+// SetTransition sets the fade between slides; 0 cuts. fps caps how often
+// the fade repaints the screen (0: every display frame).
+func (v *View) SetTransition(d time.Duration, fps float64) {
 	v.fade = d
+	v.steps = 0
+	if fps > 0 {
+		// Half the fade darkens, half lightens; each half gets at least two
+		// steps so the dip still reads as a fade, not a double cut.
+		v.steps = max(2, int(d.Seconds()*fps/2+0.5))
+	}
 }
 
 // Blank turns the screen black (outside display hours) and stops anything
@@ -142,7 +165,10 @@ func (v *View) rebuild() {
 		v.scr.layer.Objects = nil
 		return
 	}
-	b := &builder{sz: slide.SizesFor(size.Width, size.Height), p: v.pal}
+	b := &builder{sz: slide.SizesFor(size.Width, size.Height), p: v.pal, scale: 1}
+	if c := fyne.CurrentApp().Driver().CanvasForObject(v.scr); c != nil {
+		b.scale = c.Scale()
+	}
 	b.build(v.cur)
 	v.scr.layer.Objects = b.objs
 	v.scr.layer.Refresh()
@@ -295,7 +321,11 @@ func (s *screen) layoutChrome() {
 // setFade sets the overlay's opacity; a transparent overlay is hidden so
 // that no full-screen rectangle is blended on every frame.
 func (s *screen) setFade(a uint8) {
-	s.fade.FillColor = withAlpha(s.v.pal.bgBottom, a)
+	c := withAlpha(s.v.pal.bgBottom, a)
+	if s.fade.FillColor == c && s.fade.Visible() == (a != 0 && !s.v.blanked) {
+		return // unchanged: no repaint, which costs a whole frame
+	}
+	s.fade.FillColor = c
 	if a == 0 || s.v.blanked {
 		s.fade.Hide()
 	} else {

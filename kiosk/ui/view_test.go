@@ -132,7 +132,9 @@ func TestLongPostStaysOnScreen(t *testing.T) {
 			ps := slideLeaves(v)
 			var pic slide.Rect
 			for _, p := range ps {
-				if img, ok := p.obj.(*canvas.Image); ok && img.Image == sunset {
+				// The picture is drawn from a copy scaled to its box: it is
+				// the largest image on the slide (the avatar is the other).
+				if _, ok := p.obj.(*canvas.Image); ok && p.drawn().W*p.drawn().H > pic.W*pic.H {
 					pic = p.drawn()
 				}
 			}
@@ -383,7 +385,7 @@ func TestBlank(t *testing.T) {
 func TestTransition(t *testing.T) {
 	v, _ := screenOf(t, winsSlide(), freshChrome, 640, 360)
 	first := v.scr.layer.Objects
-	v.SetTransition(0)
+	v.SetTransition(0, 0)
 	v.Show(postTextOnly(), freshChrome)
 	if v.cur.Kind != slide.KindPost || v.scr.fade.Visible() {
 		t.Fatal("a cut did not show the new slide at once")
@@ -392,7 +394,7 @@ func TestTransition(t *testing.T) {
 		t.Fatal("slide layer not rebuilt")
 	}
 
-	v.SetTransition(600 * time.Millisecond)
+	v.SetTransition(600*time.Millisecond, 0)
 	// Drive the fade frame by frame, as the render loop would.
 	next := boardSlide()
 	v.pending = &next
@@ -498,5 +500,62 @@ func TestBlankDuringFadeWakesOnTheNewSlide(t *testing.T) {
 	}
 	if !shown["Northwind Labs"] || v.scr.fade.Visible() {
 		t.Errorf("after blanking mid-fade: shown %q, overlay visible %v", keys(shown), v.scr.fade.Visible())
+	}
+}
+
+// TestSteppedFadeRepaintsFewTimes drives a fade at the display's 60 frames
+// a second and counts the frames in which the overlay changed — each one a
+// repaint of the whole window, which without a GPU costs tens of
+// milliseconds. At 8 steps a second a 0.6 s fade must change the screen a
+// handful of times, still pass through a half-covered old slide, a covered
+// swap and a half-covered new slide, and end clear.
+func TestSteppedFadeRepaintsFewTimes(t *testing.T) {
+	v, _ := screenOf(t, winsSlide(), freshChrome, 640, 360)
+	for _, tc := range []struct {
+		fps      float64
+		min, max int
+	}{{8, 4, 5}, {0, 30, 37}} {
+		v.SetTransition(600*time.Millisecond, tc.fps)
+		next := boardSlide()
+		v.pending = &next
+		v.lastStep = -1
+		seen := map[string]bool{}
+		changes := 0
+		last := fmt.Sprint(v.scr.fade.FillColor, v.scr.fade.Visible())
+		const frames = 36 // 0.6 s at 60 Hz
+		for i := 1; i <= frames; i++ {
+			v.fadeStep(float32(i) / frames)
+			now := fmt.Sprint(v.scr.fade.FillColor, v.scr.fade.Visible())
+			if now != last {
+				changes++
+				last = now
+			}
+			a := uint8(0)
+			if v.scr.fade.Visible() {
+				a = v.scr.fade.FillColor.(color.NRGBA).A
+			}
+			switch {
+			case a == 255:
+				seen["covered "+string(v.cur.Kind)] = true
+			case a > 0 && v.cur.Kind == slide.KindWins:
+				seen["old half covered"] = true
+			case a > 0:
+				seen["new half covered"] = true
+			}
+		}
+		if changes < tc.min || changes > tc.max {
+			t.Errorf("fps %g: the overlay changed in %d of %d frames, want %d to %d", tc.fps, changes, frames, tc.min, tc.max)
+		}
+		for _, want := range []string{"old half covered", "covered " + string(slide.KindLeaderboard), "new half covered"} {
+			if !seen[want] {
+				t.Errorf("fps %g: the fade never showed the %s (saw %v)", tc.fps, want, keys(seen))
+			}
+		}
+		if v.scr.fade.Visible() || v.cur.Kind != slide.KindLeaderboard {
+			t.Errorf("fps %g: after the fade the overlay is visible %v, showing %s", tc.fps, v.scr.fade.Visible(), v.cur.Kind)
+		}
+		v.Show(winsSlide(), freshChrome) // back to the start for the next case
+		v.SetTransition(0, 0)
+		v.Show(winsSlide(), freshChrome)
 	}
 }

@@ -1,0 +1,61 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"lobbykiosk/kiosk/slide"
+)
+
+// kinds is a screen that reports the kind of every slide shown.
+type kinds struct{ shown, stop chan slide.Kind }
+
+func (s kinds) Show(sl slide.Slide, _ slide.Chrome) {
+	select {
+	case s.shown <- sl.Kind:
+	case <-s.stop:
+	}
+}
+func (s kinds) SetChrome(slide.Chrome) {}
+func (s kinds) Blank(bool)             {}
+
+// A kiosk that starts with nothing to show greets with the Welcome slide,
+// and the first posts to arrive replace it at once, not after the Welcome's
+// whole slide period (an hour here).
+func TestWelcomeGivesWayWhenContentArrives(t *testing.T) {
+	dir := t.TempDir()
+	feed := filepath.Join(dir, "lobby.rss")
+	cfg := parse(t, fmt.Sprintf("name = \"Lab\"\nstate_dir = %q\n[display]\npost_seconds = 3600\n[[source]]\nname = \"lobby\"\nkind = \"posts\"\npath = %q\n",
+		filepath.Join(dir, "state"), feed))
+	e := open(t, cfg)
+	scr := kinds{shown: make(chan slide.Kind), stop: make(chan slide.Kind)}
+	p := NewPlayer(e, scr, nil)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { p.Run(ctx); close(done) }()
+	defer func() { close(scr.stop); cancel(); <-done }()
+
+	if k := <-scr.shown; k != slide.KindWelcome {
+		t.Fatalf("with no content the first slide is %s, want welcome", k)
+	}
+	rss, err := os.ReadFile(filepath.Join("testdata", "lobby.rss"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(feed, rss, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	e.RefreshOnce(ctx)
+	select {
+	case k := <-scr.shown:
+		if k != slide.KindPost {
+			t.Errorf("after the first posts arrived the screen showed %s, want a post", k)
+		}
+	case <-time.After(time.Minute):
+		t.Fatal("the Welcome slide stayed up although posts had arrived")
+	}
+}
