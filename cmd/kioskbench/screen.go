@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"time"
 )
 
@@ -66,10 +67,16 @@ func startX(ctx context.Context, w, h int) (*xserver, error) {
 // PID is the server's process id.
 func (x *xserver) PID() int { return x.cmd.Process.Pid }
 
-// Stop ends the server and waits for it.
+// Stop ends the server and waits for it. SIGTERM first: Xvfb then removes
+// its socket and lock file, which a killed one leaves behind.
 func (x *xserver) Stop() {
-	x.cmd.Process.Kill()
-	<-x.exited
+	x.cmd.Process.Signal(syscall.SIGTERM)
+	select {
+	case <-x.exited:
+	case <-time.After(5 * time.Second):
+		x.cmd.Process.Kill()
+		<-x.exited
+	}
 }
 
 func exists(p string) bool {

@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -35,6 +36,15 @@ var (
 	binPath   string
 	buildErr  error
 )
+
+// TestMain removes the binary the end-to-end tests built (40 MB a run).
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if binPath != "" {
+		os.RemoveAll(filepath.Dir(binPath))
+	}
+	os.Exit(code)
+}
 
 // binary builds lobbykiosk once per test run (with cgo: the real GL driver).
 func binary(t *testing.T) string {
@@ -73,7 +83,19 @@ func xvfb(t *testing.T, w, h int) string {
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
 		}
-		t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+		t.Cleanup(func() {
+			// SIGTERM lets Xvfb remove its socket and lock file; a killed
+			// one leaves them behind and takes the display number with it.
+			cmd.Process.Signal(syscall.SIGTERM)
+			done := make(chan struct{})
+			go func() { cmd.Wait(); close(done) }()
+			select {
+			case <-done:
+			case <-time.After(5 * time.Second):
+				cmd.Process.Kill()
+				<-done
+			}
+		})
 		// Wait for the socket: Xvfb creates it when it accepts clients.
 		for i := 0; i < 100; i++ {
 			if _, err := os.Stat(sock); err == nil {

@@ -128,9 +128,7 @@ func kiosk(ctx context.Context, e *env, path string, rf runFlags) int {
 	a.Driver().SetDisableScreenBlanking(true)
 	w := a.NewWindow(cfg.Name)
 	view := ui.NewView(th)
-	if cfg.Display.Transition == "fade" {
-		view.SetTransition(time.Duration(cfg.Display.TransitionSeconds*float64(time.Second)), cfg.Display.TransitionFPS)
-	}
+	applyTransition(view, cfg)
 	w.SetContent(view.Object())
 	w.SetPadded(false)
 	if rf.windowed {
@@ -148,7 +146,7 @@ func kiosk(ctx context.Context, e *env, path string, rf runFlags) int {
 
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	player := engine.NewPlayer(eng, fyneScreen{view}, logo)
+	player := engine.NewPlayer(eng, fyneScreen{app: a, view: view, log: log}, logo)
 	if rf.slideScale > 0 {
 		player.SlideScale = rf.slideScale
 	}
@@ -181,6 +179,16 @@ func kiosk(ctx context.Context, e *env, path string, rf runFlags) int {
 	cancel()
 	log.Info("kiosk stopped")
 	return 0
+}
+
+// applyTransition sets the view's transition from [display].
+func applyTransition(view *ui.View, cfg *config.Config) {
+	d := cfg.Display
+	if d.Transition != "fade" {
+		view.SetTransition(0, 0)
+		return
+	}
+	view.SetTransition(time.Duration(d.TransitionSeconds*float64(time.Second)), d.TransitionFPS)
 }
 
 // theme builds the UI theme from config; a logo or font that cannot be read

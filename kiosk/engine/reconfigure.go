@@ -86,7 +86,8 @@ func (p *Player) follow() {
 		p.list = playlist.New(listSettings(cfg.Display), time.Now().UnixNano())
 	}
 	if cfg.Theme == old.Theme && cfg.Display.Transition == old.Display.Transition &&
-		cfg.Display.TransitionSeconds == old.Display.TransitionSeconds {
+		cfg.Display.TransitionSeconds == old.Display.TransitionSeconds &&
+		cfg.Display.TransitionFPS == old.Display.TransitionFPS {
 		return
 	}
 	r, ok := p.screen.(Restyler)

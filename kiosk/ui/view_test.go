@@ -559,3 +559,46 @@ func TestSteppedFadeRepaintsFewTimes(t *testing.T) {
 		v.Show(winsSlide(), freshChrome)
 	}
 }
+
+// A theme from headquarters changes what is on screen now: a light theme
+// turns the background light and the slide's text dark, without a new
+// slide.
+func TestSetThemeRestylesTheSlideOnScreen(t *testing.T) {
+	v, cv := screenOf(t, postTextOnly(), freshChrome, 640, 360)
+	lum := func() float64 {
+		img := cv.Capture()
+		b := img.Bounds()
+		var sum float64
+		for y := b.Min.Y; y < b.Max.Y; y += 7 {
+			for x := b.Min.X; x < b.Max.X; x += 7 {
+				r, g, bl, _ := img.At(x, y).RGBA()
+				sum += float64(r+g+bl) / 3 / 0xffff
+			}
+		}
+		return sum / float64((b.Dx()/7+1)*(b.Dy()/7+1))
+	}
+	// The post's body, first line (badges keep white on colour).
+	darkText := func() bool {
+		for _, tx := range texts(slideLeaves(v)) {
+			if strings.HasPrefix(postTextOnly().Post.Text, tx.Text) {
+				return luminance(toNRGBA(tx.Color)) < 0.5
+			}
+		}
+		t.Fatal("the post's text is not on screen")
+		return false
+	}
+	if l := lum(); l > 0.3 || darkText() {
+		t.Fatalf("dark theme: mean brightness %.2f, dark text %v", l, darkText())
+	}
+	light := DefaultTheme()
+	light.Dark = false
+	fyne.CurrentApp().Settings().SetTheme(light.Fyne())
+	v.SetTheme(light)
+	if l := lum(); l < 0.7 {
+		t.Errorf("after a light theme the screen's mean brightness is %.2f, want a light screen", l)
+	}
+	if !darkText() {
+		t.Error("after a light theme the slide's text is still light")
+	}
+	fyne.CurrentApp().Settings().SetTheme(DefaultTheme().Fyne())
+}
