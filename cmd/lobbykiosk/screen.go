@@ -13,7 +13,7 @@ import (
 )
 
 // fyneScreen is the one place where the player's goroutine hands work to the
-// Fyne thread: every call goes through fyne.Do.
+// Fyne thread: every call goes through fyne.Do or fyne.DoAndWait.
 type fyneScreen struct {
 	app  fyne.App
 	view *ui.View

@@ -139,6 +139,8 @@ func (v *View) SetTheme(th Theme) {
 	s.staleText.Color = v.pal.warn
 	if v.has && !v.blanked {
 		v.rebuild()
+	} else {
+		v.rendered = fyne.Size{} // rebuilt in the new colours when the screen comes back
 	}
 	s.layoutChrome()
 }
