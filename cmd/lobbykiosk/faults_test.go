@@ -461,16 +461,8 @@ func TestFaultOfflineAtBoot(t *testing.T) {
 
 	// What the screen's corner shows: the same decision the running
 	// player makes (engine.Player.Chrome), over the same config.
-	cfg, err := config.Load(cfgPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	eng, err := engine.Open(cfg, engine.Options{Logger: discard()})
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, eng, player := openPlayer(t, cfgPath)
 	eng.RefreshOnce(t.Context())
-	player := engine.NewPlayer(eng, nil, nil)
 	last := warm.source(t, "journal").FetchedAt
 	if w := warm.source(t, "wins").FetchedAt; w.After(last) {
 		last = w
@@ -819,15 +811,7 @@ func TestFaultEverySourceBroken(t *testing.T) {
 
 	// A broken picture costs its slide the picture, nothing more: the
 	// slides the player builds from this content.
-	cfg, err := config.Load(cfgPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	eng, err := engine.Open(cfg, engine.Options{Logger: discard()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	player := engine.NewPlayer(eng, nil, nil)
+	_, eng, player := openPlayer(t, cfgPath)
 	now := time.Now()
 	rep := eng.Report(now)
 	for _, tc := range []struct {
@@ -1479,15 +1463,7 @@ max_age = "720h"
 	}); err != nil {
 		t.Fatal(err)
 	}
-	cfg, err := config.Load(cfgPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	eng, err := engine.Open(cfg, engine.Options{Logger: discard()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	player := engine.NewPlayer(eng, nil, nil)
+	cfg, eng, player := openPlayer(t, cfgPath)
 	sched, err := hours.Parse(cfg.Display.Hours)
 	if err != nil {
 		t.Fatal(err)
@@ -1605,4 +1581,19 @@ func TestFaultXServerGone(t *testing.T) {
 	t.Logf("X server killed: the kiosk exited after %v with %v, last words %q; CPU: %d ticks in the %v before the kill, %d ticks from the kill to its last sample %v later",
 		took.Round(time.Millisecond), exitErr, lastLine, normal, atKill.at.Sub(samples[0].at).Round(100*time.Millisecond),
 		last.ticks-atKill.ticks, last.at.Sub(killed).Round(time.Millisecond))
+}
+
+// openPlayer loads cfgPath and opens its engine and a player without a
+// screen: the code paths the running kiosk takes to build slides.
+func openPlayer(t *testing.T, cfgPath string) (*config.Config, *engine.Engine, *engine.Player) {
+	t.Helper()
+	cfg, err := config.Load(cfgPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	eng, err := engine.Open(cfg, engine.Options{Logger: discard()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cfg, eng, engine.NewPlayer(eng, nil, nil)
 }
