@@ -3,6 +3,7 @@ package images
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"image"
 	"image/jpeg"
 	"os"
@@ -98,4 +99,24 @@ func BenchmarkDownscaleKernels(b *testing.B) {
 	b.Run("BiLinear banded", banded(draw.BiLinear))
 	b.Run("BiLinear one call", oneCall(draw.BiLinear))
 	b.Run("ApproxBiLinear", oneCall(draw.ApproxBiLinear))
+}
+
+// BenchmarkCover is what a slide pays for its picture when it comes on
+// screen: the screen-sized copy from the cache (1620×1080) cropped and
+// scaled to the picture's box, a post's left half at 1080p (990×1080 to
+// 860×940, shrunk by 1.15) and a small box (shrunk by 1.8, after halving
+// that is the Catmull-Rom kernel again).
+func BenchmarkCover(b *testing.B) {
+	img, err := Decode(photo6000x4000(b), 1920, 1080, DefaultMaxPixels)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, box := range []image.Point{{860, 940}, {600, 300}} {
+		b.Run(fmt.Sprintf("%dx%d", box.X, box.Y), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				Cover(img, box.X, box.Y)
+			}
+		})
+	}
 }

@@ -3,10 +3,13 @@ package ui
 import (
 	"image"
 	"image/color"
+	"math"
+	"reflect"
 	"strconv"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
+	lru "github.com/hashicorp/golang-lru/v2"
 
 	"lobbykiosk/feeds/images"
 	"lobbykiosk/kiosk/slide"
@@ -29,18 +32,51 @@ func style(bold bool) fyne.TextStyle { return fyne.TextStyle{Bold: bold} }
 // measure is slide.Measure for the app's current font.
 func measure(bold bool) func(s string, size float32) (w, h float32) {
 	return func(s string, size float32) (float32, float32) {
-		m := fyne.MeasureText(s, size, style(bold))
+		m := measured(s, size, bold)
 		return m.Width, m.Height
 	}
 }
 
 func textWidth(s string, size float32, bold bool) float32 {
-	return fyne.MeasureText(s, size, style(bold)).Width
+	return measured(s, size, bold).Width
+}
+
+// measureKey names one measurement. The theme is part of it because it
+// carries the font: a new theme from headquarters measures afresh.
+type measureKey struct {
+	th   fyne.Theme
+	s    string
+	size float32
+	bold bool
+}
+
+// measures remembers text measurements. Fitting a post's text tries many
+// sizes and line breaks, and each try shapes the text again; that was a
+// sixth of the CPU a slide costs when it comes on screen. The rotation
+// comes round to the same texts, so after the first round fitting is
+// nearly free. Only the Fyne thread measures, but a cache that locks
+// costs nothing next to shaping.
+var measures, _ = lru.New[measureKey, fyne.Size](8192)
+
+func measured(s string, size float32, bold bool) fyne.Size {
+	k := measureKey{s: s, size: size, bold: bold}
+	if a := fyne.CurrentApp(); a != nil {
+		k.th = a.Settings().Theme()
+	}
+	if k.th != nil && !reflect.TypeOf(k.th).Comparable() {
+		return fyne.MeasureText(s, size, style(bold)) // cannot be a key
+	}
+	if m, ok := measures.Get(k); ok {
+		return m
+	}
+	m := fyne.MeasureText(s, size, style(bold))
+	measures.Add(k, m)
+	return m
 }
 
 // lineH is the height of a text object (one line) at size.
 func lineH(size float32, bold bool) float32 {
-	return fyne.MeasureText("Ag", size, style(bold)).Height
+	return measured("Ag", size, bold).Height
 }
 
 // baseline is the distance from a text object's top to its baseline.
@@ -97,23 +133,54 @@ func (b *builder) rect(col color.Color, r slide.Rect, radius float32) *canvas.Re
 }
 
 // picture draws img cover-cropped (never stretched) with rounded corners.
-func (b *builder) picture(img image.Image, r slide.Rect, radius float32) *canvas.Image {
-	// Cropped and scaled here to the pixels it covers, so the painter
-	// uploads it as it is: left to the painter, every new texture is scaled
-	// with Catmull-Rom on the render thread from a full-size copy.
+// It is cropped and scaled here to the pixels it covers, so the painter
+// uploads it as it is: left to the painter, every new texture is scaled
+// with Catmull-Rom on the render thread from a full-size copy. And it is a
+// Raster, not an Image: Fyne refreshes every new canvas.Image once more
+// after its first frame (in case the window's scale changed), which frees
+// the texture just made and paints the whole window a second time, a
+// whole frame of software rendering for nothing. The corners are rounded
+// in the pixels, since a Raster has no corner radius.
+func (b *builder) picture(img image.Image, r slide.Rect, radius float32) *canvas.Raster {
 	scale := b.scale
 	if scale <= 0 {
 		scale = 1
 	}
 	pw, ph := int(r.W*scale+0.5), int(r.H*scale+0.5)
-	ci := canvas.NewImageFromImage(images.Cover(img, pw, ph))
-	ci.FillMode = canvas.ImageFillStretch
-	ci.ScaleMode = canvas.ImageScaleFastest
-	ci.CornerRadius = radius
-	ci.Move(fyne.NewPos(r.X, r.Y))
-	ci.Resize(fyne.NewSize(r.W, r.H))
-	b.add(ci)
-	return ci
+	pix := images.Cover(img, pw, ph)
+	roundCorners(pix, float64(radius*scale))
+	ra := canvas.NewRaster(func(int, int) image.Image { return pix })
+	ra.ScaleMode = canvas.ImageScaleFastest // drawn at its own size
+	ra.Move(fyne.NewPos(r.X, r.Y))
+	ra.Resize(fyne.NewSize(r.W, r.H))
+	b.add(ra)
+	return ra
+}
+
+// roundCorners makes the corners of m transparent outside a circle of
+// radius r, with a one-pixel soft edge. m is premultiplied, so every
+// channel fades together.
+func roundCorners(m *image.RGBA, r float64) {
+	w, h := m.Rect.Dx(), m.Rect.Dy()
+	r = min(r, float64(w)/2, float64(h)/2)
+	n := int(math.Ceil(r))
+	for y := 0; y < n; y++ {
+		for x := 0; x < n; x++ {
+			// Distance from the pixel's centre to the corner circle's.
+			dx, dy := r-(float64(x)+0.5), r-(float64(y)+0.5)
+			cover := r - math.Hypot(dx, dy) + 0.5
+			if dx <= 0 || dy <= 0 || cover >= 1 {
+				continue
+			}
+			cover = max(cover, 0)
+			for _, p := range [4][2]int{{x, y}, {w - 1 - x, y}, {x, h - 1 - y}, {w - 1 - x, h - 1 - y}} {
+				i := m.PixOffset(m.Rect.Min.X+p[0], m.Rect.Min.Y+p[1])
+				for c := range 4 {
+					m.Pix[i+c] = uint8(float64(m.Pix[i+c])*cover + 0.5)
+				}
+			}
+		}
+	}
 }
 
 // avatar draws a round photo, or the initials on a coloured disc.
@@ -694,11 +761,7 @@ func (b *builder) welcome(w *slide.Welcome) {
 	}
 	y := c.Y + (c.H-total)/2
 	if logoH > 0 {
-		li := canvas.NewImageFromImage(w.Logo)
-		li.FillMode = canvas.ImageFillContain
-		li.Move(fyne.NewPos(c.X+(c.W-logoW)/2, y))
-		li.Resize(fyne.NewSize(logoW, logoH))
-		b.add(li)
+		b.picture(w.Logo, slide.Rect{X: c.X + (c.W-logoW)/2, Y: y, W: logoW, H: logoH}, 0)
 		y += logoH + gap
 	}
 	if company != "" {

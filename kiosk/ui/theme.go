@@ -32,7 +32,7 @@ func DefaultTheme() Theme {
 
 // palette is every colour the screen uses, derived from a Theme.
 type palette struct {
-	bgTop, bgBottom   color.NRGBA // background gradient
+	bg                color.NRGBA // the window's clear colour; flat, see screen
 	surface, surface2 color.NRGBA // cards, list rows
 	text, muted       color.NRGBA
 	accent, onAccent  color.NRGBA
@@ -74,8 +74,7 @@ func (t Theme) palette() palette {
 	var p palette
 	if t.Dark {
 		p = palette{
-			bgTop:    color.NRGBA{0x12, 0x16, 0x22, 0xff},
-			bgBottom: color.NRGBA{0x08, 0x0A, 0x10, 0xff},
+			bg:       color.NRGBA{0x0C, 0x0F, 0x18, 0xff},
 			surface:  color.NRGBA{0x19, 0x1E, 0x2B, 0xff},
 			surface2: color.NRGBA{0x24, 0x2B, 0x3B, 0xff},
 			text:     color.NRGBA{0xF5, 0xF7, 0xFB, 0xff},
@@ -87,8 +86,7 @@ func (t Theme) palette() palette {
 		}
 	} else {
 		p = palette{
-			bgTop:    color.NRGBA{0xF7, 0xF8, 0xFC, 0xff},
-			bgBottom: color.NRGBA{0xEC, 0xEE, 0xF5, 0xff},
+			bg:       color.NRGBA{0xF1, 0xF3, 0xF8, 0xff},
 			surface:  color.NRGBA{0xFF, 0xFF, 0xFF, 0xff},
 			surface2: color.NRGBA{0xE4, 0xE7, 0xF0, 0xff},
 			text:     color.NRGBA{0x10, 0x14, 0x20, 0xff},
@@ -100,21 +98,15 @@ func (t Theme) palette() palette {
 		}
 	}
 	if t.Background != nil {
-		bg := toNRGBA(t.Background)
-		bg.A = 0xff
-		p.bgBottom = bg
-		if t.Dark {
-			p.bgTop = mix(bg, color.NRGBA{0xff, 0xff, 0xff, 0xff}, 0.04)
-		} else {
-			p.bgTop = mix(bg, color.NRGBA{0xff, 0xff, 0xff, 0xff}, 0.5)
-		}
+		p.bg = toNRGBA(t.Background)
+		p.bg.A = 0xff
 	}
 	p.accent = accent
 	p.onAccent = color.NRGBA{0xff, 0xff, 0xff, 0xff}
 	if luminance(accent) > 0.45 {
 		p.onAccent = color.NRGBA{0x10, 0x14, 0x20, 0xff}
 	}
-	p.accentSoft = mix(p.bgBottom, accent, 0.16)
+	p.accentSoft = mix(p.bg, accent, 0.16)
 	return p
 }
 
@@ -140,7 +132,7 @@ func (f *fyneTheme) variant() fyne.ThemeVariant {
 func (f *fyneTheme) Color(n fyne.ThemeColorName, _ fyne.ThemeVariant) color.Color {
 	switch n {
 	case theme.ColorNameBackground:
-		return f.p.bgBottom
+		return f.p.bg
 	case theme.ColorNameForeground:
 		return f.p.text
 	case theme.ColorNamePrimary, theme.ColorNameFocus, theme.ColorNameHyperlink:

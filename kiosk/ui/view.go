@@ -131,9 +131,7 @@ func (v *View) SetTheme(th Theme) {
 	v.th = th
 	v.pal = th.palette()
 	s := v.scr
-	s.bg.StartColor, s.bg.EndColor = v.pal.bgTop, v.pal.bgBottom
-	s.bg.Refresh()
-	s.fade.FillColor = withAlpha(v.pal.bgBottom, 0)
+	s.fade.FillColor = withAlpha(v.pal.bg, 0)
 	s.staleBg.FillColor = withAlpha(v.pal.warn, 0x24)
 	s.staleDot.FillColor = v.pal.warn
 	s.staleText.Color = v.pal.warn
@@ -182,7 +180,7 @@ func (v *View) rebuild() {
 	size := v.scr.Size()
 	v.rendered = size
 	if size.Width < 1 || size.Height < 1 {
-		v.scr.layer.Objects = nil
+		v.release(v.scr.setSlide(nil))
 		return
 	}
 	b := &builder{sz: slide.SizesFor(size.Width, size.Height), p: v.pal, scale: 1}
@@ -190,10 +188,7 @@ func (v *View) rebuild() {
 		b.scale = c.Scale()
 	}
 	b.build(v.cur)
-	old := v.scr.layer.Objects
-	v.scr.layer.Objects = b.objs
-	v.scr.layer.Refresh()
-	v.release(old)
+	v.release(v.scr.setSlide(b.objs))
 }
 
 // release frees the textures of objects that left the screen. Fyne keeps a
@@ -214,11 +209,17 @@ func (v *View) release(objs []fyne.CanvasObject) {
 		}
 		// Fyne's object caches hold the object itself a while longer; its
 		// pixels need not wait with it.
-		if img, ok := o.(*canvas.Image); ok {
-			img.Image = nil
+		switch o := o.(type) {
+		case *canvas.Image:
+			o.Image = nil
+		case *canvas.Raster:
+			o.Generator = released
 		}
 	}
 }
+
+// released is the generator of a picture that left the screen.
+func released(int, int) image.Image { return image.Transparent }
 
 // sameImage reports whether a and b are the same image value. Images of a
 // non-comparable type (a struct holding a slice) count as different rather
@@ -239,15 +240,22 @@ func (v *View) logo() image.Image {
 	return v.th.Logo
 }
 
-// screen is the top-level widget: background, slide layer, fade overlay,
-// chrome and the blanking rectangle.
+// screen is the top-level widget: slide layer, fade overlay, chrome and the
+// blanking rectangle. It has no background object: the window is cleared to
+// the theme's background colour (Theme.Fyne) before every frame, for free,
+// whereas a full-screen gradient or rectangle is blended pixel by pixel on
+// every repaint, which under software GL costs more than the slide itself.
 type screen struct {
 	widget.BaseWidget
 	v *View
 
-	bg    *canvas.LinearGradient
-	layer *fyne.Container // the slide's objects, absolutely placed
-	fade  *canvas.Rectangle
+	layer *fyne.Container     // the slide's objects, absolutely placed
+	slide []fyne.CanvasObject // the slide's objects, in layer unless covered
+	// covered is set while the fade hides the slide completely; the layer
+	// is emptied then rather than hidden. (Objects put into a hidden
+	// container were sometimes not painted once it was shown again.)
+	covered bool
+	fade    *canvas.Rectangle
 
 	logo      *canvas.Image
 	clock     *canvas.Text
@@ -262,9 +270,8 @@ func newScreen(v *View) *screen {
 	p := v.pal
 	s := &screen{
 		v:         v,
-		bg:        canvas.NewVerticalGradient(p.bgTop, p.bgBottom),
 		layer:     &fyne.Container{},
-		fade:      canvas.NewRectangle(withAlpha(p.bgBottom, 0)),
+		fade:      canvas.NewRectangle(withAlpha(p.bg, 0)),
 		logo:      &canvas.Image{FillMode: canvas.ImageFillContain},
 		clock:     canvas.NewText("", p.text),
 		staleBg:   canvas.NewRectangle(withAlpha(p.warn, 0x24)),
@@ -364,25 +371,53 @@ func (s *screen) layoutChrome() {
 	}
 }
 
-// setFade sets the overlay's opacity; a transparent overlay is hidden so
-// that no full-screen rectangle is blended on every frame.
+// setFade sets the overlay's opacity. Only a partly transparent overlay is
+// drawn: at 0 it is hidden, and at 255 the slide under it is hidden too,
+// since the cleared window already has the overlay's colour. Each blended
+// full-screen layer is a pass over every pixel of every frame.
 func (s *screen) setFade(a uint8) {
-	c := withAlpha(s.v.pal.bgBottom, a)
-	if s.fade.FillColor == c && s.fade.Visible() == (a != 0 && !s.v.blanked) {
+	c := withAlpha(s.v.pal.bg, a)
+	show := a != 0 && a != 0xff && !s.v.blanked
+	covered := a == 0xff && !s.v.blanked
+	if s.fade.FillColor == c && s.fade.Visible() == show && s.covered == covered {
 		return // unchanged: no repaint, which costs a whole frame
 	}
 	s.fade.FillColor = c
-	if a == 0 || s.v.blanked {
-		s.fade.Hide()
-	} else {
+	if show {
 		s.fade.Show()
+	} else {
+		s.fade.Hide()
+	}
+	if covered != s.covered {
+		s.covered = covered
+		s.setSlide(s.slide)
 	}
 	s.fade.Refresh()
 }
 
+// setSlide makes objs the slide's objects, on screen unless the fade
+// covers them, and returns the objects they replace.
+func (s *screen) setSlide(objs []fyne.CanvasObject) (old []fyne.CanvasObject) {
+	old, s.slide = s.slide, objs
+	if s.covered {
+		s.layer.Objects = nil
+	} else {
+		s.layer.Objects = objs
+	}
+	s.layer.Refresh()
+	if sameObjects(old, objs) {
+		return nil
+	}
+	return old
+}
+
+func sameObjects(a, b []fyne.CanvasObject) bool {
+	return len(a) == len(b) && (len(a) == 0 || &a[0] == &b[0])
+}
+
 func (s *screen) applyBlank() {
 	on := s.v.blanked
-	for _, o := range []fyne.CanvasObject{s.bg, s.layer, s.clock} {
+	for _, o := range []fyne.CanvasObject{s.layer, s.clock} {
 		if on {
 			o.Hide()
 		} else {
@@ -405,13 +440,23 @@ func (s *screen) applyBlank() {
 	s.layoutChrome()
 }
 
-type screenRenderer struct{ s *screen }
+type screenRenderer struct {
+	s       *screen
+	laidOut fyne.Size
+}
 
 func (r *screenRenderer) Destroy() {}
 
 func (r *screenRenderer) Layout(size fyne.Size) {
+	// Fyne lays the screen out again whenever the slide layer's minimum
+	// size changes, that is on every new slide. Nothing here depends on
+	// that, and every Move marks the window for another full repaint.
+	if size == r.laidOut {
+		return
+	}
+	r.laidOut = size
 	s := r.s
-	for _, o := range []fyne.CanvasObject{s.bg, s.layer, s.fade, s.black} {
+	for _, o := range []fyne.CanvasObject{s.layer, s.fade, s.black} {
 		o.Move(fyne.NewPos(0, 0))
 		o.Resize(size)
 	}
@@ -426,7 +471,7 @@ func (r *screenRenderer) MinSize() fyne.Size { return fyne.NewSize(320, 180) }
 
 func (r *screenRenderer) Objects() []fyne.CanvasObject {
 	s := r.s
-	return []fyne.CanvasObject{s.bg, s.layer, s.fade, s.logo, s.staleBg, s.staleDot, s.staleText, s.clock, s.black}
+	return []fyne.CanvasObject{s.layer, s.fade, s.logo, s.staleBg, s.staleDot, s.staleText, s.clock, s.black}
 }
 
 func (r *screenRenderer) Refresh() {

@@ -134,7 +134,7 @@ func TestLongPostStaysOnScreen(t *testing.T) {
 			for _, p := range ps {
 				// The picture is drawn from a copy scaled to its box: it is
 				// the largest image on the slide (the avatar is the other).
-				if _, ok := p.obj.(*canvas.Image); ok && p.drawn().W*p.drawn().H > pic.W*pic.H {
+				if _, ok := p.obj.(*canvas.Raster); ok && p.drawn().W*p.drawn().H > pic.W*pic.H {
 					pic = p.drawn()
 				}
 			}
@@ -181,7 +181,7 @@ func TestTextOnlyPostHasNoPicture(t *testing.T) {
 			t.Run(fmt.Sprintf("%s %dx%d", name, sz.w, sz.h), func(t *testing.T) {
 				v, _ := screenOf(t, s, freshChrome, sz.w, sz.h)
 				for _, o := range slideLeaves(v) {
-					if _, ok := o.obj.(*canvas.Image); ok {
+					if _, ok := o.obj.(*canvas.Raster); ok {
 						t.Errorf("a text-only post shows an image object at %+v", o.drawn())
 					}
 				}
@@ -328,8 +328,8 @@ func TestEdgeCasesRenderReadably(t *testing.T) {
 				}
 				screen := slide.Rect{W: float32(sz.w), H: float32(sz.h)}
 				for _, p := range slideLeaves(v) {
-					if img, ok := p.obj.(*canvas.Image); ok && !screen.Contains(p.drawn()) {
-						t.Errorf("image %v at %+v leaves the screen", img.Image.Bounds(), p.drawn())
+					if img, ok := p.obj.(*canvas.Raster); ok && !screen.Contains(p.drawn()) {
+						t.Errorf("image %v at %+v leaves the screen", img.Generator(0, 0).Bounds(), p.drawn())
 					}
 				}
 			})
@@ -398,13 +398,7 @@ func TestTransition(t *testing.T) {
 	// Drive the fade frame by frame, as the render loop would.
 	next := boardSlide()
 	v.pending = &next
-	// The overlay's opacity as seen on screen: a hidden overlay is clear.
-	alpha := func() uint8 {
-		if !v.scr.fade.Visible() {
-			return 0
-		}
-		return v.scr.fade.FillColor.(color.NRGBA).A
-	}
+	alpha := func() uint8 { return covered(v) }
 	v.fadeStep(0.25)
 	if v.cur.Kind != slide.KindPost || alpha() == 0 || alpha() == 255 {
 		t.Errorf("a quarter in: showing %s, overlay alpha %d; want the old slide half covered", v.cur.Kind, alpha())
@@ -503,6 +497,19 @@ func TestBlankDuringFadeWakesOnTheNewSlide(t *testing.T) {
 	}
 }
 
+// covered is how much of the slide the fade hides, as seen on screen: a
+// hidden overlay hides nothing, an empty slide layer hides it all (the
+// window is cleared to the overlay's colour).
+func covered(v *View) uint8 {
+	switch {
+	case len(v.scr.layer.Objects) == 0:
+		return 255
+	case !v.scr.fade.Visible():
+		return 0
+	}
+	return v.scr.fade.FillColor.(color.NRGBA).A
+}
+
 // TestSteppedFadeRepaintsFewTimes drives a fade at the display's 60 frames
 // a second and counts the frames in which the overlay changed — each one a
 // repaint of the whole window, which without a GPU costs tens of
@@ -521,19 +528,19 @@ func TestSteppedFadeRepaintsFewTimes(t *testing.T) {
 		v.lastStep = -1
 		seen := map[string]bool{}
 		changes := 0
-		last := fmt.Sprint(v.scr.fade.FillColor, v.scr.fade.Visible())
+		look := func() string {
+			return fmt.Sprint(v.scr.fade.FillColor, v.scr.fade.Visible(), len(v.scr.layer.Objects))
+		}
+		last := look()
 		const frames = 36 // 0.6 s at 60 Hz
 		for i := 1; i <= frames; i++ {
 			v.fadeStep(float32(i) / frames)
-			now := fmt.Sprint(v.scr.fade.FillColor, v.scr.fade.Visible())
+			now := look()
 			if now != last {
 				changes++
 				last = now
 			}
-			a := uint8(0)
-			if v.scr.fade.Visible() {
-				a = v.scr.fade.FillColor.(color.NRGBA).A
-			}
+			a := covered(v)
 			switch {
 			case a == 255:
 				seen["covered "+string(v.cur.Kind)] = true
@@ -551,8 +558,8 @@ func TestSteppedFadeRepaintsFewTimes(t *testing.T) {
 				t.Errorf("fps %g: the fade never showed the %s (saw %v)", tc.fps, want, keys(seen))
 			}
 		}
-		if v.scr.fade.Visible() || v.cur.Kind != slide.KindLeaderboard {
-			t.Errorf("fps %g: after the fade the overlay is visible %v, showing %s", tc.fps, v.scr.fade.Visible(), v.cur.Kind)
+		if covered(v) != 0 || v.cur.Kind != slide.KindLeaderboard {
+			t.Errorf("fps %g: after the fade the slide is %d/255 covered, showing %s", tc.fps, covered(v), v.cur.Kind)
 		}
 		v.Show(winsSlide(), freshChrome) // back to the start for the next case
 		v.SetTransition(0, 0)
