@@ -146,13 +146,14 @@ func kiosk(ctx context.Context, e *env, path string, rf runFlags) int {
 
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	player := engine.NewPlayer(eng, fyneScreen{app: a, view: view, log: log}, logo)
+	shown := make(chan struct{}, 1)
+	player := engine.NewPlayer(eng, fyneScreen{app: a, view: view, log: log, shown: shown}, logo)
 	if rf.slideScale > 0 {
 		player.SlideScale = rf.slideScale
 	}
 	go eng.Run(ctx)
 	go player.Run(ctx)
-	go keepMemoryLow(ctx, time.Minute)
+	go keepMemoryLow(ctx, shown, 2*time.Second, 5*time.Second, time.Minute)
 	watcher := startFleet(ctx, log, local, eng)
 	monitor := startHealth(ctx, log, local, eng, player, watcher)
 	if cfg.Admin.Listen != "" {

@@ -18,6 +18,9 @@ type fyneScreen struct {
 	app  fyne.App
 	view *ui.View
 	log  *slog.Logger
+	// shown, when set, is signalled after each slide reaches the screen
+	// (keepMemoryLow).
+	shown chan<- struct{}
 }
 
 var _ engine.Restyler = fyneScreen{}
@@ -41,6 +44,9 @@ func (s fyneScreen) Restyle(cfg *config.Config) image.Image {
 // its pictures, in fyne.Do's unbounded queue.
 func (s fyneScreen) Show(sl slide.Slide, c slide.Chrome) {
 	fyne.DoAndWait(func() { s.view.Show(sl, c) })
+	if s.shown != nil {
+		notify(s.shown)
+	}
 }
 func (s fyneScreen) SetChrome(c slide.Chrome) { fyne.Do(func() { s.view.SetChrome(c) }) }
 func (s fyneScreen) Blank(on bool)            { fyne.Do(func() { s.view.Blank(on) }) }
