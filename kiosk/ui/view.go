@@ -251,9 +251,9 @@ type screen struct {
 
 	layer *fyne.Container     // the slide's objects, absolutely placed
 	slide []fyne.CanvasObject // the slide's objects, in layer unless covered
-	// covered is set while the fade hides the slide completely; the layer
-	// is emptied then rather than hidden. (Objects put into a hidden
-	// container were sometimes not painted once it was shown again.)
+	// covered is set while the fade hides the slide completely: the layer
+	// is empty then, so that frame draws only the cleared window and the
+	// chrome, and the slide's objects go back in when the fade uncovers it.
 	covered bool
 	fade    *canvas.Rectangle
 
