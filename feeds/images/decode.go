@@ -387,7 +387,7 @@ func opaque(img image.Image) bool {
 }
 
 // Cover returns img cover-cropped to w:h (centred, never stretched) and
-// scaled to exactly w×h pixels, with the same kernels as decoding. A screen
+// scaled to exactly w×h pixels, as sharp as decoding's shrink. A screen
 // hands its GPU (or, on a machine without one, its software renderer) a
 // picture of the size it is drawn at: nothing is scaled again on the render
 // thread, and no full-size copy is kept next to the texture.
@@ -413,18 +413,13 @@ func Cover(img image.Image, w, h int) *image.RGBA {
 	if cw == w && ch == h {
 		return toRGBA(src)
 	}
-	if cw < w || ch < h {
-		// A small picture on a big box: blend up, nothing to lose.
-		dst := image.NewRGBA(image.Rect(0, 0, w, h))
-		draw.ApproxBiLinear.Scale(dst, dst.Rect, src, src.Bounds(), draw.Src, nil)
-		return dst
-	}
 	src = halve(src, w, h)
 	if sb := src.Bounds(); sb.Dx()*2 <= w*3 && sb.Dy()*2 <= h*3 {
-		// Cover runs every time a slide comes on screen, and its last
-		// step shrinks by less than 2×. Up to 1.5×, blending the four
-		// nearest pixels skips no source pixel and costs a third of the
-		// Catmull-Rom kernel (BenchmarkCover).
+		// Blown up (a small picture on a big box: nothing to lose), or
+		// shrunk by at most 1.5× after halving: blending the four nearest
+		// pixels skips no source pixel and costs a third of the Catmull-Rom
+		// kernel. Cover runs every time a slide comes on screen
+		// (BenchmarkCover).
 		dst := image.NewRGBA(image.Rect(0, 0, w, h))
 		draw.ApproxBiLinear.Scale(dst, dst.Rect, src, sb, draw.Src, nil)
 		return dst

@@ -209,11 +209,8 @@ func (v *View) release(objs []fyne.CanvasObject) {
 		}
 		// Fyne's object caches hold the object itself a while longer; its
 		// pixels need not wait with it.
-		switch o := o.(type) {
-		case *canvas.Image:
-			o.Image = nil
-		case *canvas.Raster:
-			o.Generator = released
+		if r, ok := o.(*canvas.Raster); ok {
+			r.Generator = released
 		}
 	}
 }
@@ -390,29 +387,28 @@ func (s *screen) setFade(a uint8) {
 	}
 	if covered != s.covered {
 		s.covered = covered
-		s.setSlide(s.slide)
+		s.showSlide()
 	}
 	s.fade.Refresh()
 }
 
-// setSlide makes objs the slide's objects, on screen unless the fade
-// covers them, and returns the objects they replace.
+// setSlide makes objs the slide's objects and returns the objects they
+// replace.
 func (s *screen) setSlide(objs []fyne.CanvasObject) (old []fyne.CanvasObject) {
 	old, s.slide = s.slide, objs
-	if s.covered {
-		s.layer.Objects = nil
-	} else {
-		s.layer.Objects = objs
-	}
-	s.layer.Refresh()
-	if sameObjects(old, objs) {
-		return nil
-	}
+	s.showSlide()
 	return old
 }
 
-func sameObjects(a, b []fyne.CanvasObject) bool {
-	return len(a) == len(b) && (len(a) == 0 || &a[0] == &b[0])
+// showSlide puts the slide's objects in the layer unless the fade covers
+// them.
+func (s *screen) showSlide() {
+	if s.covered {
+		s.layer.Objects = nil
+	} else {
+		s.layer.Objects = s.slide
+	}
+	s.layer.Refresh()
 }
 
 func (s *screen) applyBlank() {
