@@ -41,10 +41,8 @@ func textWidth(s string, size float32, bold bool) float32 {
 	return measured(s, size, bold).Width
 }
 
-// measureKey names one measurement. The theme is part of it because it
-// carries the font: a new theme from headquarters measures afresh.
+// measureKey names one measurement in the current theme's font.
 type measureKey struct {
-	th   fyne.Theme
 	s    string
 	size float32
 	bold bool
@@ -56,16 +54,27 @@ type measureKey struct {
 // comes round to the same texts, so after the first round fitting is
 // nearly free. Only the Fyne thread measures, but a cache that locks
 // costs nothing next to shaping.
-var measures, _ = lru.New[measureKey, fyne.Size](8192)
+var (
+	measures, _ = lru.New[measureKey, fyne.Size](8192)
+	// measuredIn is the theme the cached measurements were taken in. A
+	// theme carries the font, so a new one from headquarters empties the
+	// cache, and the old theme (with its logo) is not kept alive by it.
+	measuredIn fyne.Theme
+)
 
 func measured(s string, size float32, bold bool) fyne.Size {
-	k := measureKey{s: s, size: size, bold: bold}
+	var th fyne.Theme
 	if a := fyne.CurrentApp(); a != nil {
-		k.th = a.Settings().Theme()
+		th = a.Settings().Theme()
 	}
-	if k.th != nil && !reflect.TypeOf(k.th).Comparable() {
-		return fyne.MeasureText(s, size, style(bold)) // cannot be a key
+	if th != nil && !reflect.TypeOf(th).Comparable() {
+		return fyne.MeasureText(s, size, style(bold)) // cannot tell whether it changed
 	}
+	if th != measuredIn {
+		measures.Purge()
+		measuredIn = th
+	}
+	k := measureKey{s, size, bold}
 	if m, ok := measures.Get(k); ok {
 		return m
 	}
