@@ -51,6 +51,21 @@ type Post struct {
 	// Reply and Repost let moderation hide them.
 	Reply  bool `json:"reply,omitempty"`
 	Repost bool `json:"repost,omitempty"`
+	// Fleet is what the fleet's hub decided about a post it published
+	// (nil for a post from any other source): pins and site targeting.
+	Fleet *FleetMark `json:"fleet,omitempty"`
+}
+
+// FleetMark is the hub's decision carried by a post from the hub. Only a
+// source the kiosk's config names as its hub may set it.
+type FleetMark struct {
+	// Sites the post is shown at; empty means every site.
+	Sites []string `json:"sites,omitempty"`
+	// Pinned posts come first, until PinnedUntil (zero: until unpinned),
+	// at PinnedSites (empty: wherever the post is shown).
+	Pinned      bool      `json:"pinned,omitempty"`
+	PinnedUntil time.Time `json:"pinned_until,omitzero"`
+	PinnedSites []string  `json:"pinned_sites,omitempty"`
 }
 
 // Metric is one "win": a number the social team is proud of.
@@ -139,6 +154,9 @@ type SourceSpec struct {
 	Path    string // ... or a file or folder
 	Refresh time.Duration
 	Network string // optional override of the network mark ("mastodon", "linkedin"...)
+	// Moderated is set for a source on the fleet's hub: its posts arrive
+	// moderated, keeping the hub's IDs, pins and site targeting.
+	Moderated bool
 }
 
 // DefaultRefresh is how often a kind is fetched when the config does not say.

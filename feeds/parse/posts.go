@@ -43,6 +43,9 @@ const MaxItems = 500
 // items cut, repaired bytes, items with nothing to show.
 func Posts(data []byte, spec feeds.SourceSpec) (posts []feeds.Post, warnings []string, err error) {
 	defer func() { err = readable(err) }()
+	if spec.Moderated && isHubFeed(data) {
+		return hubPosts(data, spec)
+	}
 	data, fixes := sanitize(data)
 	warnings = append(warnings, fixes...)
 	f, data, fixes, err := parseFeed(data, spec)

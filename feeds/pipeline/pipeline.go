@@ -276,9 +276,11 @@ func (p *Pipeline) refresh(ctx context.Context, s *source) {
 		p.save(s)
 		return
 	}
-	if res.Items() == 0 && s.cache.Result.Items() > 0 {
+	if res.Items() == 0 && s.cache.Result.Items() > 0 && !spec.Moderated {
 		// An empty answer is more often a broken export than a real
-		// "nothing to show": keep the last good items and say so.
+		// "nothing to show": keep the last good items and say so. Not so
+		// for the fleet's hub: its list is what it approved, and an empty
+		// one means every post was taken down.
 		st.Warnings = append(res.Warnings, fmt.Sprintf("source %s returned nothing; keeping the last %d items", spec.Name, s.cache.Result.Items()))
 		s.cache.Validators = newVal
 		p.save(s)

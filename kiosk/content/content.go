@@ -32,6 +32,10 @@ type Post struct {
 	Reason      string          `json:"reason"`
 	Pinned      bool            `json:"pinned,omitempty"`
 	PinnedUntil *time.Time      `json:"pinned_until,omitempty"`
+	// Sites and PinnedSites limit where the post is shown and pinned (on
+	// the hub, for a decision that names sites).
+	Sites       []string `json:"sites,omitempty"`
+	PinnedSites []string `json:"pinned_sites,omitempty"`
 }
 
 // Win is a metric as `content` prints it.
@@ -76,9 +80,15 @@ func Rules(c *config.Config) (moderate.Rules, map[string]moderate.Mode) {
 		MinText:        m.MinText,
 		Location:       c.Location,
 	}
+	if c.Hub.Listen == "" {
+		rules.Site = c.SiteName()
+	}
 	modes := map[string]moderate.Mode{}
 	for _, s := range c.Sources {
 		modes[s.Name] = moderate.Mode(s.Approval)
+		if c.FromHub(s) {
+			modes[s.Name] = moderate.Hub
+		}
 	}
 	return rules, modes
 }
@@ -105,7 +115,7 @@ func Build(c *config.Config, snap feeds.Snapshot, m *moderate.Moderator, now tim
 	r := Report{Sources: snap.Sources}
 	var shown []feeds.Post
 	for _, v := range m.Apply(snap.Posts, now) {
-		p := Post{Post: v.Post, Status: v.Status, Reason: v.Reason, Pinned: v.Pinned}
+		p := Post{Post: v.Post, Status: v.Status, Reason: v.Reason, Pinned: v.Pinned, Sites: v.Sites, PinnedSites: v.PinnedSites}
 		if !v.PinnedUntil.IsZero() {
 			t := v.PinnedUntil
 			p.PinnedUntil = &t
