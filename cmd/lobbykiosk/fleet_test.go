@@ -149,7 +149,7 @@ func TestMountHealth(t *testing.T) {
 	if w := startFleet(ctx, quietLogger(io.Discard), cfg, eng); w != nil {
 		t.Errorf("a watcher without a config_url")
 	}
-	m := startHealth(ctx, quietLogger(io.Discard), cfg, eng, nil, nil)
+	m := startHealth(ctx, quietLogger(io.Discard), cfg, eng, nil, nil, nil)
 	admin := &adminServer{mux: http.NewServeMux()}
 	mountHealth(admin, m)
 	if strings.Join(admin.mounts, " ") != "/healthz /metrics" {

@@ -155,7 +155,7 @@ func kiosk(ctx context.Context, e *env, path string, rf runFlags) int {
 	go player.Run(ctx)
 	go keepMemoryLow(ctx, shown, 2*time.Second, 5*time.Second, time.Minute)
 	watcher := startFleet(ctx, log, local, eng)
-	monitor := startHealth(ctx, log, local, eng, player, watcher)
+	monitor := startHealth(ctx, log, local, eng, player, watcher, func() (image.Image, error) { return capture(w) })
 	if cfg.Admin.Listen != "" {
 		adm, err := admin.New(admin.Options{Config: cfg, Engine: eng, Current: player.Current, Logger: log,
 			Screenshot: func() (image.Image, error) { return capture(w) }})

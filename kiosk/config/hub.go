@@ -218,6 +218,9 @@ func CheckHubSites(c *Config, data []byte) error {
 	}
 	ps = keep
 	if f != nil {
+		// The hub's own sources are the hub's to fetch (checked by Parse,
+		// relative paths and all); the kiosks get the hub's content instead.
+		f.Sources = nil
 		for _, site := range sortedSites(f.Site) {
 			_, sp := f.merge(md, loc, site, c, name)
 			ps = append(ps, sp...)

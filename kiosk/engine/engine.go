@@ -20,6 +20,7 @@ import (
 	"lobbykiosk/feeds/store"
 	"lobbykiosk/kiosk/config"
 	"lobbykiosk/kiosk/content"
+	"lobbykiosk/kiosk/fleet"
 )
 
 // Engine is one kiosk's content side.
@@ -66,6 +67,9 @@ func Open(cfg *config.Config, o Options) (*Engine, error) {
 	client := fetch.New(o.Version)
 	client.Timeout = cfg.Fetch.Timeout.Duration
 	client.MaxBody = int64(cfg.Fetch.MaxBodyMB) << 20
+	// In a fleet with a hub, everything from the hub (config, content,
+	// pictures, revocations) and the heartbeat carry the fleet token.
+	client.HTTP.Transport = fleet.HubAuth(client.HTTP.Transport, cfg.Fleet.Hub, cfg.Fleet.Token)
 	if o.ImageWidth == 0 {
 		o.ImageWidth, o.ImageHeight = 1920, 1080
 	}
@@ -133,6 +137,13 @@ func (e *Engine) rebuildModerator() {
 
 // Decisions is the moderation decision store.
 func (e *Engine) Decisions() *moderate.Decisions { return e.decisions }
+
+// Revocations is the central revocation list in use.
+func (e *Engine) Revocations() *moderate.Revocations {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.revocations
+}
 
 // RefreshOnce fetches every source and the revocation list once.
 func (e *Engine) RefreshOnce(ctx context.Context) {

@@ -36,6 +36,9 @@ type Options struct {
 	Fleet *fleet.Watcher
 	// HeartbeatTimeout bounds one heartbeat POST; default 10s.
 	HeartbeatTimeout time.Duration
+	// HTTP sends heartbeats and thumbnails (nil: Go's default client); the
+	// kiosk's own client adds the fleet token for its hub.
+	HTTP *http.Client
 	Now              func() time.Time
 	// Started is when the kiosk started; zero means when New is called.
 	Started time.Time
@@ -43,9 +46,10 @@ type Options struct {
 
 // Monitor answers health questions about one kiosk.
 type Monitor struct {
-	o  Options
-	mu sync.Mutex
-	hb HeartbeatState
+	o     Options
+	mu    sync.Mutex
+	hb    HeartbeatState
+	every time.Duration // the heartbeat's period, once it runs
 }
 
 // New returns a monitor for o.

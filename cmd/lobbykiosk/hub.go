@@ -1,0 +1,131 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"strings"
+	"time"
+
+	"lobbykiosk/kiosk/admin"
+	"lobbykiosk/kiosk/engine"
+	"lobbykiosk/kiosk/hub"
+)
+
+// DefaultHubConfig is where the packaged hub looks for its config.
+const DefaultHubConfig = "/etc/lobbykiosk/hub.toml"
+
+func init() {
+	register(command{name: "hub", usage: "hub [--config FILE]   the fleet's head: no display needed", run: runHub})
+}
+
+// runHub runs the fleet's hub: the kiosk's engine without a screen (no
+// Fyne, no display, no GPU), its content published over HTTP for the
+// kiosks. With [admin] password_hash set, the admin page and the Fleet page
+// share one sign-in on the hub's listener.
+func runHub(ctx context.Context, e *env, args []string) int {
+	fs := newFlags("hub", e)
+	path := fs.String("config", DefaultHubConfig, "the hub's config file")
+	if fs.Parse(args) != nil {
+		return 2
+	}
+	cfg, err := e.loadConfig(*path)
+	if err != nil {
+		fmt.Fprintln(e.stderr, err)
+		return 1
+	}
+	data, err := os.ReadFile(*path)
+	if err != nil {
+		return e.errorf("config %s: %v", *path, err)
+	}
+	if cfg.Hub.Listen == "" {
+		return e.errorf("%s has no [hub] listen: the hub needs an address to serve the kiosks on (listen = \"0.0.0.0:8443\")", *path)
+	}
+	log := serviceLogger(e.stderr)
+	eng, err := engine.Open(cfg, engine.Options{Version: version, Logger: log})
+	if err != nil {
+		return e.errorf("%v", err)
+	}
+	for _, p := range eng.Problems {
+		log.Warn(p)
+	}
+	o := hub.Options{Config: cfg, Data: data, Engine: eng, Version: version, Logger: log}
+	var adm *admin.Server
+	if cfg.Admin.PasswordHash != "" {
+		if adm, err = admin.New(admin.Options{Config: cfg, Engine: eng, Logger: log}); err != nil {
+			return e.errorf("%v", err)
+		}
+		o.SignedIn = adm.SignedIn
+	}
+	h, err := hub.New(o)
+	if err != nil {
+		fmt.Fprintln(e.stderr, err)
+		return 1
+	}
+	handler := h.Handler()
+	if adm != nil {
+		h.Mount(adm.Mount)
+		handler = adm.Handler()
+	} else {
+		log.Info("no [admin] password_hash: the Fleet page needs a fleet token (set one with `lobbykiosk admin set-password --config " + *path + "`)")
+	}
+	if cfg.Admin.Listen != "" {
+		log.Warn("[admin] listen is not used by the hub: its pages are on [hub] listen", "listen", cfg.Hub.Listen)
+	}
+
+	ln, err := net.Listen("tcp", cfg.Hub.Listen)
+	if err != nil {
+		return e.errorf("hub: cannot listen on %s: %v", cfg.Hub.Listen, err)
+	}
+	if !strings.HasPrefix(cfg.Hub.URL, "https://") {
+		log.Warn("the hub speaks plain HTTP: put a TLS proxy in front (README: the hub) and set [hub] url, so fleet tokens do not cross the network in clear text")
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	go eng.Run(ctx)
+	done := make(chan struct{})
+	go func() { h.Run(ctx); close(done) }()
+	log.Info("hub started", "name", cfg.Name, "listen", ln.Addr().String(), "url", cfg.Hub.URL, "sources", len(cfg.Sources),
+		"sites", len(cfg.Sites), "state_dir", cfg.StateDir)
+	err = serveHub(ctx, ln, handler, log)
+	cancel()
+	<-done
+	if err != nil {
+		return e.errorf("%v", err)
+	}
+	log.Info("hub stopped")
+	return 0
+}
+
+// serveHub serves handler on ln until ctx ends. Timeouts keep a slow or
+// stuck client from holding a connection: a kiosk's requests are small.
+func serveHub(ctx context.Context, ln net.Listener, handler http.Handler, log *slog.Logger) error {
+	srv := &http.Server{
+		Handler:           handler,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      2 * time.Minute,
+		IdleTimeout:       5 * time.Minute,
+		MaxHeaderBytes:    32 << 10,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+		BaseContext:       func(net.Listener) context.Context { return ctx },
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return fmt.Errorf("hub: %w", err)
+	case <-ctx.Done():
+	}
+	sctx, stop := context.WithTimeout(context.Background(), 5*time.Second)
+	defer stop()
+	err := srv.Shutdown(sctx)
+	if e := <-errc; !errors.Is(e, http.ErrServerClosed) && err == nil {
+		err = e
+	}
+	return err
+}

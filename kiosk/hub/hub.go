@@ -1,0 +1,193 @@
+// Package hub is the fleet's head (`lobbykiosk hub`): the kiosk's engine
+// without a screen. It fetches and moderates once for every office, and
+// publishes what may be shown as plain, cacheable HTTP resources that the
+// kiosks pull with conditional GETs:
+//
+//	/content/posts.json        JSON Feed 1.1 of approved posts (parse.HubFeed)
+//	/content/wins.json         the wins, in the format a wins source reads
+//	/content/leaderboard.json  the leaderboard, privacy rules applied
+//	/media/HASH.jpg|png        pictures and avatars, content-addressed, ≤ 4K
+//	/revocations.json          posts to take off every screen
+//	/fleet.toml                the central config, pointing at the above
+//
+// It takes the kiosks' heartbeats and screen thumbnails (POST /beat, PUT
+// /kiosk/NAME/screen.jpg), keeps each kiosk's state in state_dir, and shows
+// them on the Fleet page and in /metrics. Every endpoint but /healthz needs a
+// fleet token ([hub] tokens, as "Authorization: Bearer …") or an admin
+// session.
+//
+// Data flows one way: the engine's Report (sources, rules, decisions made
+// on the hub) is turned into documents every Tick; a document is replaced
+// only when its bytes change, so an unchanged one keeps its ETag and every
+// kiosk's next check costs a 304.
+package hub
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"lobbykiosk/feeds/fetch"
+	"lobbykiosk/kiosk/config"
+	"lobbykiosk/kiosk/engine"
+)
+
+// DefaultTick is how often the hub rebuilds its documents from the engine:
+// a decision made on the hub is published within it.
+const DefaultTick = 2 * time.Second
+
+// Options are the hub's collaborators. Config, Data and Engine are required.
+type Options struct {
+	Config *config.Config
+	// Data is the config file's text: /fleet.toml passes its site sections
+	// on as written.
+	Data    []byte
+	Engine  *engine.Engine
+	Version string
+	Logger  *slog.Logger
+	// SignedIn reports whether a request carries an admin session (the
+	// admin page's sign-in); nil: fleet tokens only.
+	SignedIn func(*http.Request) bool
+	// Tick is how often documents are rebuilt; default DefaultTick.
+	Tick time.Duration
+	Now  func() time.Time
+	// Fetch gets a picture's bytes; nil: the engine's client (files are
+	// read from disk).
+	Fetch func(ctx context.Context, src string) ([]byte, error)
+}
+
+// Hub serves one fleet. Its handler is safe for concurrent use.
+type Hub struct {
+	o      Options
+	cfg    *config.Config
+	log    *slog.Logger
+	tokens [][32]byte
+	media  *mediaStore
+	pub    *publisher
+	fleet  *registry
+	stats  *requestStats
+
+	mux     *http.ServeMux
+	handler http.Handler
+	started time.Time
+}
+
+// New prepares a hub for o. The config's site sections are checked as the
+// kiosks will merge them, and /fleet.toml is built once, so a config the
+// kiosks would refuse stops the hub at start, not the fleet later.
+func New(o Options) (*Hub, error) {
+	if o.Config == nil || o.Engine == nil {
+		return nil, errors.New("hub: needs its config and engine")
+	}
+	cfg := o.Config
+	if len(cfg.Hub.Tokens) == 0 {
+		return nil, fmt.Errorf("hub: %s has no [hub] tokens; the hub has no default one", cfg.Path)
+	}
+	if o.Logger == nil {
+		o.Logger = slog.Default()
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.Tick <= 0 {
+		o.Tick = DefaultTick
+	}
+	if err := config.CheckHubSites(cfg, o.Data); err != nil {
+		return nil, err
+	}
+	h := &Hub{o: o, cfg: cfg, log: o.Logger.With("component", "hub"), started: o.Now(), stats: newRequestStats()}
+	h.tokens = hashTokens(cfg.Hub.Tokens)
+	st := o.Engine.Store
+	var err error
+	if h.media, err = newMediaStore(filepath.Join(cfg.StateDir, "media"), st, h.fetcher(), h.log, o.Now); err != nil {
+		return nil, err
+	}
+	if h.fleet, err = newRegistry(filepath.Join(cfg.StateDir, "thumbnails"), st, h.log, o.Now); err != nil {
+		return nil, err
+	}
+	h.pub = newPublisher(h)
+	if _, err := h.pub.fleetTOML("http://hub.invalid/"); err != nil {
+		return nil, err
+	}
+	h.routes()
+	return h, nil
+}
+
+func (h *Hub) fetcher() func(ctx context.Context, src string) ([]byte, error) {
+	if h.o.Fetch != nil {
+		return h.o.Fetch
+	}
+	c := h.o.Engine.Client
+	return func(ctx context.Context, src string) ([]byte, error) {
+		if strings.HasPrefix(src, "http://") || strings.HasPrefix(src, "https://") {
+			r, err := c.Get(ctx, src, fetch.Validators{})
+			if err != nil {
+				return nil, err
+			}
+			return r.Body, nil
+		}
+		// A folder source's picture: a file on the hub's disk.
+		r, err := c.Open(ctx, src, fetch.Validators{})
+		if err != nil {
+			return nil, err
+		}
+		return r.Body, nil
+	}
+}
+
+// Handler serves every hub endpoint, for a listener of the caller's choosing.
+func (h *Hub) Handler() http.Handler { return h.handler }
+
+// Mount adds the hub's endpoints to another server's mux (the admin page's,
+// so that the Fleet page shares its sign-in).
+func (h *Hub) Mount(mount func(pattern string, handler http.Handler)) {
+	for _, r := range h.routeList() {
+		mount(r.pattern, h.wrap(r))
+	}
+}
+
+// Run publishes, fetches pictures and keeps the kiosks' state until ctx
+// ends. The engine's own Run (the sources) is the caller's to start.
+func (h *Hub) Run(ctx context.Context) {
+	var wg sync.WaitGroup
+	wg.Add(2)
+	go func() { defer wg.Done(); h.media.run(ctx, h.pub.wake) }()
+	go func() { defer wg.Done(); h.fleet.run(ctx) }()
+	h.pub.run(ctx)
+	wg.Wait()
+	h.fleet.save()
+}
+
+// Publish rebuilds the documents once from the engine's content now.
+func (h *Hub) Publish() { h.pub.publish(h.o.Now()) }
+
+// TrySave writes the kiosks' state now (tests, shutdown).
+func (h *Hub) TrySave() { h.fleet.save() }
+
+func writeFileAtomic(path string, body []byte) error {
+	f, err := os.CreateTemp(filepath.Dir(path), ".tmp-*")
+	if err != nil {
+		return err
+	}
+	_, err = f.Write(body)
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(f.Name(), path)
+	}
+	if err != nil {
+		_ = os.Remove(f.Name())
+	}
+	return err
+}
