@@ -39,7 +39,7 @@ type Options struct {
 	// HTTP sends heartbeats and thumbnails (nil: Go's default client); the
 	// kiosk's own client adds the fleet token for its hub.
 	HTTP *http.Client
-	Now              func() time.Time
+	Now  func() time.Time
 	// Started is when the kiosk started; zero means when New is called.
 	Started time.Time
 }
