@@ -14,12 +14,13 @@ import (
 	"lobbykiosk/kiosk/config"
 	"lobbykiosk/kiosk/content"
 	"lobbykiosk/kiosk/engine"
+	"lobbykiosk/kiosk/hub"
 )
 
 func init() {
 	register(command{
 		name:  "moderate",
-		usage: "moderate list [--pending] [--json] | approve|reject|pin|unpin|revoke ID [--until TIME] [--config FILE]",
+		usage: "moderate list [--pending] [--json] | approve|reject|pin|unpin|revoke ID [--until TIME] [--site NAME]... [--config FILE]",
 		run:   runModerate,
 	})
 }
@@ -33,6 +34,14 @@ func runModerate(ctx context.Context, e *env, args []string) int {
 	pending := fs.Bool("pending", false, "list: only posts waiting for approval")
 	asJSON := fs.Bool("json", false, "list: print JSON")
 	untilFlag := fs.String("until", "", `pin: until TIME, RFC 3339 or "2006-01-02 15:04" in the kiosk's time zone`)
+	var sites []string
+	fs.Func("site", "approve, pin: for this site only (on the fleet's hub; repeat for several)", func(s string) error {
+		if s = strings.TrimSpace(s); s == "" {
+			return fmt.Errorf("empty site name")
+		}
+		sites = append(sites, s)
+		return nil
+	})
 	pos, err := parseAnywhere(fs, args)
 	if err != nil {
 		return 2
@@ -50,8 +59,8 @@ func runModerate(ctx context.Context, e *env, args []string) int {
 		if len(ids) > 0 {
 			return usageError(e, fs, "list takes no post ID")
 		}
-		if set["until"] {
-			return usageError(e, fs, "--until goes with pin")
+		if set["until"] || set["site"] {
+			return usageError(e, fs, "--until goes with pin, --site with approve and pin")
 		}
 	case "approve", "reject", "pin", "unpin", "revoke":
 		if len(ids) != 1 {
@@ -62,6 +71,9 @@ func runModerate(ctx context.Context, e *env, args []string) int {
 		}
 		if set["until"] && action != "pin" {
 			return usageError(e, fs, "--until goes with pin")
+		}
+		if set["site"] && action != "pin" && action != "approve" {
+			return usageError(e, fs, "--site goes with approve and pin")
 		}
 	default:
 		return usageError(e, fs, fmt.Sprintf("%q is not a moderate action; one of list, approve, reject, pin, unpin, revoke", action))
@@ -95,7 +107,7 @@ func runModerate(ctx context.Context, e *env, args []string) int {
 	dec := eng.Decisions()
 	switch action {
 	case "approve":
-		err = dec.Approve(post.ID, post.Link)
+		err = dec.Approve(post.ID, post.Link, sites...)
 	case "reject":
 		err = dec.Reject(post.ID, post.Link)
 	case "revoke":
@@ -107,7 +119,7 @@ func runModerate(ctx context.Context, e *env, args []string) int {
 				return e.errorf("%v", err)
 			}
 		}
-		err = dec.Pin(post.ID, post.Link, until)
+		err = dec.Pin(post.ID, post.Link, until, sites...)
 	case "unpin":
 		d, ok := dec.Lookup(post.ID, post.Link)
 		if !ok || d.Action != moderate.ActionPin {
@@ -126,7 +138,12 @@ func runModerate(ctx context.Context, e *env, args []string) int {
 		what := map[string]string{"approve": "approval", "pin": "pin"}[action]
 		fmt.Fprintf(e.stdout, "note: the %s is kept, but %s keeps the post off screen (policy wins over an approval)\n", what, after.Reason)
 	}
-	fmt.Fprintln(e.stdout, "The running kiosk picks this up at its next slide.")
+	if cfg.Hub.Listen != "" {
+		fmt.Fprintf(e.stdout, "The running hub publishes this within %s; every kiosk has it within %s and shows it at its next slide.\n",
+			hub.DefaultTick, cfg.Hub.Refresh.Duration)
+	} else {
+		fmt.Fprintln(e.stdout, "The running kiosk picks this up at its next slide.")
+	}
 	return 0
 }
 
@@ -232,8 +249,14 @@ func printPosts(w io.Writer, posts []content.Post) {
 	fmt.Fprintln(tw, "ID\tSTATUS\tREASON\tAUTHOR\tSOURCE\tTEXT")
 	for _, p := range posts {
 		status := string(p.Status)
-		if p.Pinned {
+		switch {
+		case p.Pinned && len(p.PinnedSites) > 0:
+			status += " (pinned at " + strings.Join(p.PinnedSites, ", ") + ")"
+		case p.Pinned:
 			status += " (pinned)"
+		}
+		if len(p.Sites) > 0 {
+			status += " for " + strings.Join(p.Sites, ", ") + " only"
 		}
 		author := p.Author.Name
 		if author == "" {

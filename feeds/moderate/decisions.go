@@ -278,9 +278,9 @@ func (d *Decisions) All() []Decision {
 }
 
 // Approve shows the post whatever its source's mode, age or length; blocked
-// words and authors still hide it.
-func (d *Decisions) Approve(id, link string) error {
-	return d.decide(Decision{ID: id, Link: link, Action: ActionApprove})
+// words and authors still hide it. With sites, at those sites only.
+func (d *Decisions) Approve(id, link string, sites ...string) error {
+	return d.decide(Decision{ID: id, Link: link, Action: ActionApprove, Sites: sites})
 }
 
 // Reject hides the post.

@@ -8,6 +8,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"strconv"
 	"strings"
@@ -84,7 +85,7 @@ func (h *Hub) wrap(rt route) http.Handler {
 		defer func() { h.stats.count(rt.name, sw.code) }()
 		if !rt.open && !h.authorized(r) {
 			if rt.page && h.o.SignedIn != nil {
-				http.Redirect(sw, r, "/signin", http.StatusSeeOther)
+				http.Redirect(sw, r, "/signin?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
 				return
 			}
 			sw.Header().Set("WWW-Authenticate", `Bearer realm="lobbykiosk hub"`)
