@@ -172,6 +172,8 @@ func (c *Config) validateHub(loc lines, add func(line int, key, format string, a
 			add(loc.first("hub.tokens"), "hub.tokens", "token %d is %d characters; at least %d (`openssl rand -hex 24` makes a good one)", i+1, len(t), minHubToken)
 		case seen[t]:
 			add(loc.first("hub.tokens"), "hub.tokens", "token %d repeats an earlier one", i+1)
+		case strings.HasPrefix(strings.ToUpper(t), "CHANGE-ME"):
+			add(loc.first("hub.tokens"), "hub.tokens", "token %d is the example's; replace it with your own (`openssl rand -hex 24`)", i+1)
 		}
 		seen[t] = true
 	}
