@@ -340,3 +340,28 @@ func TestTokenStaysWithTheHub(t *testing.T) {
 		t.Errorf("the fleet token reached another host %d times", n)
 	}
 }
+
+// The hub's list is what it approved: when it takes every post down, the
+// kiosks show none of them (an ordinary source's empty answer would be
+// taken for a broken export and the last posts kept).
+func TestEmptyHubFeedEmptiesTheKiosk(t *testing.T) {
+	o := newOrigin(t)
+	th := newTestHub(t, o, "")
+	f := newFront(t, th.Handler())
+	th.cfg.Hub.URL = f.URL + "/"
+	th.pub.byBase, th.pub.fleets = map[string]*rendered{}, map[string]*doc{}
+	k := joinKiosk(t, "Lobby", "", f.URL+"/")
+	if len(k.shown()) == 0 {
+		t.Fatal("the kiosk shows nothing to begin with")
+	}
+	for _, p := range th.eng.Report(time.Now()).Shown() {
+		if err := th.eng.Decisions().Reject(p.ID, p.Link); err != nil {
+			t.Fatal(err)
+		}
+	}
+	th.Publish()
+	k.refresh(t)
+	if got := k.shown(); len(got) != 0 {
+		t.Errorf("every post was rejected on the hub, yet the kiosk shows %v", got)
+	}
+}

@@ -48,7 +48,7 @@ type rssItem struct {
 	at                        time.Time
 }
 
-// newOrigin starts the feeds' server. A 6000×4000 photo costs the hub a
+// newOrigin starts the feeds' server. A 4800×3200 photo costs the hub a
 // second or more to shrink: only the test about pictures asks for one.
 func newOrigin(t *testing.T, photo ...bool) *origin {
 	t.Helper()
@@ -56,7 +56,7 @@ func newOrigin(t *testing.T, photo ...bool) *origin {
 		pics = map[string][]byte{
 			"/pics/team.jpg":   testJPEG(t, 1200, 800, color.RGBA{200, 60, 40, 255}),
 			"/pics/ada.jpg":    testJPEG(t, 200, 200, color.RGBA{40, 90, 200, 255}),
-			"/pics/huge.jpg":   testJPEG(t, 6000, 4000, color.RGBA{30, 160, 90, 255}),
+			"/pics/huge.jpg":   testJPEG(t, 4800, 3200, color.RGBA{30, 160, 90, 255}),
 			"/pics/broken.jpg": []byte("<html>not a picture</html>"),
 		}
 	})

@@ -75,7 +75,7 @@ func TestPublishedDocumentsReadBack(t *testing.T) {
 			t.Errorf("%s is %d×%d, more than 4K", p.Image, cfg.Width, cfg.Height)
 		}
 		if strings.Contains(p.Text, "badge printer") && (cfg.Width != 3240 || cfg.Height != 2160) {
-			t.Errorf("the 6000×4000 picture is served at %d×%d, want 3240×2160", cfg.Width, cfg.Height)
+			t.Errorf("the 4800×3200 picture is served at %d×%d, want 3240×2160", cfg.Width, cfg.Height)
 		}
 	}
 	if withPicture != 2 || without != 1 {
