@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"lobbykiosk/feeds"
 )
@@ -86,4 +87,38 @@ func TestHubFeedGarbageIsAnError(t *testing.T) {
 	if err != nil || len(posts) != 0 {
 		t.Errorf("empty hub feed: %v %v", posts, err)
 	}
+}
+
+// FuzzHubPosts: whatever a hub (or something in its place) sends, the
+// posts that come out have a usable ID, text fit for the screen, and only
+// web addresses.
+func FuzzHubPosts(f *testing.F) {
+	f.Add([]byte(`{"version":"https://jsonfeed.org/version/1.1","title":"hub","items":[{"id":"3f2a","url":"https://social.example/1","content_text":"I <3 Go","image":"https://hub.example/media/ab.jpg","date_published":"2026-11-20T09:30:00Z","authors":[{"name":"Ada","avatar":"https://hub.example/media/cd.png"}],"_lobbykiosk":{"network":"mastodon","sites":["Berlin"],"pinned":true,"pinned_until":"2026-11-21T18:00:00Z","pinned_sites":["Berlin"],"likes":3}}]}`))
+	f.Add([]byte(`{"version":"https://jsonfeed.org/version/1","items":[{"id":"a","content_text":"\u202eevil\u0000","image":"file:///etc/passwd","url":"javascript:alert(1)"},{"id":"a"}]}`))
+	f.Add([]byte(`{"version":"https://jsonfeed.org/version/1.1","items":[{"id":"x","content_text":"t","_lobbykiosk":{"pinned_until":"soon","likes":-5}}]}`))
+	spec := feeds.SourceSpec{Name: "hub-posts", Kind: feeds.KindPosts, URL: "https://hub.example/content/posts.json", Moderated: true}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		posts, _, err := Posts(data, spec)
+		if err != nil {
+			return
+		}
+		seen := map[string]bool{}
+		for _, p := range posts {
+			if p.ID == "" || len(p.ID) > 128 || seen[p.ID] || !utf8.ValidString(p.ID) {
+				t.Fatalf("bad or repeated ID %q", p.ID)
+			}
+			seen[p.ID] = true
+			if !utf8.ValidString(p.Text) || strings.ContainsFunc(p.Text, dropped) || utf8.RuneCountInString(p.Text) > maxHubText+1 {
+				t.Fatalf("text not fit for the screen: %q", p.Text)
+			}
+			for _, u := range []string{p.Image, p.Link, p.Author.Avatar} {
+				if u != "" && !strings.HasPrefix(u, "http://") && !strings.HasPrefix(u, "https://") {
+					t.Fatalf("not a web address: %q", u)
+				}
+			}
+			if p.Likes < 0 || p.Shares < 0 || p.Comments < 0 {
+				t.Fatalf("negative counts: %+v", p)
+			}
+		}
+	})
 }
