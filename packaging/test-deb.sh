@@ -249,7 +249,8 @@ for p in /usr/bin/lobbykiosk /etc/lobbykiosk /var/lib/lobbykiosk /lib/systemd/sy
   /lib/systemd/system/lobbykiosk-hub.service /var/lib/lobbykiosk-hub \
   /etc/systemd/system/lobbykiosk.service /etc/systemd/system/graphical.target.wants/lobbykiosk.service \
   /usr/share/lobbykiosk /usr/share/doc/lobbykiosk /usr/share/applications/lobbykiosk.desktop \
-  /usr/share/icons/hicolor/512x512/apps/lobbykiosk.png /var/lib/systemd/deb-systemd-helper-enabled/lobbykiosk.service.dsh-also; do
+  /usr/share/icons/hicolor/512x512/apps/lobbykiosk.png /var/lib/systemd/deb-systemd-helper-enabled/lobbykiosk.service.dsh-also \
+  /var/lib/systemd/deb-systemd-helper-enabled/lobbykiosk-hub.service.dsh-also; do
   check "after purge: no $p" bash -c "[ ! -e '$p' ] && [ ! -L '$p' ]"
 done
 check "after purge: no user lobbykiosk" bash -c '! getent passwd lobbykiosk'
