@@ -168,9 +168,12 @@ func (h *Hub) Run(ctx context.Context) {
 // Publish rebuilds the documents once from the engine's content now.
 func (h *Hub) Publish() { h.pub.publish(h.o.Now()) }
 
-// TrySave writes the kiosks' state now (tests, shutdown).
-func (h *Hub) TrySave() { h.fleet.save() }
+// SaveKiosks writes the kiosks' state now (Run does it every 10 s and at
+// the end).
+func (h *Hub) SaveKiosks() { h.fleet.save() }
 
+// writeFileAtomic writes body to path through a temp file and a rename: a
+// crash leaves the old file or the new one, never part of one.
 func writeFileAtomic(path string, body []byte) error {
 	f, err := os.CreateTemp(filepath.Dir(path), ".tmp-*")
 	if err != nil {

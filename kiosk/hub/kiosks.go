@@ -265,7 +265,12 @@ func (r *registry) thumbnail(name string, data []byte) error {
 	if cfg.Width < 1 || cfg.Height < 1 || cfg.Width > MaxThumbWidth || cfg.Height > MaxThumbHeight || cfg.Width*cfg.Height > MaxThumbPixels {
 		return bad("the JPEG claims %d×%d pixels; a thumbnail has at most %d×%d (%d pixels)", cfg.Width, cfg.Height, MaxThumbWidth, MaxThumbHeight, MaxThumbPixels)
 	}
-	if _, err := jpeg.Decode(bytes.NewReader(data)); err != nil {
+	// A fleet that boots at once sends thousands of thumbnails together;
+	// decoding a few at a time bounds the pixels held in memory.
+	thumbDecodes <- struct{}{}
+	_, err = jpeg.Decode(bytes.NewReader(data))
+	<-thumbDecodes
+	if err != nil {
 		return bad("the JPEG does not decode: %v", err)
 	}
 	r.mu.Lock()
@@ -285,6 +290,10 @@ func (r *registry) thumbnail(name string, data []byte) error {
 	r.mu.Unlock()
 	return nil
 }
+
+// thumbDecodes bounds the thumbnails decoded at once (each up to 8 MB of
+// pixels at the size limit).
+var thumbDecodes = make(chan struct{}, 4)
 
 // errUnknown is a thumbnail from a kiosk that never sent a heartbeat.
 var errUnknown = errors.New("unknown kiosk: send a heartbeat first")

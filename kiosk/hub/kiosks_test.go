@@ -137,7 +137,7 @@ func TestKioskBeatsAndThumbnails(t *testing.T) {
 	}
 
 	// The state survives a restart of the hub.
-	th.TrySave()
+	th.SaveKiosks()
 	reg, err := newRegistry(th.fleet.dir, th.eng.Store, quiet(), th.clock.Now)
 	if err != nil {
 		t.Fatal(err)
