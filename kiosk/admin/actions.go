@@ -74,7 +74,7 @@ func (s *Server) decide(w http.ResponseWriter, r *http.Request, sess *session) {
 		return
 	}
 	after, _ := findPost(s.eng.Report(now), post.ID)
-	s.log.Info("admin decision", "action", action, "post", post.ID, "source", post.Source, "status", after.Status, "ip", clientIP(r))
+	s.log.Info("admin decision", "action", action, "post", post.ID, "source", post.Source, "status", after.Status, "ip", s.clientIP(r))
 	s.sessions.setFlash(sess, outcome(action, post, after, until, s.eng.CurrentConfig().Location))
 	http.Redirect(w, r, back, http.StatusSeeOther)
 }

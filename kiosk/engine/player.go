@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"errors"
 	"image"
 	"os"
 	"os/exec"
@@ -198,10 +199,14 @@ func (p *Player) image(ctx context.Context, src string) image.Image {
 	if src == "" {
 		return nil
 	}
-	img, err := p.eng.Images.Get(ctx, src)
+	img, err := p.eng.Picture(ctx, src)
 	if err != nil {
-		// One broken picture costs its slide the picture, nothing more.
-		p.eng.Log.Warn("picture not shown", "err", err)
+		// One broken picture costs its slide the picture, nothing more,
+		// and one log line until it is tried again.
+		var pe *PictureError
+		if !errors.As(err, &pe) || !pe.Remembered {
+			p.eng.Log.Warn("picture not shown", "err", err)
+		}
 		return nil
 	}
 	return img
