@@ -6,6 +6,7 @@ import (
 	"html"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -231,7 +232,7 @@ func (b *browser) do(method, target string, form url.Values) response {
 		body = strings.NewReader(form.Encode())
 	}
 	req := httptest.NewRequest(method, target, body)
-	req.RemoteAddr = b.ip + ":50123"
+	req.RemoteAddr = net.JoinHostPort(b.ip, "50123")
 	req.Host = b.host
 	for k, v := range b.header {
 		req.Header[k] = v

@@ -93,6 +93,9 @@ type postView struct {
 	PinnedText  string
 	HasImage    bool
 	HasAvatar   bool
+	// ImageError says why the picture is not shown, when loading it
+	// failed before (it is not tried on every page view).
+	ImageError string
 	CSRF, Back  string
 	MinUntil    string
 	OnScreen    bool
@@ -239,6 +242,12 @@ func (s *Server) postView(p content.Post, now time.Time, v view, back string) po
 		Post: p, Name: p.Author.Name, CSRF: v.CSRF, Back: back, MinUntil: v.MinUntil,
 		HasImage: p.Image != "", HasAvatar: p.Author.Avatar != "",
 		StatusClass: string(p.Status),
+	}
+	if f := s.eng.PictureFailure(p.Image); p.Image != "" && f != nil {
+		pv.HasImage, pv.ImageError = false, f.Describe(loc)
+	}
+	if f := s.eng.PictureFailure(p.Author.Avatar); p.Author.Avatar != "" && f != nil {
+		pv.HasAvatar = false
 	}
 	if pv.Name == "" {
 		pv.Name = p.Author.Handle
