@@ -85,17 +85,17 @@ type counts struct{ Pending, Shown, Hidden, Failing int }
 
 type postView struct {
 	content.Post
-	Name        string
-	Initials    string
-	Age         string
-	When        string // local date and time
-	WhenISO     string
-	PinnedText  string
-	HasImage    bool
-	HasAvatar   bool
+	Name       string
+	Initials   string
+	Age        string
+	When       string // local date and time
+	WhenISO    string
+	PinnedText string
+	HasImage   bool
+	HasAvatar  bool
 	// ImageError says why the picture is not shown, when loading it
 	// failed before (it is not tried on every page view).
-	ImageError string
+	ImageError  string
 	CSRF, Back  string
 	MinUntil    string
 	OnScreen    bool
