@@ -118,6 +118,8 @@ func (s *Server) routes() {
 	m.Handle("GET /sources", s.page(s.sourcesPage))
 	m.Handle("GET /screen", s.page(s.screenPage))
 	m.Handle("POST /post", s.action(s.decide))
+	m.Handle("POST /posts", s.action(s.bulk))
+	m.HandleFunc("GET /admin.js", serveScript)
 
 	m.Handle("GET /image", s.api(s.image))
 	m.Handle("GET /screenshot.png", s.api(s.screenshot))
@@ -232,13 +234,13 @@ func isLoopback(a net.Addr) bool {
 	return ok && ta.IP.IsLoopback()
 }
 
-// securityHeaders keeps every response to the page itself: no scripts at
-// all, pictures only from this server, no framing, and no Referer that would
+// securityHeaders keeps every response to the page itself: its own script
+// only (no inline or foreign ones), pictures only from this server, no framing, and no Referer that would
 // carry picture addresses to the sites posts link to.
 func securityHeaders(h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		hd := w.Header()
-		hd.Set("Content-Security-Policy", "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+		hd.Set("Content-Security-Policy", "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; script-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
 		hd.Set("X-Content-Type-Options", "nosniff")
 		hd.Set("X-Frame-Options", "DENY")
 		hd.Set("Referrer-Policy", "no-referrer")

@@ -8,6 +8,7 @@ import (
 	"html/template"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 	"unicode"
@@ -31,7 +32,7 @@ func newPages() (*pages, error) {
 		return nil, err
 	}
 	p := &pages{sets: map[string]*template.Template{}}
-	for _, name := range []string{"queue", "shown", "hidden", "sources", "screen", "error", "signin"} {
+	for _, name := range []string{"queue", "shown", "hidden", "sources", "screen", "error", "signin", "confirm", "card"} {
 		t, err := template.Must(base.Clone()).ParseFS(templateFiles, "templates/"+name+".html")
 		if err != nil {
 			return nil, err
@@ -46,8 +47,9 @@ func newPages() (*pages, error) {
 func (p *pages) render(w http.ResponseWriter, log *slog.Logger, status int, name string, data any) {
 	var b bytes.Buffer
 	entry := "layout"
-	if name == "signin" {
-		entry = "signin"
+	switch name {
+	case "signin", "card":
+		entry = name
 	}
 	if err := p.sets[name].ExecuteTemplate(&b, entry, data); err != nil {
 		log.Error("admin page not rendered", "page", name, "err", err)
@@ -79,6 +81,10 @@ type view struct {
 	Screenshot bool
 	// MinUntil is the earliest pin end the form accepts (datetime-local).
 	MinUntil string
+	// Filter is the queue's filter bar.
+	Filter filterView
+	// Confirm is the post a confirmation page asks about.
+	Confirm *postView
 }
 
 type counts struct{ Pending, Shown, Hidden, Failing int }
@@ -100,6 +106,10 @@ type postView struct {
 	MinUntil    string
 	OnScreen    bool
 	StatusClass string
+	// Pick shows the checkbox that selects the card for a bulk action.
+	Pick bool
+	// Zone is the kiosk's time zone, which the pin form's time is in.
+	Zone string
 }
 
 type sourceView struct {
@@ -155,7 +165,22 @@ func (s *Server) report() (content.Report, time.Time) {
 func (s *Server) queuePage(w http.ResponseWriter, r *http.Request, sess *session) {
 	rep, now := s.report()
 	v := s.base(sess, "queue", "Waiting for approval", rep, now)
-	v.Posts = s.posts(rep, now, v, "/", func(p content.Post) bool { return p.Status == moderate.Pending })
+	f := readFilter(r.URL.Query())
+	back := "/" + f.query()
+	var pending []content.Post
+	for _, p := range rep.Posts {
+		if p.Status == moderate.Pending {
+			pending = append(pending, p)
+		}
+	}
+	for _, p := range pending {
+		if f.keep(p, now) {
+			pv := s.postView(p, now, v, back)
+			pv.Pick = true
+			v.Posts = append(v.Posts, pv)
+		}
+	}
+	v.Filter = newFilterView(f, pending, len(v.Posts), now)
 	s.pages.render(w, s.log, http.StatusOK, "queue", v)
 }
 
@@ -196,8 +221,16 @@ func (s *Server) screenPage(w http.ResponseWriter, r *http.Request, sess *sessio
 	s.pages.render(w, s.log, http.StatusOK, "screen", v)
 }
 
-// fail shows an error page with the status, keeping the navigation.
+// fail shows an error page with the status, keeping the navigation; the
+// page's script gets the message as JSON.
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, sess *session, status int, msg string) {
+	if wantsJSON(r) {
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("Cache-Control", "no-store")
+		w.WriteHeader(status)
+		writeJSONBody(w, actionResult{Message: msg, Error: true})
+		return
+	}
 	rep, now := s.report()
 	v := s.base(sess, "", http.StatusText(status), rep, now)
 	v.Error = msg
@@ -221,6 +254,10 @@ func (s *Server) apiScreen(w http.ResponseWriter, r *http.Request, sess *session
 func writeJSON(w http.ResponseWriter, v any) {
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Cache-Control", "no-store")
+	writeJSONBody(w, v)
+}
+
+func writeJSONBody(w http.ResponseWriter, v any) {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	enc.Encode(v)
@@ -239,7 +276,7 @@ func (s *Server) posts(r content.Report, now time.Time, v view, back string, kee
 func (s *Server) postView(p content.Post, now time.Time, v view, back string) postView {
 	loc := s.eng.CurrentConfig().Location
 	pv := postView{
-		Post: p, Name: p.Author.Name, CSRF: v.CSRF, Back: back, MinUntil: v.MinUntil,
+		Post: p, Name: p.Author.Name, CSRF: v.CSRF, Back: back, MinUntil: v.MinUntil, Zone: loc.String(),
 		HasImage: p.Image != "", HasAvatar: p.Author.Avatar != "",
 		StatusClass: string(p.Status),
 	}
@@ -385,10 +422,14 @@ func initials(name string) string {
 var backPages = map[string]bool{"/": true, "/shown": true, "/hidden": true, "/screen": true, "/sources": true}
 
 // safeBack keeps the redirect after an action on one of the page's own
-// pages, whatever the form says.
+// pages, with the queue's filter and nothing else, whatever the form says.
 func safeBack(p string) string {
-	if backPages[p] {
-		return p
+	u, err := url.Parse(p)
+	if err != nil || u.Scheme != "" || u.Host != "" || !backPages[u.Path] {
+		return "/"
 	}
-	return "/"
+	if u.Path == "/" {
+		return "/" + readFilter(u.Query()).query()
+	}
+	return u.Path
 }
