@@ -28,7 +28,7 @@
   function updateBulk() {
     var n = picked().length;
     var out = document.getElementById("picked");
-    if (out) out.textContent = n === 1 ? "1 selected" : n + " selected";
+    if (out) out.textContent = n === 0 ? "Tick posts to act on several" : n === 1 ? "1 selected" : n + " selected";
     document.querySelectorAll("form.bulk button[name=action]").forEach(function (b) { b.disabled = n === 0; });
   }
 
@@ -74,22 +74,26 @@
     }
     var buttons = form.querySelectorAll("button");
     buttons.forEach(function (b) { b.disabled = true; });
-    fetch(form.action, {
+    // Not form.action: the buttons are named "action", which hides it.
+    fetch(form.getAttribute("action"), {
       method: "POST",
       body: new URLSearchParams(data),
       headers: { "Accept": "application/json" },
       credentials: "same-origin"
     }).then(function (r) {
-      return r.json().then(function (body) { return { status: r.status, body: body }; });
-    }).then(function (r) {
+      if (r.status === 401) { window.location.reload(); return null; }
+      return r.json();
+    }, function () {
+      return { ok: false, message: "The kiosk did not answer; nothing was changed. Try again.", error: true };
+    }).then(function (body) {
       buttons.forEach(function (b) { b.disabled = false; });
-      if (r.status === 401) { window.location.reload(); return; }
-      if (!r.body.ok) { say(r.body.message, true); updateBulk(); return; }
-      apply(r.body);
+      if (!body) return;
+      if (!body.ok) { say(body.message, true); updateBulk(); return; }
+      apply(body);
     }).catch(function () {
-      // The answer could not be read: let the browser send the form.
-      buttons.forEach(function (b) { b.disabled = false; });
-      form.submit();
+      // An answer that is not the page's JSON: reload to show the truth
+      // rather than send the form a second time.
+      window.location.reload();
     });
   });
 
