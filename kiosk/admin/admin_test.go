@@ -15,6 +15,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"sync/atomic"
@@ -285,7 +286,7 @@ func TestDecisions(t *testing.T) {
 		{"approve", "/", "Lyon", "approve", nil, moderate.Shown, false, time.Time{}, "Approved “Lyon is open: Our new office in Lyon"},
 		{"reject", "/", "Noor", "reject", nil, moderate.Rejected, false, time.Time{}, "Rejected “Welcome Noor: Please welcome Noor"},
 		{"pin until", "/shown", "Lyon", "pin", []string{"until", "2026-11-24T18:30"}, moderate.Shown, true,
-			time.Date(2026, 11, 24, 18, 30, 0, 0, paris), "until Tue 24 Nov, 18:30: it comes first"},
+			time.Date(2026, 11, 24, 18, 30, 0, 0, paris), "until Tue 24 Nov, 18:30 CET: it comes first"},
 		{"unpin", "/shown", "Lyon", "unpin", nil, moderate.Shown, false, time.Time{}, "Unpinned"},
 		{"pin without end", "/shown", "Lyon", "pin", []string{"until", ""}, moderate.Shown, true, time.Time{}, "it comes first"},
 		{"revoke", "/shown", "Lyon", "revoke", []string{"confirm", "yes"}, moderate.Revoked, false, time.Time{}, "Revoked"},
@@ -436,7 +437,7 @@ func TestBadActions(t *testing.T) {
 		{"no post", "", "approve", nil, http.StatusBadRequest, "The form named no post"},
 		{"unknown action", lyon, "delete", nil, http.StatusBadRequest, `"delete" is not an action`},
 		{"unpin a post that is not pinned", lyon, "unpin", nil, http.StatusConflict, "is not pinned (it is pending"},
-		{"pin until the past", lyon, "pin", []string{"until", "2026-11-20T10:00"}, http.StatusBadRequest, "is in the past (it is now Sat 21 Nov, 13:00, kiosk time)"},
+		{"pin until the past", lyon, "pin", []string{"until", "2026-11-20T10:00"}, http.StatusBadRequest, "is in the past (it is now Sat 21 Nov, 13:00 CET, kiosk time)"},
 		{"pin until nonsense", lyon, "pin", []string{"until", "next friday"}, http.StatusBadRequest, `Pin until "next friday" is not a date and time`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -559,6 +560,38 @@ func TestScreenAndSources(t *testing.T) {
 	} {
 		if !strings.Contains(s.body, want) {
 			t.Errorf("/sources lacks %q", want)
+		}
+	}
+	// The failing source comes first although it is second in the config,
+	// and every time says its zone.
+	if i, j := strings.Index(s.body, "<h2>partner-news"), strings.Index(s.body, "<h2>team-journal"); i < 0 || j < 0 || i > j {
+		t.Errorf("the failing source is not listed first (%d, %d)", i, j)
+	}
+	// The sources were fetched at the real time: the page's clock goes
+	// there.
+	f.clock.mu.Lock()
+	f.clock.t = time.Now()
+	f.clock.mu.Unlock()
+	b.mustSignIn() // a session from November has ended
+	s = b.get("/sources")
+	for _, want := range []*regexp.Regexp{
+		regexp.MustCompile(`<dt>Last try</dt><dd>\w{3} \d+ \w{3}, \d\d:\d\d CES?T \(just now\)</dd>`),
+		regexp.MustCompile(`<dt>Next try</dt><dd>\d\d:\d\d CES?T \(in (less than a minute|1 min)\)</dd>`),
+	} {
+		if !want.MatchString(s.body) {
+			t.Errorf("/sources lacks %s", want)
+		}
+	}
+	f.clock.Add(time.Hour)
+	if s := b.get("/sources"); !regexp.MustCompile(`CES?T \(due now\)</dd>`).MatchString(s.body) || strings.Contains(s.body, "in just now") {
+		t.Errorf("a try that is due says:\n%s", s.body)
+	}
+	for _, tc := range []struct {
+		d    time.Duration
+		want string
+	}{{-time.Second, "due now"}, {0, "due now"}, {30 * time.Second, "in less than a minute"}, {61 * time.Second, "in 2 min"}, {3 * time.Hour, "in 3 h"}, {72 * time.Hour, "in 3 days"}} {
+		if got := ahead(tc.d); got != tc.want {
+			t.Errorf("ahead(%v) = %q, want %q", tc.d, got, tc.want)
 		}
 	}
 	if t.Failed() {

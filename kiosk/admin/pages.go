@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"sort"
 	"strings"
 	"time"
 	"unicode"
@@ -209,6 +210,10 @@ func (s *Server) sourcesPage(w http.ResponseWriter, r *http.Request, sess *sessi
 	for _, src := range rep.Sources {
 		v.Sources = append(v.Sources, s.sourceView(src, now))
 	}
+	// What needs attention first: failing, then not fetched yet or only
+	// cached, then the ones that work; config order within each.
+	rank := map[string]int{"bad": 0, "warn": 1, "ok": 2}
+	sort.SliceStable(v.Sources, func(i, j int) bool { return rank[v.Sources[i].StateClass] < rank[v.Sources[j].StateClass] })
 	s.pages.render(w, s.log, http.StatusOK, "sources", v)
 }
 
@@ -295,13 +300,13 @@ func (s *Server) postView(p content.Post, now time.Time, v view, back string) po
 	pv.Initials = initials(pv.Name)
 	if !p.Published.IsZero() {
 		pv.Age = ago(now.Sub(p.Published))
-		pv.When = p.Published.In(loc).Format("Mon 2 Jan 2006, 15:04")
+		pv.When = p.Published.In(loc).Format("Mon 2 Jan 2006, 15:04 MST")
 		pv.WhenISO = p.Published.Format(time.RFC3339)
 	}
 	if p.Pinned {
 		pv.PinnedText = "Pinned, with no end"
 		if p.PinnedUntil != nil {
-			pv.PinnedText = "Pinned until " + p.PinnedUntil.In(loc).Format("Mon 2 Jan, 15:04")
+			pv.PinnedText = "Pinned until " + p.PinnedUntil.In(loc).Format(stampLayout)
 		}
 	}
 	if cur := v.Screen; cur.Known && cur.Post != nil && cur.Post.ID == p.ID {
@@ -317,7 +322,7 @@ func (s *Server) screen(r content.Report, now time.Time, v view) screenView {
 	c := s.o.Current()
 	sv := screenView{Known: true, Kind: kindName(c.Kind), On: c.On, Offline: c.Offline, Count: c.Count}
 	if !c.Since.IsZero() {
-		sv.Since = c.Since.In(s.eng.CurrentConfig().Location).Format("15:04:05")
+		sv.Since = c.Since.In(s.eng.CurrentConfig().Location).Format("15:04:05 MST")
 		sv.SinceAgo = ago(now.Sub(c.Since))
 	}
 	if c.PostID != "" {
@@ -364,7 +369,7 @@ func (s *Server) sourceView(src feeds.SourceState, now time.Time) sourceView {
 		sv.State, sv.StateClass = "ok", "ok"
 	}
 	stamp := func(t time.Time) string {
-		return t.In(loc).Format("Mon 2 Jan, 15:04") + " (" + ago(now.Sub(t)) + ")"
+		return t.In(loc).Format(stampLayout) + " (" + ago(now.Sub(t)) + ")"
 	}
 	if !src.FetchedAt.IsZero() {
 		sv.LastOK = stamp(src.FetchedAt)
@@ -373,13 +378,32 @@ func (s *Server) sourceView(src feeds.SourceState, now time.Time) sourceView {
 		sv.LastTry = stamp(src.LastAttempt)
 	}
 	if !src.NextTry.IsZero() {
-		d := src.NextTry.Sub(now)
-		sv.Next = src.NextTry.In(loc).Format("15:04")
-		if d > 0 {
-			sv.Next += " (in " + strings.TrimSuffix(ago(d), " ago") + ")"
+		layout := "15:04 MST"
+		if y, m, d := src.NextTry.In(loc).Date(); y != now.In(loc).Year() || m != now.In(loc).Month() || d != now.In(loc).Day() {
+			layout = stampLayout
 		}
+		sv.Next = src.NextTry.In(loc).Format(layout) + " (" + ahead(src.NextTry.Sub(now)) + ")"
 	}
 	return sv
+}
+
+// stampLayout is how the page writes a time: with its zone, the kiosk's,
+// which need not be the browser's.
+const stampLayout = "Mon 2 Jan, 15:04 MST"
+
+// ahead words a wait for a person glancing at a phone.
+func ahead(d time.Duration) string {
+	switch {
+	case d <= 0:
+		return "due now"
+	case d < time.Minute:
+		return "in less than a minute"
+	case d < time.Hour:
+		return fmt.Sprintf("in %d min", int((d+time.Minute-1)/time.Minute))
+	case d < 48*time.Hour:
+		return fmt.Sprintf("in %d h", int(d/time.Hour))
+	}
+	return fmt.Sprintf("in %d days", int(d/(24*time.Hour)))
 }
 
 // ago words a duration for a person glancing at a phone.
