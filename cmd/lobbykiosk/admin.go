@@ -98,7 +98,8 @@ func adminStatus(e *env, cfg *config.Config) int {
 	out := e.stdout
 	fmt.Fprintf(out, "Admin page of %q (config %s)\n", cfg.Name, cfg.Path)
 	if a.Listen == "" {
-		fmt.Fprintln(out, "  It is off: set [admin] listen (\"127.0.0.1:8080\" on this machine, \"0.0.0.0:8443\" for the LAN) and run `lobbykiosk admin set-password`.")
+		fmt.Fprintln(out, "  It is off: set [admin] listen (\"127.0.0.1:8080\" on this machine, \"0.0.0.0:8443\" for the LAN).")
+		printPassword(out, cfg)
 		return 0
 	}
 	scheme := "http"
@@ -140,6 +141,19 @@ func adminStatus(e *env, cfg *config.Config) int {
 	} else {
 		fmt.Fprintln(out, "  Plain HTTP: only for this machine or behind a TLS proxy ([admin] tls).")
 	}
+	printPassword(out, cfg)
+	if a.MetricsToken != "" {
+		fmt.Fprintln(out, "  /metrics:    a signed-in browser, or a scraper sending [admin] metrics_token as a bearer token")
+	} else {
+		fmt.Fprintln(out, "  /metrics:    a signed-in browser only (set [admin] metrics_token for a scraper)")
+	}
+	if len(a.TrustedProxies) > 0 {
+		fmt.Fprintf(out, "  Proxies:     X-Forwarded-For and -Proto believed from %s\n", strings.Join(a.TrustedProxies, ", "))
+	}
+	return 0
+}
+
+func printPassword(out io.Writer, cfg *config.Config) {
 	pw, err := admin.LoadPassword(cfg)
 	switch {
 	case err != nil:
@@ -152,15 +166,6 @@ func adminStatus(e *env, cfg *config.Config) int {
 	if err == nil && pw.Warning != "" {
 		fmt.Fprintf(out, "               %s\n", pw.Warning)
 	}
-	if a.MetricsToken != "" {
-		fmt.Fprintln(out, "  /metrics:    a signed-in browser, or a scraper sending [admin] metrics_token as a bearer token")
-	} else {
-		fmt.Fprintln(out, "  /metrics:    a signed-in browser only (set [admin] metrics_token for a scraper)")
-	}
-	if len(a.TrustedProxies) > 0 {
-		fmt.Fprintf(out, "  Proxies:     X-Forwarded-For and -Proto believed from %s\n", strings.Join(a.TrustedProxies, ", "))
-	}
-	return 0
 }
 
 // adminURLs are the addresses a browser can use for listen: each of the
