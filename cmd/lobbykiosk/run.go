@@ -153,6 +153,16 @@ func kiosk(ctx context.Context, e *env, path string, rf runFlags) int {
 	if rf.slideScale > 0 {
 		player.SlideScale = rf.slideScale
 	}
+	// The admin page's certificate is made before the first slide, so the
+	// welcome slide of a kiosk being set up can show its fingerprint.
+	var cert *admin.Certificate
+	if cfg.Admin.Listen != "" && admin.UsesTLS(cfg.Admin) {
+		if cert, err = admin.LoadCertificate(cfg); err != nil {
+			log.Error("admin page certificate", "err", err)
+		} else {
+			player.SetupNote = setupNote(cfg, cert)
+		}
+	}
 	go eng.Run(ctx)
 	go player.Run(ctx)
 	go keepMemoryLow(ctx, shown, 2*time.Second, 5*time.Second, time.Minute)
@@ -160,7 +170,7 @@ func kiosk(ctx context.Context, e *env, path string, rf runFlags) int {
 	monitor := startHealth(ctx, log, local, eng, player, watcher)
 	if cfg.Admin.Listen != "" {
 		adm, err := admin.New(admin.Options{Config: cfg, Engine: eng, Current: player.Current, Logger: log,
-			Screenshot: func() (image.Image, error) { return capture(w) }})
+			Certificate: cert, Screenshot: func() (image.Image, error) { return capture(w) }})
 		if err != nil {
 			log.Error("admin page not started", "err", err) // the screen keeps running
 		} else {
@@ -182,6 +192,19 @@ func kiosk(ctx context.Context, e *env, path string, rf runFlags) int {
 	cancel()
 	log.Info("kiosk stopped")
 	return 0
+}
+
+// setupNote is the welcome slide's line for whoever sets the kiosk up:
+// where the admin page is, and the fingerprint their browser will show.
+func setupNote(cfg *config.Config, cert *admin.Certificate) string {
+	urls := adminURLs("https", cfg.Admin.Listen)
+	u := ""
+	for _, x := range urls {
+		if u == "" || !strings.Contains(x, ".local:") && strings.Contains(u, ".local:") {
+			u = x
+		}
+	}
+	return "Admin page " + strings.TrimSuffix(u, "/") + " · certificate SHA-256 " + cert.Fingerprint
 }
 
 // applyTransition sets the view's transition from [display].

@@ -49,6 +49,10 @@ type Player struct {
 	// SlideScale multiplies every slide duration (the soak benchmark runs
 	// thousands of slides at accelerated timing).
 	SlideScale float64
+	// SetupNote is shown on the welcome slide while there is no content
+	// at all (a kiosk being set up): the admin page's address and its
+	// certificate's fingerprint. Set it before Run.
+	SetupNote string
 
 	mu      sync.Mutex
 	current Current
@@ -192,7 +196,13 @@ func (p *Player) Build(ctx context.Context, item playlist.Item, r content.Report
 		}
 		return slide.FromLeaderboard(r.Leaderboard, avatars, r.Period)
 	}
-	return slide.WelcomeSlide(cfg.Name, cfg.Display.Welcome, p.currentLogo())
+	w := slide.WelcomeSlide(cfg.Name, cfg.Display.Welcome, p.currentLogo())
+	// At set-up (nothing to show yet) the welcome slide says where the
+	// admin page is and how to recognise its certificate.
+	if p.SetupNote != "" && len(r.Shown()) == 0 && len(r.Wins) == 0 && len(r.Leaderboard) == 0 {
+		w.Welcome.Note = p.SetupNote
+	}
+	return w
 }
 
 func (p *Player) image(ctx context.Context, src string) image.Image {
