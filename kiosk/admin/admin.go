@@ -65,8 +65,6 @@ type Server struct {
 	limit    *limiter
 	pages    *pages
 	door     door
-	// Password says where the password hash came from.
-	Password PasswordSource
 }
 
 // New builds the admin page for o. It is an error when no password hash is
@@ -93,7 +91,7 @@ func New(o Options) (*Server, error) {
 		return nil, fmt.Errorf("admin page: %w", err)
 	}
 	s := &Server{
-		o: o, cfg: o.Config, eng: o.Engine, hash: []byte(pw.Hash), Password: pw,
+		o: o, cfg: o.Config, eng: o.Engine, hash: []byte(pw.Hash),
 		door: newDoor(o.Config.Admin),
 		log:  o.Logger.With("component", "admin"), now: o.Now,
 		mux:      http.NewServeMux(),
