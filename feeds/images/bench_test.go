@@ -34,7 +34,7 @@ func BenchmarkGetCached(b *testing.B) {
 	if err := os.WriteFile(p, data, 0o644); err != nil {
 		b.Fatal(err)
 	}
-	l, err := New(Options{Fetch: func(context.Context, string) ([]byte, error) { return data, nil }})
+	l, err := New(Options{Fetch: func(context.Context, Request) (Response, error) { return Response{Body: data}, nil }})
 	if err != nil {
 		b.Fatal(err)
 	}
