@@ -424,12 +424,27 @@ func Cover(img image.Image, w, h int) *image.RGBA {
 	if w < 1 || h < 1 {
 		return image.NewRGBA(image.Rect(0, 0, max(w, 0), max(h, 0)))
 	}
+	src, _ := unwrap(img)
+	if b := src.Bounds(); b.Dx() < 1 || b.Dy() < 1 {
+		return image.NewRGBA(image.Rect(0, 0, w, h))
+	}
+	crop, at := coverPlan(img, w, h)
+	if at == image.Rect(0, 0, w, h) {
+		return scaleTo(subImage(src, crop), w, h)
+	}
+	fitted := scaleTo(subImage(src, crop), at.Dx(), at.Dy())
+	dst := image.NewRGBA(image.Rect(0, 0, w, h))
+	draw.Draw(dst, at, fitted, image.Point{}, draw.Src)
+	return dst
+}
+
+// coverPlan is what Cover does: the part of img it shows and where in the
+// w×h box that part goes (the whole box, or less when the faces need a
+// crop of another shape).
+func coverPlan(img image.Image, w, h int) (crop, at image.Rectangle) {
 	src, focus := unwrap(img)
 	b := src.Bounds()
 	sw, sh := b.Dx(), b.Dy()
-	if sw < 1 || sh < 1 {
-		return image.NewRGBA(image.Rect(0, 0, w, h))
-	}
 	original := b.Size()
 	if p, ok := img.(*Picture); ok {
 		original = p.Original
@@ -441,25 +456,31 @@ func Cover(img image.Image, w, h int) *image.RGBA {
 	} else {
 		ch = max(1, int((int64(sw)*int64(h)+int64(w)/2)/int64(w)))
 	}
-	crop := place(b, image.Pt(cw, ch), focus, original)
+	crop = place(b, image.Pt(cw, ch), focus, original)
 	focus = focus.Intersect(b)
-	if focus.In(crop) || focus.Empty() {
-		return scaleTo(subImage(src, crop), w, h)
+	box := image.Rect(0, 0, w, h)
+	if focus.Empty() || focus.In(crop) {
+		return crop, box
 	}
 	// The faces do not fit: widen (or heighten) the crop to hold them,
-	// and fit that into the box.
+	// and fit that into the box. Faces spread over more than half the
+	// picture are a group: show it from edge to edge, so that a person
+	// the detector missed at the end of the row is not the one cut.
 	crop = crop.Union(focus)
+	if crop.Dx() > cw && crop.Dx() > sw/2 {
+		crop.Min.X, crop.Max.X = b.Min.X, b.Max.X
+	}
+	if crop.Dy() > ch && crop.Dy() > sh/2 {
+		crop.Min.Y, crop.Max.Y = b.Min.Y, b.Max.Y
+	}
 	fw, fh := w, h
 	if int64(crop.Dx())*int64(h) > int64(crop.Dy())*int64(w) {
 		fh = max(1, int((int64(crop.Dy())*int64(w)+int64(crop.Dx())/2)/int64(crop.Dx())))
 	} else {
 		fw = max(1, int((int64(crop.Dx())*int64(h)+int64(crop.Dy())/2)/int64(crop.Dy())))
 	}
-	fitted := scaleTo(subImage(src, crop), fw, fh)
-	dst := image.NewRGBA(image.Rect(0, 0, w, h))
-	at := image.Pt((w-fw)/2, (h-fh)/2)
-	draw.Draw(dst, image.Rectangle{Min: at, Max: at.Add(fitted.Rect.Size())}, fitted, image.Point{}, draw.Src)
-	return dst
+	off := image.Pt((w-fw)/2, (h-fh)/2)
+	return crop, image.Rectangle{Min: off, Max: off.Add(image.Pt(fw, fh))}
 }
 
 // scaleTo scales src to exactly w×h pixels.

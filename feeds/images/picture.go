@@ -55,16 +55,16 @@ func (p *Picture) trim(boxW, boxH int) *Picture {
 }
 
 // place returns a size-sized rectangle within b around what matters: the
-// focus centred when there is one, else the top third of a portrait (where
-// heads are when no face was found: the crop reaches the top edge unless the
-// picture is more than three crops tall) or the middle of anything else.
+// focus centred when there is one, else the top of a portrait (where heads
+// are when no face was found: the upper third of a picture three crops
+// tall) or the middle of anything else.
 func place(b image.Rectangle, size image.Point, focus image.Rectangle, original image.Point) image.Rectangle {
 	var c image.Point
 	switch {
 	case !focus.Empty():
 		c = image.Pt((focus.Min.X+focus.Max.X)/2, (focus.Min.Y+focus.Max.Y)/2)
 	case original.Y > original.X:
-		c = image.Pt(b.Min.X+b.Dx()/2, b.Min.Y+b.Dy()/6)
+		c = image.Pt(b.Min.X+b.Dx()/2, b.Min.Y+size.Y/2)
 	default:
 		c = image.Pt(b.Min.X+b.Dx()/2, b.Min.Y+b.Dy()/2)
 	}
