@@ -235,8 +235,13 @@ func (e *Engine) Run(ctx context.Context) {
 // each post's picture and its author's avatar, and the leaderboard's
 // avatars. A picture fetched only when its slide comes up is missing the day
 // the network goes; fetched with its post, every cached post shows whole.
+// A round also runs every prefetchEvery, for what changes without the feeds
+// changing: a picture due to be checked again, a cache folder someone
+// deleted, a picture that failed while the network was down.
 func (e *Engine) prefetchPictures(ctx context.Context) {
 	changes := e.Pipeline.Changes()
+	tick := time.NewTicker(prefetchEvery)
+	defer tick.Stop()
 	for {
 		srcs := PictureSources(e.Report(time.Now()))
 		if rep := e.Images.Prefetch(ctx, srcs); rep.Fetched+rep.Unchanged+rep.Failed+rep.Full > 0 {
@@ -246,9 +251,14 @@ func (e *Engine) prefetchPictures(ctx context.Context) {
 		case <-ctx.Done():
 			return
 		case <-changes:
+		case <-tick.C:
 		}
 	}
 }
+
+// prefetchEvery is how often pictures are fetched ahead when no feed
+// changed; a round that finds everything kept costs a few file reads.
+const prefetchEvery = 10 * time.Minute
 
 // PictureSources lists the pictures r's slides show: every shown post's
 // picture and avatar, and the avatars of the leaderboard's places on screen.
