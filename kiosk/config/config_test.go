@@ -130,6 +130,23 @@ func TestLoadProblems(t *testing.T) {
 	}
 }
 
+// TestStateDirCapDefault: without state_dir_max_mb the state directory is
+// capped at a size that suits a 16 GB SD card.
+func TestStateDirCapDefault(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "kiosk.toml")
+	if err := os.WriteFile(path, []byte("name = \"x\"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	c, err := Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.StateDirMaxMB != DefaultStateDirMaxMB || DefaultStateDirMaxMB != 1024 {
+		t.Errorf("state_dir_max_mb = %d, want the 1024 default", c.StateDirMaxMB)
+	}
+}
+
 func TestMissingFile(t *testing.T) {
 	_, err := Load(filepath.Join(t.TempDir(), "nope.toml"))
 	if err == nil || !strings.Contains(err.Error(), "does not exist") {
