@@ -27,6 +27,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -112,7 +113,11 @@ type Loader struct {
 	log    *slog.Logger
 	mem    *ByteLRU[string, image.Image]
 	decode chan struct{} // semaphore on concurrent decodes
-	disk   *diskIndex    // nil without a Dir
+	// urgent counts the Gets waiting for a decoder: a slide coming on
+	// screen goes before pictures fetched ahead, which wait until no Get
+	// does.
+	urgent atomic.Int32
+	disk   *diskIndex // nil without a Dir
 
 	mu       sync.Mutex
 	inflight map[string]*call
@@ -364,7 +369,7 @@ func (l *Loader) load(ctx context.Context, s source, prefetch bool) (image.Image
 	if err != nil {
 		return nil, err
 	}
-	d, err := l.decodeOne(ctx, data)
+	d, err := l.decodeOne(ctx, data, !prefetch)
 	if err != nil {
 		return nil, err
 	}
@@ -378,12 +383,34 @@ func (l *Loader) load(ctx context.Context, s source, prefetch bool) (image.Image
 	return d.pic, nil
 }
 
-// decodeOne decodes data when no other decode is running.
-func (l *Loader) decodeOne(ctx context.Context, data []byte) (decoded, error) {
-	select {
-	case l.decode <- struct{}{}:
-	case <-ctx.Done():
-		return decoded{}, ctx.Err()
+// decodeOne decodes data when no other decode is running. An urgent decode
+// (a Get: a slide is waiting) goes before the others, which wait until no
+// urgent one does; a slide waits at most for the decode already running.
+func (l *Loader) decodeOne(ctx context.Context, data []byte, urgent bool) (decoded, error) {
+	if urgent {
+		l.urgent.Add(1)
+		defer l.urgent.Add(-1)
+	}
+	for {
+		if !urgent {
+			for l.urgent.Load() > 0 {
+				select {
+				case <-time.After(20 * time.Millisecond):
+				case <-ctx.Done():
+					return decoded{}, ctx.Err()
+				}
+			}
+		}
+		select {
+		case l.decode <- struct{}{}:
+		case <-ctx.Done():
+			return decoded{}, ctx.Err()
+		}
+		if urgent || l.urgent.Load() == 0 {
+			break
+		}
+		// A Get started waiting while this one got the decoder.
+		<-l.decode
 	}
 	defer func() { <-l.decode }()
 	return decode(data, l.o.BoxWidth, l.o.BoxHeight, l.o.MaxPixels)

@@ -138,7 +138,7 @@ func (l *Loader) prefetchOne(ctx context.Context, s source) error {
 		// Changed: decode it as a new picture. What memory holds is
 		// the old one; let the next Get read the new copy.
 		l.mem.Remove(s.key)
-		d, err := l.decodeOne(ctx, body)
+		d, err := l.decodeOne(ctx, body, false)
 		if err != nil {
 			return fmt.Errorf("image %s: %w", s.src, err)
 		}
