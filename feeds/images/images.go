@@ -121,6 +121,7 @@ type Loader struct {
 
 	mu       sync.Mutex
 	inflight map[string]*call
+	failures map[string]time.Time // fetching ahead failed: when
 
 	// joined, when set by a test, is told each time a Get waits for a
 	// load that another Get already started.

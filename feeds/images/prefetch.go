@@ -75,9 +75,12 @@ func (l *Loader) Prefetch(ctx context.Context, srcs []string) PrefetchReport {
 					count(&rep.Unchanged)
 				case errors.Is(err, errKept):
 					count(&rep.Kept)
+				case errors.Is(err, errFailedRecently):
+					count(&rep.Failed)
 				case ctx.Err() != nil:
 				default:
 					count(&rep.Failed)
+					l.failed(s.key)
 					l.log.Warn("picture not fetched ahead; the slide will try again when it shows", "err", err)
 				}
 			}
@@ -100,11 +103,44 @@ func (l *Loader) Prefetch(ctx context.Context, srcs []string) PrefetchReport {
 }
 
 var (
-	errUnchanged = errors.New("unchanged")
-	errKept      = errors.New("kept and checked recently")
+	errUnchanged      = errors.New("unchanged")
+	errKept           = errors.New("kept and checked recently")
+	errFailedRecently = errors.New("failed recently")
 )
 
+// retryFailed is how long a round leaves alone a picture that failed (a
+// damaged file, a 404): feeds change every few minutes, and each change
+// must not download the same broken picture again. A slide showing the post
+// still tries.
+const retryFailed = time.Hour
+
+// failed notes that fetching key ahead failed now.
+func (l *Loader) failed(key string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.failures == nil {
+		l.failures = map[string]time.Time{}
+	}
+	now := time.Now()
+	for k, t := range l.failures {
+		if now.Sub(t) > retryFailed {
+			delete(l.failures, k)
+		}
+	}
+	l.failures[key] = now
+}
+
+func (l *Loader) failedRecently(key string) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	t, ok := l.failures[key]
+	return ok && time.Since(t) < retryFailed
+}
+
 func (l *Loader) prefetchOne(ctx context.Context, s source) error {
+	if l.failedRecently(s.key) {
+		return errFailedRecently
+	}
 	p, _, m, ok := l.onDisk(s, false)
 	if ok {
 		if time.Since(m.checked) < l.o.Recheck {

@@ -249,3 +249,22 @@ func seeded(w, h, seed int) *image.NRGBA {
 	}
 	return m
 }
+
+// TestPrefetchLeavesABrokenPictureAlone: a picture that cannot be decoded
+// is asked for once, not again at every round (each feed change).
+func TestPrefetchLeavesABrokenPictureAlone(t *testing.T) {
+	srv := newImageServer(t, map[string][]byte{"/cut.jpg": encodeJPEG(t, halves(200, 100))[:300]})
+	l := newLoader(t, Options{Dir: t.TempDir(), Fetch: srv.fetch, Logger: quietLogger(&bytes.Buffer{})})
+	for range 3 {
+		if rep := l.Prefetch(t.Context(), []string{srv.url("/cut.jpg")}); rep.Failed != 1 {
+			t.Fatalf("round: %s, want 1 failed", rep)
+		}
+	}
+	if n := srv.fetches.Load(); n != 1 {
+		t.Errorf("the broken picture was asked for %d times in 3 rounds, want once", n)
+	}
+	// The slide still tries.
+	if _, err := l.Get(t.Context(), srv.url("/cut.jpg")); err == nil || srv.fetches.Load() != 2 {
+		t.Errorf("Get = %v after %d fetches; want it to try again and fail", err, srv.fetches.Load())
+	}
+}
