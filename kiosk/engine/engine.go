@@ -240,6 +240,14 @@ func (e *Engine) Run(ctx context.Context) {
 // deleted, a picture that failed while the network was down.
 func (e *Engine) prefetchPictures(ctx context.Context) {
 	changes := e.Pipeline.Changes()
+	// The screen comes first: at boot the first slides decode their own
+	// pictures, and on a small board a round of fetching ahead beside them
+	// would hold up the first frame. Changes meanwhile wait in the channel.
+	select {
+	case <-ctx.Done():
+		return
+	case <-time.After(prefetchDelay):
+	}
 	tick := time.NewTicker(prefetchEvery)
 	defer tick.Stop()
 	for {
@@ -258,7 +266,11 @@ func (e *Engine) prefetchPictures(ctx context.Context) {
 
 // prefetchEvery is how often pictures are fetched ahead when no feed
 // changed; a round that finds everything kept costs a few file reads.
-const prefetchEvery = 10 * time.Minute
+// prefetchDelay is how long after start the first round waits.
+const (
+	prefetchEvery = 10 * time.Minute
+	prefetchDelay = 10 * time.Second
+)
 
 // PictureSources lists the pictures r's slides show: every shown post's
 // picture and avatar, and the avatars of the leaderboard's places on screen.
