@@ -39,11 +39,27 @@ const maxBodyMB = 1024
 // DefaultStateDir holds the cache and moderation decisions.
 const DefaultStateDir = "/var/lib/lobbykiosk"
 
+// DefaultStateDirMaxMB caps the state directory by default. A kiosk on a
+// 16 GB SD card has 10 GB or so left after the system; a gigabyte holds a few
+// thousand pictures (a kept picture is 100–500 KB), months of posts, and
+// leaves the card nine-tenths free for the system's logs and updates.
+const DefaultStateDirMaxMB = 1024
+
+// stateDirMaxMB bounds state_dir_max_mb (a terabyte) and minStateDirMB is
+// the least that holds the source caches and a screenful of pictures.
+const (
+	stateDirMaxMB = 1 << 20
+	minStateDirMB = 16
+)
+
 // Config is one kiosk's configuration.
 type Config struct {
 	Name     string `toml:"name"`
 	Timezone string `toml:"timezone"`
 	StateDir string `toml:"state_dir"`
+	// StateDirMaxMB caps what the kiosk keeps in StateDir, in MiB:
+	// pictures shown least recently are evicted to stay under it.
+	StateDirMaxMB int `toml:"state_dir_max_mb"`
 
 	Sources     []Source    `toml:"source"`
 	Fetch       Fetch       `toml:"fetch"`
@@ -539,6 +555,14 @@ func (c *Config) validate(loc lines, add func(line int, key, format string, args
 		c.StateDir = DefaultStateDir
 	}
 	c.StateDir = c.resolve(c.StateDir)
+	switch {
+	case c.StateDirMaxMB == 0:
+		c.StateDirMaxMB = DefaultStateDirMaxMB
+	case c.StateDirMaxMB < minStateDirMB:
+		add(loc.first("state_dir_max_mb"), "state_dir_max_mb", "%d is too small; at least %d (the sources' caches and a screenful of pictures)", c.StateDirMaxMB, minStateDirMB)
+	case c.StateDirMaxMB > stateDirMaxMB:
+		add(loc.first("state_dir_max_mb"), "state_dir_max_mb", "%d is too large; at most %d (a terabyte)", c.StateDirMaxMB, stateDirMaxMB)
+	}
 	c.Theme.Logo = c.resolve(c.Theme.Logo)
 	c.Theme.Font = c.resolve(c.Theme.Font)
 

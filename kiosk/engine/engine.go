@@ -7,7 +7,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
+	"math"
 	"os"
 	"path/filepath"
 	"sync"
@@ -20,6 +22,7 @@ import (
 	"lobbykiosk/feeds/store"
 	"lobbykiosk/kiosk/config"
 	"lobbykiosk/kiosk/content"
+	"lobbykiosk/kiosk/slide"
 )
 
 // Engine is one kiosk's content side.
@@ -83,11 +86,15 @@ func Open(cfg *config.Config, o Options) (*Engine, error) {
 		Pipeline: pipeline.New(cfg.Specs(), pipeline.Options{Store: st, Client: client, Logger: o.Logger}),
 		pictures: newPictureClient(o.Version, cfg),
 	}
+	boxW, boxH := pictureBox(o.ImageWidth, o.ImageHeight)
 	e.Images, err = images.New(images.Options{
 		Dir:       filepath.Join(cfg.StateDir, "images"),
-		MaxWidth:  o.ImageWidth,
-		MaxHeight: o.ImageHeight,
+		BoxWidth:  boxW,
+		BoxHeight: boxH,
 		Fetch:     e.fetchPicture,
+		DiskLimit: int64(cfg.StateDirMaxMB) << 20,
+		DiskOther: func() int64 { return dirSize(cfg.StateDir, "images") },
+		Logger:    o.Logger,
 	})
 	if err != nil {
 		return nil, err
@@ -105,6 +112,32 @@ func Open(cfg *config.Config, o Options) (*Engine, error) {
 	e.rebuildModerator()
 	e.Pipeline.LoadCache()
 	return e, nil
+}
+
+// pictureBox is the largest box a post's picture fills on a w×h screen, in
+// pixels: the picture loader keeps every picture large enough to cover it.
+func pictureBox(w, h int) (int, int) {
+	r := slide.PostLayout(slide.SizesFor(float32(w), float32(h)), true).Picture
+	return int(math.Ceil(float64(r.W))), int(math.Ceil(float64(r.H)))
+}
+
+// dirSize is the bytes of the files under dir, leaving out its subfolder
+// skip: what the state directory holds besides the pictures.
+func dirSize(dir, skip string) int64 {
+	var n int64
+	_ = filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return nil
+		}
+		if d.IsDir() && p == filepath.Join(dir, skip) {
+			return filepath.SkipDir
+		}
+		if fi, err := d.Info(); err == nil && fi.Mode().IsRegular() {
+			n += fi.Size()
+		}
+		return nil
+	})
+	return n
 }
 
 // OpenScratch is Open with a throwaway state dir when the configured one
@@ -178,10 +211,14 @@ func (e *Engine) Report(now time.Time) content.Report {
 // Reconfigure: the list's URL and interval are read afresh each time.
 func (e *Engine) Run(ctx context.Context) {
 	var wg sync.WaitGroup
-	wg.Add(1)
+	wg.Add(2)
 	go func() {
 		defer wg.Done()
 		e.Pipeline.Run(ctx)
+	}()
+	go func() {
+		defer wg.Done()
+		e.prefetchPictures(ctx)
 	}()
 	defer wg.Wait()
 	for {
@@ -200,4 +237,62 @@ func (e *Engine) Run(ctx context.Context) {
 			t.Stop()
 		}
 	}
+}
+
+// prefetchPictures fetches the pictures of everything the screen may show
+// whenever content changes (and once at start, for what the cache holds):
+// each post's picture and its author's avatar, and the leaderboard's
+// avatars. A picture fetched only when its slide comes up is missing the day
+// the network goes; fetched with its post, every cached post shows whole.
+// A round also runs every prefetchEvery, for what changes without the feeds
+// changing: a picture due to be checked again, a cache folder someone
+// deleted, a picture that failed while the network was down.
+func (e *Engine) prefetchPictures(ctx context.Context) {
+	changes := e.Pipeline.Changes()
+	// The screen comes first: at boot the first slides decode their own
+	// pictures, and on a small board a round of fetching ahead beside them
+	// would hold up the first frame. Changes meanwhile wait in the channel.
+	select {
+	case <-ctx.Done():
+		return
+	case <-time.After(prefetchDelay):
+	}
+	tick := time.NewTicker(prefetchEvery)
+	defer tick.Stop()
+	for {
+		srcs := PictureSources(e.Report(time.Now()))
+		if rep := e.Images.Prefetch(ctx, srcs); rep.Fetched+rep.Unchanged+rep.Failed+rep.Full > 0 {
+			e.Log.Info("pictures fetched ahead", "pictures", len(srcs), "result", rep.String())
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-changes:
+		case <-tick.C:
+		}
+	}
+}
+
+// prefetchEvery is how often pictures are fetched ahead when no feed
+// changed; a round that finds everything kept costs a few file reads.
+// prefetchDelay is how long after start the first round waits.
+const (
+	prefetchEvery = 10 * time.Minute
+	prefetchDelay = 10 * time.Second
+)
+
+// PictureSources lists the pictures r's slides show: every shown post's
+// picture and avatar, and the avatars of the leaderboard's places on screen.
+func PictureSources(r content.Report) []string {
+	var out []string
+	for _, p := range r.Shown() {
+		out = append(out, p.Image, p.Author.Avatar)
+	}
+	for i, s := range r.Leaderboard {
+		if i >= slide.MaxRest+3 {
+			break
+		}
+		out = append(out, s.Avatar)
+	}
+	return out
 }
