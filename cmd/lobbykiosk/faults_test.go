@@ -1597,3 +1597,273 @@ func openPlayer(t *testing.T, cfgPath string) (*config.Config, *engine.Engine, *
 	}
 	return cfg, eng, engine.NewPlayer(eng, nil, nil)
 }
+
+// ---------------------------------------------------------------- 8. two people moderating at once
+
+// sharedDir is a folder other users may enter (t.TempDir is the test
+// user's alone): for processes that run as the kiosk's user.
+func sharedDir(t *testing.T) string {
+	t.Helper()
+	dir, err := os.MkdirTemp("", "lobbykiosk-shared-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(dir) })
+	if err := os.Chmod(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+// moderationKiosk is a kiosk with n cached posts from a feed file, all
+// waiting for approval; it returns the config and the posts' IDs in feed
+// order.
+func moderationKiosk(t *testing.T, dir string, n int) (cfg string, ids []string) {
+	t.Helper()
+	now := time.Now()
+	var items []item
+	for i := range n {
+		items = append(items, item{fmt.Sprintf("m-%02d", i), "Ada Lovelace",
+			fmt.Sprintf("Story number %d from the Lyon office: the new team met the city's mayor today.", i), "", now.Add(-time.Duration(i+1) * time.Minute)})
+	}
+	writeFile(t, filepath.Join(dir, "feed.rss"), rssFeed("Stories", items...))
+	cfg = filepath.Join(dir, "kiosk.toml")
+	writeFile(t, cfg, `name = "Moderation Lobby"
+state_dir = "state"
+
+[[source]]
+name = "stories"
+kind = "posts"
+path = "feed.rss"
+approval = "manual"
+`)
+	r, _ := contentOf(t, cfg)
+	byText := map[string]string{}
+	for _, p := range r.Posts {
+		if p.Status != "pending" {
+			t.Fatalf("warm-up: post %q is %s, want pending", p.Text, p.Status)
+		}
+		byText[p.Text] = p.ID
+	}
+	for _, it := range items {
+		id := byText[it.text]
+		if id == "" {
+			t.Fatalf("warm-up: post %q not cached", it.text)
+		}
+		ids = append(ids, id)
+	}
+	return cfg, ids
+}
+
+// TestFaultConcurrentModerators: 20 real `lobbykiosk moderate` processes
+// decide at the same moment while the admin page (the same decisions API,
+// in this process) decides on four more. Every writer that exits 0 must have
+// its decision on disk; none may be lost. A writer that cannot get the lock
+// must fail with the reason, not exit 0.
+func TestFaultConcurrentModerators(t *testing.T) {
+	if testing.Short() {
+		t.Skip("20 processes")
+	}
+	bin := binary(t)
+	cfg, ids := moderationKiosk(t, t.TempDir(), 24)
+	actions := []string{"approve", "reject", "pin", "revoke"}
+	want := map[string]string{"approve": "shown", "reject": "rejected", "pin": "shown", "revoke": "revoked"}
+
+	// The admin page's writer: the running kiosk's engine.
+	_, eng, _ := openPlayer(t, cfg)
+	dec := eng.Decisions()
+
+	type result struct {
+		id, action string
+		err        error
+		out        string
+	}
+	results := make(chan result, 24)
+	var cmds []*exec.Cmd
+	var outs []*bytes.Buffer
+	for i := range 20 {
+		c := exec.Command(bin, "moderate", "--config", cfg, actions[i%4], ids[i])
+		var out bytes.Buffer
+		c.Stdout, c.Stderr = &out, &out
+		cmds, outs = append(cmds, c), append(outs, &out)
+	}
+	started := time.Now()
+	for _, c := range cmds {
+		if err := c.Start(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var wg sync.WaitGroup
+	for i := 20; i < 24; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var err error
+			switch actions[i%4] {
+			case "approve":
+				err = dec.Approve(ids[i], "")
+			case "reject":
+				err = dec.Reject(ids[i], "")
+			case "pin":
+				err = dec.Pin(ids[i], "", time.Time{})
+			case "revoke":
+				err = dec.Revoke(ids[i], "")
+			}
+			results <- result{ids[i], actions[i%4], err, "admin page"}
+		}()
+	}
+	for i, c := range cmds {
+		results <- result{ids[i], actions[i%4], c.Wait(), outs[i].String()}
+	}
+	wg.Wait()
+	close(results)
+	took := time.Since(started)
+
+	r, _ := contentOf(t, cfg, "--offline")
+	status := map[string]string{}
+	pinned := map[string]bool{}
+	for _, p := range r.Posts {
+		status[p.ID], pinned[p.ID] = p.Status, p.Pinned
+	}
+	ok := 0
+	for res := range results {
+		if res.err != nil {
+			t.Logf("%s %s failed: %v: %s", res.action, res.id, res.err, lastLine(res.out))
+			// Allowed only with a reason, and then the post is unchanged.
+			if !strings.Contains(res.out, "not saved") {
+				t.Errorf("%s %s failed without saying why: %v\n%s", res.action, res.id, res.err, res.out)
+			}
+			if status[res.id] != "pending" {
+				t.Errorf("%s %s failed, yet the post is %s", res.action, res.id, status[res.id])
+			}
+			continue
+		}
+		ok++
+		if status[res.id] != want[res.action] || pinned[res.id] != (res.action == "pin") {
+			t.Errorf("%s %s reported success (%s), but the post is %s pinned=%v: the decision was lost",
+				res.action, res.id, strings.TrimSpace(res.out), status[res.id], pinned[res.id])
+		}
+	}
+	var onDisk struct {
+		Data struct{ Decisions []moderate.Decision } `json:"data"`
+	}
+	raw, _ := os.ReadFile(filepath.Join(filepath.Dir(cfg), "state", moderate.DecisionsKey))
+	json.Unmarshal(raw, &onDisk)
+	t.Logf("20 moderate processes and 4 admin-page decisions at once: %d of 24 succeeded in %v; %d decisions in the file",
+		ok, took.Round(time.Millisecond), len(onDisk.Data.Decisions))
+	if ok != 24 || len(onDisk.Data.Decisions) != 24 {
+		t.Errorf("%d writers succeeded and the file holds %d decisions; want all 24 (the lock waits %s)", ok, len(onDisk.Data.Decisions), store.DefaultLockWait)
+	}
+
+	// A writer that cannot get the lock: fails with the reason, exit 1.
+	st, err := store.Open(filepath.Join(filepath.Dir(cfg), "state"), store.WithLogger(discard()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	unlock, err := st.Lock(moderate.DecisionsKey, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := exec.Command(bin, "moderate", "--config", cfg, "reject", ids[0])
+	out, err := c.CombinedOutput()
+	unlock()
+	msg := strings.TrimSpace(string(out))
+	if err == nil {
+		t.Errorf("moderate with the lock held by another writer exited 0:\n%s", msg)
+	}
+	for _, w := range []string{"decision not saved", "pid " + strconv.Itoa(os.Getpid()), "did not let go within 10s", "try again"} {
+		if !strings.Contains(msg, w) {
+			t.Errorf("the writer that gave up does not say %q:\n%s", w, msg)
+		}
+	}
+	t.Logf("with the lock held: %s", msg)
+	if r, _ := contentOf(t, cfg, "--offline"); r.Posts != nil {
+		for _, p := range r.Posts {
+			if p.ID == ids[0] && p.Status != want[actions[0]] {
+				t.Errorf("the refused reject changed post %s to %s", ids[0], p.Status)
+			}
+		}
+	}
+}
+
+// TestFaultSudoModerate: `sudo lobbykiosk moderate` writes into the state
+// directory of the kiosk's user. The decisions file must stay that user's,
+// so the kiosk (running as that user) reads the decision and can make the
+// next one.
+func TestFaultSudoModerate(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("needs root: it runs moderate as root and the kiosk as another user")
+	}
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	const uid, gid = 65534, 65534 // nobody: the kiosk's user here
+	dir := sharedDir(t)
+	bin := filepath.Join(dir, "lobbykiosk")
+	if err := exec.Command("cp", binary(t), bin).Run(); err != nil {
+		t.Fatal(err)
+	}
+	cfg, ids := moderationKiosk(t, dir, 2)
+	state := filepath.Join(dir, "state")
+	if out, err := exec.Command("chown", "-R", fmt.Sprintf("%d:%d", uid, gid), state).CombinedOutput(); err != nil {
+		t.Fatalf("chown: %v %s", err, out)
+	}
+	asKiosk := func(args ...string) (string, error) {
+		c := exec.Command(bin, args...)
+		c.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: uid, Gid: gid}}
+		c.Env = []string{"PATH=/usr/bin:/bin", "HOME=" + dir}
+		out, err := c.CombinedOutput()
+		return string(out), err
+	}
+
+	// sudo lobbykiosk moderate: this test runs as root.
+	if out, err := exec.Command(bin, "moderate", "--config", cfg, "reject", ids[0]).CombinedOutput(); err != nil {
+		t.Fatalf("moderate as root: %v\n%s", err, out)
+	}
+	for _, f := range []string{moderate.DecisionsKey, moderate.DecisionsKey + ".lock", ""} {
+		fi, err := os.Stat(filepath.Join(state, f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st := fi.Sys().(*syscall.Stat_t); st.Uid != uid || st.Gid != gid {
+			t.Errorf("after sudo moderate, %s belongs to %d:%d, want the kiosk's user %d:%d", filepath.Join(state, f), st.Uid, st.Gid, uid, gid)
+		}
+	}
+	// The kiosk's user reads it (what the running kiosk does before each
+	// slide) and decides next.
+	out, err := asKiosk("content", "--config", cfg, "--offline", "--json")
+	if err != nil {
+		t.Fatalf("content as the kiosk's user: %v\n%s", err, out)
+	}
+	if strings.Contains(out, "permission denied") || !strings.Contains(out, `"status": "rejected"`) {
+		t.Errorf("the kiosk's user does not see the decision root made:\n%s", out)
+	}
+	if out, err := asKiosk("moderate", "--config", cfg, "pin", ids[1]); err != nil {
+		t.Errorf("moderate as the kiosk's user after root: %v\n%s", err, out)
+	}
+	r, _ := contentOf(t, cfg, "--offline")
+	if st, _ := r.post(t, "Story number 0 from the Lyon office: the new team met the city's mayor today."); st != "rejected" {
+		t.Errorf("root's reject is now %q", st)
+	}
+	if st, pinned := r.post(t, "Story number 1 from the Lyon office: the new team met the city's mayor today."); st != "shown" || !pinned {
+		t.Errorf("the kiosk user's pin is %q pinned=%v", st, pinned)
+	}
+
+	// A user who may not write there is told whom to run it as.
+	c := exec.Command(bin, "moderate", "--config", cfg, "approve", ids[0])
+	c.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: 65533, Gid: 65533}}
+	if err := os.Chmod(state, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	o, err := c.CombinedOutput()
+	if err == nil || !strings.Contains(string(o), "run it as the kiosk's user: sudo -u nobody lobbykiosk moderate") {
+		t.Errorf("moderate by a user who may not write: %v\n%s", err, o)
+	}
+	t.Logf("another user: %s", strings.TrimSpace(string(o)))
+}
+
+// lastLine is the last line of s, trimmed.
+func lastLine(s string) string {
+	s = strings.TrimSpace(s)
+	return s[strings.LastIndexByte(s, '\n')+1:]
+}
