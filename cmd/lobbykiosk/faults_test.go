@@ -101,6 +101,7 @@ type sourceRow struct {
 	Items     int       `json:"items"`
 	FetchedAt time.Time `json:"fetched_at"`
 	FromCache bool      `json:"from_cache"`
+	Degraded  string    `json:"degraded"`
 }
 
 // contentOf runs `content --config cfg --json [extra...]` in-process; the
@@ -1866,4 +1867,251 @@ func TestFaultSudoModerate(t *testing.T) {
 func lastLine(s string) string {
 	s = strings.TrimSpace(s)
 	return s[strings.LastIndexByte(s, '\n')+1:]
+}
+
+// ---------------------------------------------------------------- 9. a feed that dies quietly
+
+// binContent runs the real binary's `content --json` and decodes it.
+func binContent(t *testing.T, cfg string, extra ...string) report {
+	t.Helper()
+	out, err := exec.Command(binary(t), append([]string{"content", "--config", cfg, "--json"}, extra...)...).Output()
+	if err != nil {
+		t.Fatalf("lobbykiosk content: %v", err)
+	}
+	var r report
+	if err := json.Unmarshal(out, &r); err != nil {
+		t.Fatalf("content --json: %v\n%s", err, out)
+	}
+	return r
+}
+
+// TestFaultDeadFeed: a feed turns into an empty channel, a JSON Feed loses
+// its items, a third feed falls from ten items to one. None may look
+// healthy: each keeps its last good posts on screen and is reported
+// degraded with the reason, its fetched_at not refreshed; after the grace
+// (empty_grace) the empty answer is taken and the source says so.
+func TestFaultDeadFeed(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	now := time.Now()
+	var rss, shrink, jsonFeed atomic.Value
+	var items []item
+	for i := range 10 {
+		items = append(items, item{fmt.Sprintf("d-%d", i), "Grace Hopper", fmt.Sprintf("Team news number %d: the new coffee machine works and everyone is happy.", i), "", now.Add(-time.Duration(i+1) * time.Hour)})
+	}
+	rss.Store(rssFeed("Journal", items[:3]...))
+	for i := range items {
+		items[i].guid = fmt.Sprintf("s-%d", i) // the shrinking feed's own posts
+	}
+	shrink.Store(rssFeed("Shrinking", items...))
+	jsonItems := func(n int) string {
+		var parts []string
+		for i := range n {
+			parts = append(parts, fmt.Sprintf(`{"id":"j-%d","url":"https://blog.example.com/%d","content_text":"From the blog, story %d: the Lyon office opens its doors on Saturday.","date_published":%q,"authors":[{"name":"Ada Lovelace"}]}`,
+				i, i, i, now.Add(-time.Duration(i+2)*time.Hour).UTC().Format(time.RFC3339)))
+		}
+		return `{"version":"https://jsonfeed.org/version/1.1","title":"Blog","items":[` + strings.Join(parts, ",") + `]}`
+	}
+	jsonFeed.Store(jsonItems(2))
+	mux := http.NewServeMux()
+	for path, v := range map[string]*atomic.Value{"/journal.rss": &rss, "/shrink.rss": &shrink, "/blog.json": &jsonFeed} {
+		mux.HandleFunc(path, func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, v.Load().(string)) })
+	}
+	srv := httptest.NewServer(mux)
+	defer srv.Close()
+	cfg := filepath.Join(t.TempDir(), "kiosk.toml")
+	writeFile(t, cfg, fmt.Sprintf(`name = "Quiet Lobby"
+state_dir = "state"
+
+[[source]]
+name = "journal"
+kind = "posts"
+url = "%[1]s/journal.rss"
+
+[[source]]
+name = "blog"
+kind = "posts"
+url = "%[1]s/blog.json"
+
+[[source]]
+name = "shrinking"
+kind = "posts"
+url = "%[1]s/shrink.rss"
+
+[fetch]
+max_drop = 0.8
+empty_grace = "3s"
+`, srv.URL))
+	warm := binContent(t, cfg)
+	want := map[string]int{"journal": 3, "blog": 2, "shrinking": 10}
+	for name, n := range want {
+		if got := len(warm.shown(name)); got != n || !warm.source(t, name).OK {
+			t.Fatalf("warm-up: %s shows %d, want %d: %+v", name, got, n, warm.source(t, name))
+		}
+	}
+
+	rss.Store(rssFeed("Journal"))
+	jsonFeed.Store(jsonItems(0))
+	shrink.Store(rssFeed("Shrinking", items[0]))
+	r := binContent(t, cfg)
+	held := time.Now() // the grace started before this
+	for name, why := range map[string]string{"journal": "answers with nothing", "blog": "answers with nothing", "shrinking": "answers with 1 item instead of 10"} {
+		s, w := r.source(t, name), warm.source(t, name)
+		if got := len(r.shown(name)); got != want[name] {
+			t.Errorf("%s: %d posts shown after its feed emptied, want the last good %d", name, got, want[name])
+		}
+		degraded := s.Degraded
+		if s.OK || s.Error != "" || !s.FetchedAt.Equal(w.FetchedAt) || !strings.Contains(degraded, "source "+name+": "+why) ||
+			!strings.Contains(degraded, fmt.Sprintf("showing the last good %d until", want[name])) {
+			t.Errorf("%s: ok=%v error=%q fetched_at %v (was %v) degraded %q; want not ok, degraded saying %q, fetched_at unchanged",
+				name, s.OK, s.Error, s.FetchedAt, w.FetchedAt, degraded, why)
+		}
+		t.Logf("%s: %s", name, degraded)
+	}
+	_, table, _ := run(t, "content", "--config", cfg, "--offline")
+	if !regexp.MustCompile(`journal\s+posts\s+degraded\s+3\s+`).MatchString(table) {
+		t.Errorf("the table does not show journal as degraded with its 3 items:\n%s", table)
+	}
+
+	// After the grace the answers are taken as they are.
+	time.Sleep(time.Until(held.Add(3 * time.Second)))
+	r = binContent(t, cfg)
+	for name, n := range map[string]int{"journal": 0, "blog": 0, "shrinking": 1} {
+		s := r.source(t, name)
+		if got := len(r.shown(name)); got != n || !s.OK || !strings.Contains(strings.Join(s.Warnings, " "), "its last good content was dropped after 3s") {
+			t.Errorf("%s after the grace: %d shown (want %d), ok=%v, warnings %q: %+v", name, got, n, s.OK, s.Warnings, s)
+		}
+	}
+}
+
+// ---------------------------------------------------------------- 10. one flapping feed
+
+// TestFaultFlappingFeedIsNotOffline: one feed of two fails — 500s, resets,
+// an answer now and then — while the network is fine. The corner must not
+// say "offline"; health must name the failing source. Only when no source
+// can be reached does the corner say offline. The real binary, its screen
+// state read through its admin API.
+func TestFaultFlappingFeedIsNotOffline(t *testing.T) {
+	if testing.Short() {
+		t.Skip("end-to-end")
+	}
+	now := time.Now()
+	good := rssFeed("Journal", item{"f-1", "Ada Lovelace", "Our new office in Lyon opened today. Come and say hello, there is cake.", "", now.Add(-time.Hour)})
+	var hits atomic.Int64
+	mux := http.NewServeMux()
+	mux.HandleFunc("/good.rss", func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, good) })
+	mux.HandleFunc("/flap.rss", func(w http.ResponseWriter, r *http.Request) {
+		switch hits.Add(1) % 3 {
+		case 1:
+			http.Error(w, "upstream timeout", http.StatusBadGateway)
+		case 2:
+			conn, _, _ := w.(http.Hijacker).Hijack()
+			conn.(*net.TCPConn).SetLinger(0)
+			conn.Close()
+		default:
+			io.WriteString(w, rssFeed("Flap", item{"x-1", "Noor Haddad", "Design sprint wall, day three: forty swatches and one decision.", "", now.Add(-2 * time.Hour)}))
+		}
+	})
+	srv := httptest.NewServer(mux)
+	defer srv.Close()
+
+	// Every way the flapping feed fails, in the player's own corner logic.
+	dir := t.TempDir()
+	cfgPath := filepath.Join(dir, "kiosk.toml")
+	writeFile(t, cfgPath, fmt.Sprintf(`name = "Flap Lobby"
+state_dir = "state"
+
+[[source]]
+name = "journal"
+kind = "posts"
+url = "%[1]s/good.rss"
+
+[[source]]
+name = "flap"
+kind = "posts"
+url = "%[1]s/flap.rss"
+
+[fetch]
+timeout = "3s"
+`, srv.URL))
+	_, eng, player := openPlayer(t, cfgPath)
+	for i := range 3 {
+		eng.RefreshOnce(t.Context())
+		n := time.Now()
+		rep := eng.Report(n)
+		if st := player.Chrome(rep, n).Stale; st != "" || player.Current().Offline {
+			t.Errorf("fetch %d (flap: %s): the corner says %q, offline=%v", i+1, rep.Sources[1].Error, st, player.Current().Offline)
+		}
+	}
+	// One source, answering 500: reached, so not offline either.
+	single := filepath.Join(dir, "single.toml")
+	writeFile(t, single, fmt.Sprintf("name = \"Single\"\nstate_dir = \"single\"\n[[source]]\nname = \"down\"\nkind = \"posts\"\nurl = \"%s/missing\"\n", srv.URL))
+	_, eng1, player1 := openPlayer(t, single)
+	eng1.RefreshOnce(t.Context())
+	if rep := eng1.Report(time.Now()); player1.Chrome(rep, time.Now()).Stale != "" || player1.Current().Offline {
+		t.Errorf("a lone source answering 404 made the corner say %q", player1.Chrome(rep, time.Now()).Stale)
+	}
+
+	// The real binary.
+	display := xvfb(t, 1280, 720)
+	gentleXvfb(t, display)
+	const password = "lobby-fault-test"
+	hash, err := bcrypt.GenerateFromPassword([]byte(password), bcrypt.MinCost)
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := freeAddr(t)
+	f, err := os.OpenFile(cfgPath, os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fmt.Fprintf(f, "\n[admin]\nlisten = %q\npassword_hash = %q\n", addr, hash)
+	f.Close()
+	hits.Store(0) // the kiosk's first fetch of flap gets a 502
+	k := startKiosk(t, display, "run", "--config", cfgPath, "--windowed", "--slide-scale", "0.2")
+	k.firstFrame(t, display)
+	admin := signIn(t, "http://"+addr, password)
+	var health struct {
+		Sources []sourceRow `json:"sources"`
+		Screen  struct {
+			Offline bool  `json:"offline"`
+			Count   int64 `json:"slides_shown"`
+		} `json:"screen"`
+	}
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		healthz(t, admin, "http://"+addr+"/healthz", &health)
+		if len(health.Sources) == 2 && health.Sources[1].Failures > 0 && health.Screen.Count >= 2 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the flapping source never failed within 20 s: %+v", health)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	if health.Screen.Offline {
+		t.Errorf("the real kiosk reports its screen offline while only %q fails: %s", health.Sources[1].Name, health.Sources[1].Error)
+	}
+	if s := health.Sources[1]; s.OK || !strings.Contains(s.Error, "source flap: 502 Bad Gateway") {
+		t.Errorf("health does not name the failing source: %+v", s)
+	}
+	if s := health.Sources[0]; !s.OK {
+		t.Errorf("the good source is not ok in health: %+v", s)
+	}
+	t.Logf("flap failing (%s), screen offline=%v after %d slides", health.Sources[1].Error, health.Screen.Offline, health.Screen.Count)
+}
+
+// healthz reads the signed-in /healthz (503 is a valid answer there).
+func healthz(t *testing.T, c *http.Client, u string, v any) {
+	t.Helper()
+	resp, err := c.Get(u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	if err := json.Unmarshal(body, v); err != nil {
+		t.Fatalf("GET %s: %s: %v\n%s", u, resp.Status, err, body)
+	}
 }

@@ -97,6 +97,13 @@ func (c *Config) Specs() []feeds.SourceSpec {
 type Fetch struct {
 	Timeout   Duration `toml:"timeout"`     // per request, default 20s
 	MaxBodyMB int      `toml:"max_body_mb"` // default 10
+	// MaxDrop is the largest share of a source's items that may vanish in
+	// one fetch before the answer is held as suspicious (0.8: a fall by
+	// more than 80 %); default 1, only an answer with nothing in it.
+	MaxDrop float64 `toml:"max_drop"`
+	// EmptyGrace is how long such an answer is held, the last good content
+	// shown; default moderation.max_age when set, else 72h.
+	EmptyGrace Duration `toml:"empty_grace"`
 }
 
 // DefaultTransitionFPS is display.transition_fps when unset.
@@ -568,6 +575,13 @@ func (c *Config) validate(loc lines, add func(line int, key, format string, args
 		add(loc.first("fetch.max_body_mb"), "fetch.max_body_mb", "%d is too large; at most %d", c.Fetch.MaxBodyMB, maxBodyMB)
 	}
 
+	switch mdrop := c.Fetch.MaxDrop; {
+	case mdrop == 0:
+		c.Fetch.MaxDrop = 1
+	case !(mdrop > 0 && mdrop <= 1): // NaN too
+		add(loc.first("fetch.max_drop"), "fetch.max_drop", "%g is not a share; between 0 and 1 (0.8 holds an answer that lost more than 80 %% of the items)", mdrop)
+	}
+
 	d := &c.Display
 	for _, f := range []struct {
 		key string
@@ -655,6 +669,13 @@ func (c *Config) validate(loc lines, add func(line int, key, format string, args
 	}
 	if m.RevocationsRefresh.Duration == 0 {
 		m.RevocationsRefresh.Duration = time.Minute
+	}
+	if c.Fetch.EmptyGrace.Duration == 0 {
+		// Held content older than max_age would not be shown anyway.
+		c.Fetch.EmptyGrace.Duration = 72 * time.Hour
+		if m.MaxAge.Duration > 0 {
+			c.Fetch.EmptyGrace.Duration = m.MaxAge.Duration
+		}
 	}
 
 	lb := &c.Leaderboard

@@ -87,7 +87,8 @@ func Open(cfg *config.Config, o Options) (*Engine, error) {
 	e := &Engine{
 		Config: cfg, Store: st, Client: client, Images: imgs, Log: o.Logger,
 		cfg: cfg, version: config.Version(cfg), revWake: make(chan struct{}, 1),
-		Pipeline: pipeline.New(cfg.Specs(), pipeline.Options{Store: st, Client: client, Logger: o.Logger}),
+		Pipeline: pipeline.New(cfg.Specs(), pipeline.Options{Store: st, Client: client, Logger: o.Logger,
+			MaxDrop: cfg.Fetch.MaxDrop, HoldFor: cfg.Fetch.EmptyGrace.Duration}),
 	}
 	e.decisions, err = moderate.OpenDecisions(st)
 	if err != nil {
