@@ -70,6 +70,12 @@ func binary(t *testing.T) string {
 // xvfb starts an X server of the given size and returns its DISPLAY.
 func xvfb(t *testing.T, w, h int) string {
 	t.Helper()
+	return xvfbWith(t, w, h)
+}
+
+// xvfbWith is xvfb with more Xvfb arguments ("-auth", FILE).
+func xvfbWith(t *testing.T, w, h int, extra ...string) string {
+	t.Helper()
 	requireTools(t, "Xvfb", "import", "xwininfo")
 	for n := 90; n < 140; n++ {
 		sock := fmt.Sprintf("/tmp/.X11-unix/X%d", n)
@@ -79,7 +85,7 @@ func xvfb(t *testing.T, w, h int) string {
 		if _, err := os.Stat(fmt.Sprintf("/tmp/.X%d-lock", n)); err == nil {
 			continue
 		}
-		cmd := exec.Command("Xvfb", fmt.Sprintf(":%d", n), "-screen", "0", fmt.Sprintf("%dx%dx24", w, h), "-nolisten", "tcp")
+		cmd := exec.Command("Xvfb", append([]string{fmt.Sprintf(":%d", n), "-screen", "0", fmt.Sprintf("%dx%dx24", w, h), "-nolisten", "tcp"}, extra...)...)
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
 		}

@@ -2115,3 +2115,119 @@ func healthz(t *testing.T, c *http.Client, u string, v any) {
 		t.Fatalf("GET %s: %s: %v\n%s", u, resp.Status, err, body)
 	}
 }
+
+// ---------------------------------------------------------------- 11. display failures in one line
+
+// xauthority writes an X authority file holding one cookie for any display
+// of any host (FamilyWild), as xauth would.
+func xauthority(t *testing.T, cookie []byte) string {
+	t.Helper()
+	var b bytes.Buffer
+	field := func(s []byte) {
+		binenc.Write(&b, binenc.BigEndian, uint16(len(s)))
+		b.Write(s)
+	}
+	binenc.Write(&b, binenc.BigEndian, uint16(65535))
+	field(nil)
+	field(nil)
+	field([]byte("MIT-MAGIC-COOKIE-1"))
+	field(cookie)
+	p := filepath.Join(t.TempDir(), "Xauthority")
+	if err := os.WriteFile(p, b.Bytes(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// TestFaultDisplayFailures: the real kiosk started on a display it cannot
+// use — a stale X socket (the X server was killed, as a display manager
+// restart leaves it), a refused cookie, an XAUTHORITY that does not exist,
+// a Wayland session without X — must say what is wrong in one line and exit
+// non-zero within seconds, so systemd tries again: no Go or C stack trace.
+// With the right cookie the same display shows the slides.
+func TestFaultDisplayFailures(t *testing.T) {
+	if testing.Short() {
+		t.Skip("end-to-end")
+	}
+	bin := binary(t)
+	cfg, err := assets.ExtractDemo(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	home := t.TempDir()
+
+	// A display that was there and was killed: its socket stays behind.
+	stale := xvfb(t, 640, 480)
+	if err := syscall.Kill(xvfbPID(t, stale), syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	n := strings.TrimPrefix(stale, ":")
+	t.Cleanup(func() {
+		os.Remove("/tmp/.X" + n + "-lock")
+		os.Remove("/tmp/.X11-unix/X" + n)
+	})
+	for deadline := time.Now().Add(5 * time.Second); ; {
+		if c, err := net.Dial("unix", "/tmp/.X11-unix/X"+n); err != nil {
+			break
+		} else {
+			c.Close()
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the killed X server still answers")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+
+	right := []byte("lobbykiosk-tests")
+	locked := xvfbWith(t, 1280, 720, "-auth", xauthority(t, right))
+	gentleXvfb(t, locked)
+	wrong := xauthority(t, []byte("not-the-cookie!!"))
+
+	for _, tc := range []struct {
+		name string
+		env  []string
+		want []string
+	}{
+		{"stale X socket", []string{"DISPLAY=" + stale},
+			[]string{"X display " + stale + ": /tmp/.X11-unix/X" + n + " is left over from an X server that has stopped (connection refused)"}},
+		{"refused cookie", []string{"DISPLAY=" + locked, "XAUTHORITY=" + wrong},
+			[]string{"X display " + locked + " refused the kiosk", "XAUTHORITY=" + wrong + ": its MIT-MAGIC-COOKIE-1 for display " + locked + " was sent", "point XAUTHORITY at"}},
+		{"XAUTHORITY missing", []string{"DISPLAY=" + locked, "XAUTHORITY=/var/lib/lobbykiosk/.Xauthority-gone"},
+			[]string{"refused the kiosk: \"Authorization required", "XAUTHORITY=/var/lib/lobbykiosk/.Xauthority-gone does not exist, so no cookie was sent"}},
+		{"Wayland without X", []string{"WAYLAND_DISPLAY=wayland-0", "XDG_RUNTIME_DIR=" + home},
+			[]string{"no X display: WAYLAND_DISPLAY=wayland-0 is set, but this build draws through X11"}},
+		{"no display yet", []string{"DISPLAY=:139"},
+			[]string{"X display :139 is not up yet"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c := exec.Command(bin, "run", "--config", cfg)
+			c.Env = append([]string{"PATH=" + os.Getenv("PATH"), "HOME=" + home, "LANG=C.UTF-8", "LANGUAGE=en"}, tc.env...)
+			start := time.Now()
+			out, err := c.CombinedOutput()
+			took := time.Since(start)
+			var ee *exec.ExitError
+			if !errors.As(err, &ee) || ee.ExitCode() == 0 {
+				t.Errorf("exit %v, want a non-zero exit so the service tries again", err)
+			}
+			msg := strings.TrimSpace(string(out))
+			if strings.Count(msg, "\n") > 0 || strings.Contains(msg, "panic") || strings.Contains(msg, "goroutine") || !strings.HasPrefix(msg, "lobbykiosk: ") {
+				t.Errorf("want one line, got:\n%s", msg)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(msg, w) {
+					t.Errorf("%q does not say %q", msg, w)
+				}
+			}
+			if took > 10*time.Second {
+				t.Errorf("took %v to give up", took)
+			}
+			t.Logf("%v: %s", took.Round(time.Millisecond), msg)
+		})
+	}
+
+	// The right cookie: the check lets the kiosk through and it draws.
+	t.Setenv("XAUTHORITY", xauthority(t, right))
+	k := startKiosk(t, locked, "run", "--config", cfg, "--windowed")
+	img, took := k.firstFrame(t, locked)
+	t.Logf("with the right cookie: first frame after %v (variance %.0f)", took.Round(10*time.Millisecond), variance(img))
+}

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"image"
 	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -17,6 +16,7 @@ import (
 	"lobbykiosk/assets"
 	"lobbykiosk/kiosk/admin"
 	"lobbykiosk/kiosk/config"
+	"lobbykiosk/kiosk/display"
 	"lobbykiosk/kiosk/engine"
 	"lobbykiosk/kiosk/ui"
 )
@@ -66,35 +66,33 @@ func runDemo(ctx context.Context, e *env, args []string) int {
 }
 
 // displayProblem says in one line why no window can be opened, instead of
-// letting GLFW panic: a service that starts before the X server would
+// letting GLFW panic: a service that starts before the X server, or after a
+// display manager restart left a stale socket or a new cookie, would
 // otherwise crash-loop with a stack trace in the journal.
 func displayProblem() string {
-	d, w := os.Getenv("DISPLAY"), os.Getenv("WAYLAND_DISPLAY")
-	if d == "" && w == "" {
-		return "no display: neither DISPLAY nor WAYLAND_DISPLAY is set (set DISPLAY=:0 in the service, or run under a desktop session, cage, or xvfb-run)"
-	}
-	if w != "" {
-		return ""
-	}
-	// A local X display ":N" has its socket in /tmp/.X11-unix; remote ones
-	// ("host:N") are left to Xlib.
-	if strings.HasPrefix(d, ":") {
-		n := strings.TrimPrefix(d, ":")
-		if i := strings.IndexByte(n, '.'); i >= 0 {
-			n = n[:i]
-		}
-		if _, err := os.Stat(filepath.Join("/tmp/.X11-unix", "X"+n)); errors.Is(err, os.ErrNotExist) {
-			return fmt.Sprintf("X display %s is not up yet (no /tmp/.X11-unix/X%s); the service will try again", d, n)
-		}
+	if err := display.Check(os.Getenv, nativeWayland); err != nil {
+		return err.Error()
 	}
 	return ""
 }
 
-func kiosk(ctx context.Context, e *env, path string, rf runFlags) int {
+func kiosk(ctx context.Context, e *env, path string, rf runFlags) (code int) {
 	startProfiling(e)
 	if p := displayProblem(); p != "" {
 		return e.errorf("%s", p)
 	}
+	// The check above catches what an office meets; a display that fails
+	// between it and GLFW's start (the X server dying that very second)
+	// still ends in one line, not a stack trace.
+	defer func() {
+		if r := recover(); r != nil {
+			msg := fmt.Sprint(r)
+			if !strings.Contains(msg, "GLFW") && !strings.Contains(msg, "X11") && !strings.Contains(msg, "Wayland") {
+				panic(r)
+			}
+			code = e.errorf("the display failed: %s; the service will try again", msg)
+		}
+	}()
 	cfg, err := e.loadConfig(path)
 	if err != nil {
 		fmt.Fprintln(e.stderr, err)
