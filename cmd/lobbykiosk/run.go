@@ -6,7 +6,10 @@ import (
 	"fmt"
 	"image"
 	"os"
+	"os/signal"
 	"strings"
+	"sync"
+	"syscall"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -18,6 +21,7 @@ import (
 	"lobbykiosk/kiosk/config"
 	"lobbykiosk/kiosk/display"
 	"lobbykiosk/kiosk/engine"
+	"lobbykiosk/kiosk/localconfig"
 	"lobbykiosk/kiosk/ui"
 )
 
@@ -93,9 +97,17 @@ func kiosk(ctx context.Context, e *env, path string, rf runFlags) (code int) {
 			code = e.errorf("the display failed: %s; the service will try again", msg)
 		}
 	}()
-	cfg, err := e.loadConfig(path)
-	if err != nil {
-		fmt.Fprintln(e.stderr, err)
+	// SIGHUP reads the config file again (`systemctl reload`), as daemons
+	// do; by default it would end the kiosk with nothing in the log.
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
+
+	// A config file with mistakes does not leave the screen dark: the last
+	// copy of it that started well runs instead, and says so.
+	local, localData, onCopy, loadErr := ownConfig(e, path)
+	if local == nil {
+		fmt.Fprintln(e.stderr, loadErr)
 		return 1
 	}
 	log := serviceLogger(e.stderr)
@@ -103,8 +115,8 @@ func kiosk(ctx context.Context, e *env, path string, rf runFlags) (code int) {
 	// over the local file before anything starts: the copy kept on disk, so
 	// start-up never waits on the network. The fleet watcher pulls a fresh
 	// one right after start and applies it at the next slide.
-	local := cfg
-	if cfg, err = effectiveConfig(ctx, e, local, true); err != nil {
+	cfg, err := effectiveWith(ctx, e, local, localData, true)
+	if err != nil {
 		log.Warn("central config not used", "err", err)
 	}
 	eng, cleanup, err := engine.OpenScratch(cfg, engine.Options{Version: version, Logger: log},
@@ -144,16 +156,30 @@ func kiosk(ctx context.Context, e *env, path string, rf runFlags) (code int) {
 
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
+	watcher := startFleet(ctx, log, local, localData, eng)
+	own := localconfig.New(path, local, localData, localconfig.Options{
+		Store: eng.Store, Logger: log, Notice: eng.SetNotice,
+		Apply: func(l *config.Config, data []byte) error {
+			if watcher != nil {
+				return watcher.SetLocal(l, data)
+			}
+			eng.Reconfigure(l)
+			return nil
+		},
+	})
+	if onCopy != nil {
+		own.StartedOnCopy(*onCopy, loadErr)
+	}
 	shown := make(chan struct{}, 1)
-	player := engine.NewPlayer(eng, fyneScreen{app: a, view: view, log: log, shown: shown}, logo)
+	player := engine.NewPlayer(eng, fyneScreen{app: a, view: view, log: log, shown: shown, started: sync.OnceFunc(own.Started)}, logo)
 	if rf.slideScale > 0 {
 		player.SlideScale = rf.slideScale
 	}
 	go eng.Run(ctx)
 	go player.Run(ctx)
+	go own.Run(ctx, hup)
 	go keepMemoryLow(ctx, shown, 2*time.Second, 5*time.Second, time.Minute)
-	watcher := startFleet(ctx, log, local, eng)
-	monitor := startHealth(ctx, log, local, eng, player, watcher)
+	monitor := startHealth(ctx, log, local, eng, player, watcher, own)
 	if cfg.Admin.Listen != "" {
 		adm, err := admin.New(admin.Options{Config: cfg, Engine: eng, Current: player.Current, Logger: log,
 			Screenshot: func() (image.Image, error) { return capture(w) }})
@@ -178,6 +204,29 @@ func kiosk(ctx context.Context, e *env, path string, rf runFlags) (code int) {
 	cancel()
 	log.Info("kiosk stopped")
 	return 0
+}
+
+// ownConfig reads the kiosk's own config file. When it cannot be used, it
+// returns the last good copy of it kept in state_dir (cp set, err saying what
+// is wrong with the file); with no copy, cfg is nil and err says why.
+func ownConfig(e *env, path string) (cfg *config.Config, data []byte, cp *localconfig.Copy, err error) {
+	data, err = os.ReadFile(path)
+	if err == nil {
+		cfg, err = config.Parse(path, data)
+	} else {
+		cfg, err = config.Load(path) // its wording for a missing file
+	}
+	if err == nil {
+		for _, w := range cfg.Warnings {
+			fmt.Fprintf(e.stderr, "warning: %s\n", w)
+		}
+		return cfg, data, nil, nil
+	}
+	fcfg, fdata, c, ferr := localconfig.Fallback(path, err)
+	if ferr != nil {
+		return nil, nil, nil, err
+	}
+	return fcfg, fdata, &c, err
 }
 
 // applyTransition sets the view's transition from [display].

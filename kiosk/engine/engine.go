@@ -43,6 +43,7 @@ type Engine struct {
 	moderator   *moderate.Moderator
 	// Problems opening state (a corrupt decisions file) are kept for health.
 	Problems []string
+	notice   string // guarded by mu; see SetNotice
 }
 
 // Options tune Open.
@@ -198,4 +199,20 @@ func (e *Engine) Run(ctx context.Context) {
 			t.Stop()
 		}
 	}
+}
+
+// SetNotice sets a line for the person who looks after the kiosk, shown in
+// the screen's corner from the next slide ("" removes it): a config file
+// with mistakes, say.
+func (e *Engine) SetNotice(s string) {
+	e.mu.Lock()
+	e.notice = s
+	e.mu.Unlock()
+}
+
+// Notice is the line SetNotice set.
+func (e *Engine) Notice() string {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.notice
 }

@@ -234,7 +234,7 @@ func (p *Player) Chrome(r content.Report, now time.Time) slide.Chrome {
 	if len(r.Sources) > 0 {
 		stale = slide.StaleMark(last, now, offline, cfg.Display.StaleAfter.Duration, cfg.Location)
 	}
-	return slide.Chrome{Clock: slide.Clock(now, cfg.Location), Stale: stale, Logo: p.currentLogo()}
+	return slide.Chrome{Clock: slide.Clock(now, cfg.Location), Stale: stale, Logo: p.currentLogo(), Notice: p.eng.Notice()}
 }
 
 func (p *Player) record(item playlist.Item, now time.Time) {
