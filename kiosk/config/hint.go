@@ -64,4 +64,3 @@ func Abs(path string) string {
 	}
 	return path
 }
-

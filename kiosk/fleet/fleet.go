@@ -77,10 +77,10 @@ type Watcher struct {
 	local     *config.Config // the kiosk's own config; SetLocal replaces it
 	localData []byte
 	copy      *Copy // last good copy, nil if none
-	loaded  bool  // the store has been read
-	inUse   *config.Config
-	version string // config.Version(inUse)
-	state   State
+	loaded    bool  // the store has been read
+	inUse     *config.Config
+	version   string // config.Version(inUse)
+	state     State
 }
 
 // NewWatcher watches local.Fleet.ConfigURL for the kiosk whose own config is
