@@ -2231,3 +2231,193 @@ func TestFaultDisplayFailures(t *testing.T) {
 	img, took := k.firstFrame(t, locked)
 	t.Logf("with the right cookie: first frame after %v (variance %.0f)", took.Round(10*time.Millisecond), variance(img))
 }
+
+// ---------------------------------------------------------------- 12. a typo in the config
+
+// redNotice counts the pixels of the config notice's red in the top tenth of
+// img.
+func redNotice(img image.Image) int {
+	b := img.Bounds()
+	n := 0
+	for y := b.Min.Y; y < b.Min.Y+b.Dy()/8; y++ {
+		for x := b.Min.X; x < b.Max.X; x++ {
+			r, g, bl, _ := img.At(x, y).RGBA()
+			if near(r>>8, 0xc6) && near(g>>8, 0x28) && near(bl>>8, 0x28) {
+				n++
+			}
+		}
+	}
+	return n
+}
+
+func near(a uint32, b int) bool { return int(a)-b < 10 && b-int(a) < 10 }
+
+// TestFaultConfigMistakes: a typo in the kiosk's own file, found at the next
+// reboot, must not blank the screen: the kiosk runs the last config that
+// started well, shows a small notice on screen and the problems with
+// file:line: key in its log and health. While it runs, a good edit applies at
+// the next slide and a bad one is refused with the reason; SIGHUP reads the
+// file again instead of killing the kiosk. `check` stays strict. The real
+// binary under Xvfb.
+func TestFaultConfigMistakes(t *testing.T) {
+	if testing.Short() {
+		t.Skip("end-to-end")
+	}
+	now := time.Now()
+	feed := rssFeed("Journal",
+		item{"c-1", "Ada Lovelace", "Our new office in Lyon opened today. Come and say hello, there is cake.", "", now.Add(-time.Hour)},
+		item{"c-2", "Grace Hopper", "Please welcome Noor, who joins the design team in Berlin this week.", "", now.Add(-2 * time.Hour)})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, feed) }))
+	defer srv.Close()
+	const password = "lobby-fault-test"
+	hash, err := bcrypt.GenerateFromPassword([]byte(password), bcrypt.MinCost)
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := freeAddr(t)
+	dir := t.TempDir()
+	cfgPath := filepath.Join(dir, "kiosk.toml")
+	file := func(display string) string {
+		return fmt.Sprintf(`name = "Typo Lobby"
+state_dir = "state"
+
+[[source]]
+name = "journal"
+kind = "posts"
+url = "%s/journal.rss"
+
+[display]
+%s
+
+[admin]
+listen = %q
+password_hash = %q
+`, srv.URL, display, addr, hash)
+	}
+	good := file("post_seconds = 10\nwelcome = \"Hello\"")
+	writeFile(t, cfgPath, good)
+	display := xvfb(t, 1280, 720)
+	gentleXvfb(t, display)
+
+	// A good day: the kiosk starts, and keeps this file as its last good copy.
+	k := startKiosk(t, display, "run", "--config", cfgPath, "--windowed", "--slide-scale", "0.2")
+	k.firstFrame(t, display)
+	kept := filepath.Join(dir, "state", "config-last-good.json")
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(100 * time.Millisecond) {
+		if _, err := os.Stat(kept); err == nil {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the kiosk showed slides but kept no copy of its config")
+		}
+	}
+	k.cmd.Process.Signal(syscall.SIGTERM)
+	<-k.exited
+
+	// Someone edits the file and gets it wrong; nobody notices until the
+	// next power cut.
+	broken := file("post_seconds = \"30 s\"\nwelcom = \"Hello\"")
+	writeFile(t, cfgPath, broken)
+	if code, _, errs := run(t, "check", "--config", cfgPath); code == 0 || !strings.Contains(errs, cfgPath+":10: display.post_seconds:") || !strings.Contains(errs, cfgPath+":11: display.welcom: unknown key") {
+		t.Errorf("check on the broken file: exit %d\n%s", code, errs)
+	}
+	k = startKiosk(t, display, "run", "--config", cfgPath, "--windowed", "--slide-scale", "0.2")
+	img, took := k.firstFrame(t, display)
+	t.Logf("broken file at boot: first frame after %v, from the last good copy", took.Round(10*time.Millisecond))
+	logs := k.output()
+	for _, w := range []string{"config file has mistakes; the kiosk runs the last copy that worked", cfgPath + ":10: display.post_seconds:", cfgPath + ":11: display.welcom: unknown key"} {
+		if !strings.Contains(logs, w) {
+			t.Errorf("the log does not say %q:\n%s", w, logs)
+		}
+	}
+	admin := signIn(t, "http://"+addr, password)
+	type healthBody struct {
+		ConfigVersion string   `json:"config_version"`
+		Problems      []string `json:"problems"`
+		ConfigFile    struct {
+			InUse    string   `json:"in_use"`
+			Problems []string `json:"problems"`
+			Notice   string   `json:"notice"`
+		} `json:"config_file"`
+	}
+	// A fresh value each time: fields a new answer leaves out must not
+	// keep the old one's.
+	poll := func() (h healthBody) {
+		healthz(t, admin, "http://"+addr+"/healthz", &h)
+		return h
+	}
+	h := poll()
+	if len(h.ConfigFile.Problems) != 2 || !strings.HasPrefix(h.ConfigFile.Problems[0], cfgPath+":10: display.post_seconds:") ||
+		!strings.HasPrefix(h.ConfigFile.InUse, "the last good copy, kept ") || !strings.Contains(strings.Join(h.Problems, "\n"), cfgPath+":11: display.welcom") {
+		t.Errorf("health does not report the broken file: %+v", h)
+	}
+	waitScreen := func(what string, ok func(image.Image) bool) image.Image {
+		t.Helper()
+		deadline := time.Now().Add(20 * time.Second)
+		for {
+			if !k.running() {
+				t.Fatalf("%s: the kiosk exited: %v", what, <-k.exited)
+			}
+			img := screenshot(t, display)
+			if ok(img) {
+				return img
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("%s: not on screen within 20 s: %s", what, savePNG(t, img, "config-timeout.png"))
+			}
+			time.Sleep(300 * time.Millisecond)
+		}
+	}
+	img = waitScreen("the notice", func(img image.Image) bool { return redNotice(img) > 500 })
+	t.Logf("notice on screen (%d red pixels): %s; health says %q", redNotice(img), savePNG(t, img, "config-notice.png"), h.ConfigFile.Notice)
+	startVersion := h.ConfigVersion
+
+	// Fixed while it runs: applied at the next slide, the notice goes.
+	writeFile(t, cfgPath, file("post_seconds = 12\nwelcome = \"Hello again\""))
+	deadline := time.Now().Add(15 * time.Second)
+	for h = poll(); h.ConfigVersion == startVersion || len(h.ConfigFile.Problems) > 0; h = poll() {
+		if time.Now().After(deadline) {
+			t.Fatalf("a good edit was not applied within 15 s: %+v", h)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	fixedVersion := h.ConfigVersion
+	waitScreen("the notice gone", func(img image.Image) bool { return redNotice(img) == 0 && variance(img) > 200 })
+	if !strings.Contains(k.output(), "config file applied; the screen follows at the next slide") {
+		t.Error("the log does not say the edit was applied")
+	}
+
+	// A bad edit while it runs: refused, the running settings stay.
+	writeFile(t, cfgPath, file("post_seconds = 12\nwelcome = \"Hello again\"\ntransition = \"wipe\""))
+	deadline = time.Now().Add(15 * time.Second)
+	for h = poll(); len(h.ConfigFile.Problems) == 0; h = poll() {
+		if time.Now().After(deadline) {
+			t.Fatalf("a bad edit was not reported within 15 s: %+v", h)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	if h.ConfigVersion != fixedVersion || !strings.Contains(h.ConfigFile.Problems[0], cfgPath+":12: display.transition: \"wipe\" is not a transition") {
+		t.Errorf("after a bad edit: version %s (running %s), problems %q", h.ConfigVersion, fixedVersion, h.ConfigFile.Problems)
+	}
+	waitScreen("the notice back", func(img image.Image) bool { return redNotice(img) > 500 })
+
+	// SIGHUP reads the file again, and the kiosk stays up.
+	writeFile(t, cfgPath, file("post_seconds = 12\nwelcome = \"Hello again\""))
+	if err := k.cmd.Process.Signal(syscall.SIGHUP); err != nil {
+		t.Fatal(err)
+	}
+	deadline = time.Now().Add(15 * time.Second)
+	for h = poll(); len(h.ConfigFile.Problems) > 0; h = poll() {
+		if time.Now().After(deadline) {
+			t.Fatalf("the fixed file was not read within 15 s of SIGHUP: %+v", h)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	time.Sleep(time.Second)
+	if !k.running() {
+		t.Fatalf("SIGHUP ended the kiosk: %v", <-k.exited)
+	}
+	if !strings.Contains(k.output(), "SIGHUP: reading the config file again") {
+		t.Error("the log does not mention SIGHUP")
+	}
+}

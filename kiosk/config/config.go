@@ -260,23 +260,24 @@ func decode(name string, data []byte) (*Config, []Problem) {
 	loc := locate(data)
 	md, err := toml.Decode(string(data), &c)
 	if err != nil {
-		return nil, decodeProblems(name, data, err, func(text string) error {
-			_, err := toml.Decode(text, &Config{})
+		var unknown []Problem
+		ps := decodeProblems(name, data, err, func(text string) error {
+			md, err := toml.Decode(text, &Config{})
+			if err == nil {
+				// The values that did not fit are blanked out now and the
+				// rest reads: its misspelt keys are reported with them, all
+				// at once, not after the person fixed the first.
+				unknown = unknownKeys(name, md, loc)
+			}
 			return err
 		})
+		ps = append(ps, unknown...)
+		sort.SliceStable(ps, func(i, j int) bool { return ps[i].Line < ps[j].Line })
+		return nil, ps
 	}
-	var ps []Problem
+	ps := unknownKeys(name, md, loc)
 	add := func(line int, key, format string, args ...any) {
 		ps = append(ps, Problem{File: name, Line: line, Key: key, Msg: fmt.Sprintf(format, args...)})
-	}
-	for _, k := range md.Undecoded() {
-		// A whole unknown table is reported once, not once per key inside it.
-		if len(k) > 1 && isUndecodedTable(md, k[:len(k)-1]) {
-			continue
-		}
-		// locate records keys without their quotes (site.HQ Lobby), so a
-		// quoted key is looked up in that form, as in a fleet config.
-		add(loc.first(plainKey(k...)), k.String(), "unknown key (misspelt? see packaging/kiosk.example.toml)")
 	}
 	if cps := caseProblems(name, md, reflect.TypeFor[Config](), loc); len(cps) > 0 {
 		// Which of "source" and "Source" was read is a matter of chance:
@@ -288,6 +289,21 @@ func decode(name string, data []byte) (*Config, []Problem) {
 	c.validate(loc, add)
 	sort.SliceStable(ps, func(i, j int) bool { return ps[i].Line < ps[j].Line })
 	return &c, ps
+}
+
+// unknownKeys reports the keys md could not place in the config.
+func unknownKeys(name string, md toml.MetaData, loc lines) []Problem {
+	var ps []Problem
+	for _, k := range md.Undecoded() {
+		// A whole unknown table is reported once, not once per key inside it.
+		if len(k) > 1 && isUndecodedTable(md, k[:len(k)-1]) {
+			continue
+		}
+		// locate records keys without their quotes (site.HQ Lobby), so a
+		// quoted key is looked up in that form, as in a fleet config.
+		ps = append(ps, Problem{File: name, Line: loc.first(plainKey(k...)), Key: k.String(), Msg: "unknown key (misspelt? see packaging/kiosk.example.toml)"})
+	}
+	return ps
 }
 
 // typeErr is how toml.Decode words a value of the wrong type; the key may
