@@ -2421,3 +2421,92 @@ password_hash = %q
 		t.Error("the log does not mention SIGHUP")
 	}
 }
+
+// ---------------------------------------------------------------- 13. state_dir deleted while running
+
+// TestFaultStateDirDeleted: the state directory is removed under the running
+// kiosk (a cleanup script, `rm -rf` by hand), then replaced by an empty tmpfs
+// (a remount). Everything the kiosk keeps there must come back while it runs
+// — each source's content, the editors' decisions, the revocation list, the
+// last good config — so that the next start, offline, still has it, and a
+// rejected post stays rejected. The real binary under Xvfb.
+func TestFaultStateDirDeleted(t *testing.T) {
+	if testing.Short() {
+		t.Skip("end-to-end")
+	}
+	k := newStateKiosk(t)
+	revoked := k.warm.shown("blog")[k.blog[2].text]
+	rev := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprintf(w, `{"revoked":[%q]}`, revoked)
+	}))
+	defer rev.Close()
+	f, err := os.OpenFile(k.cfg, os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fmt.Fprintf(f, "\n[moderation]\nrevocations_url = %q\n", rev.URL)
+	f.Close()
+
+	display := xvfb(t, 1280, 720)
+	gentleXvfb(t, display)
+	kp := startKiosk(t, display, "run", "--config", k.cfg, "--windowed", "--slide-scale", "0.2")
+	kp.firstFrame(t, display)
+	want := []string{"config-last-good.json", moderate.DecisionsKey, moderate.RevocationsKey, "source-blog.json", "source-social.json"}
+	waitFiles := func(what string) time.Duration {
+		t.Helper()
+		start := time.Now()
+		for {
+			var missing []string
+			for _, f := range want {
+				if _, err := os.Stat(filepath.Join(k.state, f)); err != nil {
+					missing = append(missing, f)
+				}
+			}
+			if len(missing) == 0 {
+				return time.Since(start)
+			}
+			if !kp.running() {
+				t.Fatalf("%s: the kiosk exited: %v", what, <-kp.exited)
+			}
+			if time.Since(start) > 40*time.Second {
+				t.Fatalf("%s: after 40 s these are still missing from %s: %v", what, k.state, missing)
+			}
+			time.Sleep(200 * time.Millisecond)
+		}
+	}
+	waitFiles("at start")
+	check := func(when string) {
+		t.Helper()
+		r, _ := contentOf(t, k.cfg, "--offline")
+		k.checkDecisions(t, r, when)
+		if st, _ := r.post(t, k.blog[2].text); st != "revoked" {
+			t.Errorf("%s: the revoked post is %q", when, st)
+		}
+		if len(r.shown("blog")) != 2 || len(r.shown("social")) != 1 {
+			t.Errorf("%s: offline from the state dir, blog %d social %d shown; want 2 and 1", when, len(r.shown("blog")), len(r.shown("social")))
+		}
+	}
+	check("before the deletion")
+
+	if err := os.RemoveAll(k.state); err != nil {
+		t.Fatal(err)
+	}
+	took := waitFiles("after rm -rf")
+	t.Logf("rm -rf state_dir: every file back after %v", took.Round(100*time.Millisecond))
+	check("after rm -rf")
+
+	// A tmpfs mounted over it: the folder is there, and empty.
+	if os.Geteuid() != 0 {
+		t.Log("not root: the tmpfs remount is not tried")
+	} else if out, err := exec.Command("mount", "-t", "tmpfs", "-o", "size=16m,mode=0755", "tmpfs", k.state).CombinedOutput(); err != nil {
+		t.Logf("tmpfs cannot be mounted here (%v: %s); the remount case is not tried", err, strings.TrimSpace(string(out)))
+	} else {
+		t.Cleanup(func() { exec.Command("umount", "-l", k.state).Run() })
+		took := waitFiles("after a tmpfs remount")
+		t.Logf("empty tmpfs mounted over state_dir: every file back after %v", took.Round(100*time.Millisecond))
+		check("on the new tmpfs")
+	}
+	if !strings.Contains(kp.output(), "state files were deleted while the kiosk ran; wrote back what it holds") {
+		t.Error("the log does not say the files were written back")
+	}
+}

@@ -170,6 +170,11 @@ func kiosk(ctx context.Context, e *env, path string, rf runFlags) (code int) {
 	if onCopy != nil {
 		own.StartedOnCopy(*onCopy, loadErr)
 	}
+	// What the kiosk keeps in state_dir comes back if the folder is deleted.
+	eng.AlsoKeep(own.Restore)
+	if watcher != nil {
+		eng.AlsoKeep(watcher.Restore)
+	}
 	shown := make(chan struct{}, 1)
 	player := engine.NewPlayer(eng, fyneScreen{app: a, view: view, log: log, shown: shown, started: sync.OnceFunc(own.Started)}, logo)
 	if rf.slideScale > 0 {

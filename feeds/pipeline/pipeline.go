@@ -389,6 +389,22 @@ func (p *Pipeline) heldReason(s *source) string {
 		s.spec.Name, what, h.Since.Local().Format("2006-01-02 15:04"), kept, h.Since.Add(p.opts.HoldFor).Local().Format("2006-01-02 15:04"))
 }
 
+// Restore writes back the cache file of every source that holds content
+// and whose file is gone (the state directory deleted while the kiosk runs),
+// and returns how many it wrote.
+func (p *Pipeline) Restore() int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	n := 0
+	for _, s := range p.sources {
+		if s.cache.Origin != "" && p.opts.Store.Missing(cacheKey(s.spec.Name)) {
+			p.save(s)
+			n++
+		}
+	}
+	return n
+}
+
 // save writes the source's cache; a failure (disk full, read-only) is
 // recorded on the source but costs nothing on screen.
 func (p *Pipeline) save(s *source) {

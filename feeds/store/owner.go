@@ -1,7 +1,9 @@
 package store
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 )
@@ -109,4 +111,12 @@ func (s *Store) Subdir(name string) (string, error) {
 		return "", fmt.Errorf("state folder %s cannot be created: %s: %w", dir, advice(err, s.dir), err)
 	}
 	return dir, nil
+}
+
+// Missing reports whether key's file is gone (deleted, or its whole
+// directory with it), as opposed to merely unreadable: what a kiosk holds in
+// memory can then be written back.
+func (s *Store) Missing(key string) bool {
+	_, err := os.Stat(s.Path(key))
+	return errors.Is(err, fs.ErrNotExist)
 }

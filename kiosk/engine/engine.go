@@ -44,7 +44,12 @@ type Engine struct {
 	// Problems opening state (a corrupt decisions file) are kept for health.
 	Problems []string
 	notice   string // guarded by mu; see SetNotice
+	keepers  []func() bool
 }
+
+// StateCheck is how often the engine looks for its files in state_dir and
+// writes back the ones that are gone: a few stats each time.
+var StateCheck = 10 * time.Second
 
 // Options tune Open.
 type Options struct {
@@ -172,15 +177,70 @@ func (e *Engine) Report(now time.Time) content.Report {
 	return content.Build(cfg, e.Pipeline.Snapshot(), m, now)
 }
 
+// AlsoKeep adds to what RestoreState writes back: f writes its own state
+// file back when it is gone and reports whether it did (the fleet copy, the
+// last good config). Call it before Run.
+func (e *Engine) AlsoKeep(f func() bool) { e.keepers = append(e.keepers, f) }
+
+// RestoreState writes back every state file the kiosk holds in memory whose
+// file is gone — the state directory deleted while it runs (a cleanup
+// script, `rm -rf` by hand, a tmpfs remounted) — so that the next start,
+// offline perhaps, finds it all: each source's content, editors' decisions,
+// the revocation list, and what was added with AlsoKeep. It returns how many
+// files it wrote. The store makes the directory again on the first write.
+func (e *Engine) RestoreState() int {
+	n := e.Pipeline.Restore()
+	e.mu.Lock()
+	rev := e.revocations
+	// Reload writes the decisions back when their file is gone.
+	if _, err := e.decisions.Reload(); err != nil {
+		var re *moderate.RestoredError
+		if errors.As(err, &re) {
+			n++
+		} else {
+			e.Log.Warn("decisions reload", "err", err)
+		}
+	}
+	e.mu.Unlock()
+	if ok, err := rev.Restore(); err != nil {
+		e.Log.Warn("revocation list", "err", err)
+	} else if ok {
+		n++
+	}
+	for _, f := range e.keepers {
+		if f() {
+			n++
+		}
+	}
+	if n > 0 {
+		e.Log.Warn("state files were deleted while the kiosk ran; wrote back what it holds", "files", n, "state_dir", e.Store.Dir())
+	}
+	return n
+}
+
 // Run keeps content fresh until ctx ends: every source on its own schedule,
 // and the central revocation list every revocations_refresh. Both follow
-// Reconfigure: the list's URL and interval are read afresh each time.
+// Reconfigure: the list's URL and interval are read afresh each time. Every
+// StateCheck it writes back state files that were deleted (RestoreState).
 func (e *Engine) Run(ctx context.Context) {
 	var wg sync.WaitGroup
-	wg.Add(1)
+	wg.Add(2)
 	go func() {
 		defer wg.Done()
 		e.Pipeline.Run(ctx)
+	}()
+	go func() {
+		defer wg.Done()
+		t := time.NewTicker(StateCheck)
+		defer t.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+				e.RestoreState()
+			}
+		}
 	}()
 	defer wg.Wait()
 	for {

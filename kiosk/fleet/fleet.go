@@ -352,6 +352,20 @@ func (w *Watcher) loadCopy() {
 	}
 }
 
+// Restore writes the central copy in use back to disk when its file is gone
+// (the state directory deleted while the kiosk runs), so the next start
+// offline still has it. It reports whether it wrote.
+func (w *Watcher) Restore() bool {
+	w.mu.Lock()
+	cp := w.copy
+	w.mu.Unlock()
+	if cp == nil || w.o.Store == nil || !w.o.Store.Missing(StoreKey) {
+		return false
+	}
+	w.save(cp)
+	return true
+}
+
 func (w *Watcher) save(cp *Copy) {
 	if w.o.Store == nil {
 		return

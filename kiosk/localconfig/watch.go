@@ -60,7 +60,6 @@ type Watcher struct {
 	o    Options
 
 	mu      sync.Mutex
-	running *config.Config // the kiosk's own config in use
 	device  *config.Config // the one it started with: device settings stay
 	data    []byte         // running's text
 	onCopy  bool           // started on the last good copy
@@ -82,7 +81,7 @@ func New(path string, cfg *config.Config, data []byte, o Options) *Watcher {
 	if o.Notice == nil {
 		o.Notice = func(string) {}
 	}
-	w := &Watcher{path: path, o: o, running: cfg, device: cfg, data: data}
+	w := &Watcher{path: path, o: o, device: cfg, data: data}
 	w.state = State{Path: path, InUse: "the file as read at start", LastRead: o.Now()}
 	return w
 }
@@ -207,7 +206,7 @@ func (w *Watcher) Reload() {
 		return
 	}
 	w.mu.Lock()
-	w.running, w.data, w.onCopy = cfg, data, false
+	w.data, w.onCopy = data, false
 	w.state.InUse = "the file as read " + stamp(now)
 	w.state.LastRead = now
 	w.state.Problems, w.state.Notice, w.state.NextRestart = nil, "", restart
@@ -242,6 +241,23 @@ func (w *Watcher) refuse(now time.Time, err error) {
 		w.o.Logger.Error(p)
 	}
 	w.o.Notice(notice)
+}
+
+// Restore writes the last good copy back when its file is gone (the state
+// directory deleted while the kiosk runs): the text in use, which started
+// well or is the copy itself. It reports whether it wrote.
+func (w *Watcher) Restore() bool {
+	if w.o.Store == nil || !w.o.Store.Missing(StoreKey) {
+		return false
+	}
+	w.mu.Lock()
+	data, saved := w.data, !w.state.CopySavedAt.IsZero()
+	w.mu.Unlock()
+	if !saved {
+		return false // not started yet: nothing was kept to come back
+	}
+	w.keep(data)
+	return true
 }
 
 func (w *Watcher) keep(data []byte) {
