@@ -59,11 +59,11 @@ type Watcher struct {
 	path string
 	o    Options
 
-	mu      sync.Mutex
-	device  *config.Config // the one it started with: device settings stay
-	data    []byte         // running's text
-	onCopy  bool           // started on the last good copy
-	state   State
+	mu     sync.Mutex
+	device *config.Config // the one it started with: device settings stay
+	data   []byte         // running's text
+	onCopy bool           // started on the last good copy
+	state  State
 }
 
 // New follows the config file at path for a kiosk that runs cfg, read from
