@@ -78,7 +78,11 @@ func xvfb(t *testing.T, w, h int) string {
 func xvfbWith(t *testing.T, w, h int, extra ...string) string {
 	t.Helper()
 	requireTools(t, "Xvfb", "import", "xwininfo")
-	for n := 90; n < 140; n++ {
+	// Start at a different number in each test process: several test runs
+	// share this machine, and fewer of them try the same number at once.
+	first := 90 + os.Getpid()%100
+	for i := 0; i < 100; i++ {
+		n := 90 + (first-90+i)%100
 		sock := fmt.Sprintf("/tmp/.X11-unix/X%d", n)
 		if _, err := os.Stat(sock); err == nil {
 			continue

@@ -2196,8 +2196,8 @@ func TestFaultDisplayFailures(t *testing.T) {
 			[]string{"refused the kiosk: \"Authorization required", "XAUTHORITY=/var/lib/lobbykiosk/.Xauthority-gone does not exist, so no cookie was sent"}},
 		{"Wayland without X", []string{"WAYLAND_DISPLAY=wayland-0", "XDG_RUNTIME_DIR=" + home},
 			[]string{"no X display: WAYLAND_DISPLAY=wayland-0 is set, but this build draws through X11"}},
-		{"no display yet", []string{"DISPLAY=:139"},
-			[]string{"X display :139 is not up yet"}},
+		{"no display yet", []string{"DISPLAY=:289"},
+			[]string{"X display :289 is not up yet"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c := exec.Command(bin, "run", "--config", cfg)
