@@ -1,6 +1,7 @@
 package config
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -221,5 +222,26 @@ func TestParseColor(t *testing.T) {
 	}
 	if _, err := ParseColor("#12"); err == nil {
 		t.Error("short colour accepted")
+	}
+}
+
+// TestBadValueAndMisspeltKeyTogether: a value of the wrong type stops the
+// TOML decoder; the misspelt key elsewhere in the file is still reported in
+// the same pass, so one check shows everything to fix.
+func TestBadValueAndMisspeltKeyTogether(t *testing.T) {
+	_, err := Parse("kiosk.toml", []byte("[display]\npost_seconds = \"30 s\"\nwelcom = \"Hi\"\n\n[fetch]\ntimeout = \"20 seconds\"\n"))
+	want := []string{
+		"kiosk.toml:2: display.post_seconds: ",
+		"kiosk.toml:3: display.welcom: unknown key",
+		"kiosk.toml:6: fetch.timeout: ",
+	}
+	var ce *Error
+	if !errors.As(err, &ce) || len(ce.Problems) != len(want) {
+		t.Fatalf("problems: %v", err)
+	}
+	for i, w := range want {
+		if !strings.HasPrefix(ce.Problems[i].String(), w) {
+			t.Errorf("problem %d: %q, want %q…", i+1, ce.Problems[i], w)
+		}
 	}
 }

@@ -54,7 +54,13 @@ type Engine struct {
 	picFailures pictureFailures
 	netMu       sync.Mutex
 	netCache    map[string]feedNets
+	notice      string // guarded by mu; see SetNotice
+	keepers     []func() bool
 }
+
+// StateCheck is how often the engine looks for its files in state_dir and
+// writes back the ones that are gone: a few stats each time.
+var StateCheck = 10 * time.Second
 
 // Options tune Open.
 type Options struct {
@@ -83,7 +89,8 @@ func Open(cfg *config.Config, o Options) (*Engine, error) {
 	e := &Engine{
 		Config: cfg, Store: st, Client: client, Log: o.Logger,
 		cfg: cfg, version: config.Version(cfg), revWake: make(chan struct{}, 1),
-		Pipeline: pipeline.New(cfg.Specs(), pipeline.Options{Store: st, Client: client, Logger: o.Logger}),
+		Pipeline: pipeline.New(cfg.Specs(), pipeline.Options{Store: st, Client: client, Logger: o.Logger,
+			MaxDrop: cfg.Fetch.MaxDrop, HoldFor: cfg.Fetch.EmptyGrace.Duration}),
 		pictures: newPictureClient(o.Version, cfg),
 	}
 	boxW, boxH := pictureBox(o.ImageWidth, o.ImageHeight)
@@ -206,12 +213,54 @@ func (e *Engine) Report(now time.Time) content.Report {
 	return content.Build(cfg, e.Pipeline.Snapshot(), m, now)
 }
 
+// AlsoKeep adds to what RestoreState writes back: f writes its own state
+// file back when it is gone and reports whether it did (the fleet copy, the
+// last good config). Call it before Run.
+func (e *Engine) AlsoKeep(f func() bool) { e.keepers = append(e.keepers, f) }
+
+// RestoreState writes back every state file the kiosk holds in memory whose
+// file is gone — the state directory deleted while it runs (a cleanup
+// script, `rm -rf` by hand, a tmpfs remounted) — so that the next start,
+// offline perhaps, finds it all: each source's content, editors' decisions,
+// the revocation list, and what was added with AlsoKeep. It returns how many
+// files it wrote. The store makes the directory again on the first write.
+func (e *Engine) RestoreState() int {
+	n := e.Pipeline.Restore()
+	e.mu.Lock()
+	rev := e.revocations
+	// Reload writes the decisions back when their file is gone.
+	if _, err := e.decisions.Reload(); err != nil {
+		var re *moderate.RestoredError
+		if errors.As(err, &re) {
+			n++
+		} else {
+			e.Log.Warn("decisions reload", "err", err)
+		}
+	}
+	e.mu.Unlock()
+	if ok, err := rev.Restore(); err != nil {
+		e.Log.Warn("revocation list", "err", err)
+	} else if ok {
+		n++
+	}
+	for _, f := range e.keepers {
+		if f() {
+			n++
+		}
+	}
+	if n > 0 {
+		e.Log.Warn("state files were deleted while the kiosk ran; wrote back what it holds", "files", n, "state_dir", e.Store.Dir())
+	}
+	return n
+}
+
 // Run keeps content fresh until ctx ends: every source on its own schedule,
 // and the central revocation list every revocations_refresh. Both follow
-// Reconfigure: the list's URL and interval are read afresh each time.
+// Reconfigure: the list's URL and interval are read afresh each time. Every
+// StateCheck it writes back state files that were deleted (RestoreState).
 func (e *Engine) Run(ctx context.Context) {
 	var wg sync.WaitGroup
-	wg.Add(2)
+	wg.Add(3)
 	go func() {
 		defer wg.Done()
 		e.Pipeline.Run(ctx)
@@ -219,6 +268,19 @@ func (e *Engine) Run(ctx context.Context) {
 	go func() {
 		defer wg.Done()
 		e.prefetchPictures(ctx)
+	}()
+	go func() {
+		defer wg.Done()
+		t := time.NewTicker(StateCheck)
+		defer t.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+				e.RestoreState()
+			}
+		}
 	}()
 	defer wg.Wait()
 	for {
@@ -295,4 +357,20 @@ func PictureSources(r content.Report) []string {
 		out = append(out, s.Avatar)
 	}
 	return out
+}
+
+// SetNotice sets a line for the person who looks after the kiosk, shown in
+// the screen's corner from the next slide ("" removes it): a config file
+// with mistakes, say.
+func (e *Engine) SetNotice(s string) {
+	e.mu.Lock()
+	e.notice = s
+	e.mu.Unlock()
+}
+
+// Notice is the line SetNotice set.
+func (e *Engine) Notice() string {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.notice
 }
