@@ -116,9 +116,9 @@ The **new lobby screen** is live in [all three offices](https://intranet.example
 		}
 	}
 	wantWarns := []string{
-		`bad-date.md: cannot read date "next friday" (write 2024-05-31 or 2024-05-31T09:30:00+02:00); used the file's time`,
+		`bad-date.md: cannot read "next friday" as a date (write 2024-05-31 or 2024-05-31T09:30:00+02:00); used the file's time`,
 		"broken.md: cannot read it: no such file or directory",
-		"empty.png is empty (still being copied?); skipped",
+		"empty.png: is empty (still being copied?)",
 	}
 	if !reflect.DeepEqual(warns, wantWarns) {
 		t.Errorf("warnings\n got %q\nwant %q", warns, wantWarns)
