@@ -4,7 +4,10 @@
 // package tree sees a gofeed type or an HTTP response.
 package feeds
 
-import "time"
+import (
+	"fmt"
+	"time"
+)
 
 // Kind is what a source delivers.
 type Kind string
@@ -134,12 +137,62 @@ type Reading struct {
 	Choices []string `json:"choices,omitempty"`
 }
 
+// Summary words how much was read: "6 rows read, 1 skipped"; "" when
+// nothing was.
+func (r Reading) Summary(k Kind) string {
+	if r.Read == 0 && r.Encoding == "" {
+		return ""
+	}
+	unit := "rows"
+	switch k {
+	case KindPosts:
+		unit = "items"
+	case KindFolder:
+		unit = "files"
+	}
+	return fmt.Sprintf("%d %s read, %d skipped", r.Read, unit, r.Skipped)
+}
+
+// EncodingText words the encoding and how it was known:
+// `windows-1252 (HTTP charset "windows-1252")`; "" when unknown.
+func (r Reading) EncodingText() string {
+	if r.Encoding == "" || r.EncodingFrom == "" {
+		return r.Encoding
+	}
+	return r.Encoding + " (" + r.EncodingFrom + ")"
+}
+
+// SkipLines words the listed skips, and how many more there were.
+func (r Reading) SkipLines() []string {
+	var out []string
+	for _, s := range r.Skips {
+		out = append(out, s.String())
+	}
+	if n := r.Skipped - len(r.Skips); n > 0 {
+		out = append(out, fmt.Sprintf("and %d more", n))
+	}
+	return out
+}
+
 // Skip is one item or row that was not used.
 type Skip struct {
 	Row    int    `json:"row,omitempty"`  // a table's CSV line or JSON list position (from 1)
 	Item   int    `json:"item,omitempty"` // a feed item's position (from 1)
 	What   string `json:"what,omitempty"` // a file name, for a folder
 	Reason string `json:"reason"`
+}
+
+// String words a skip: "row 5: column value: cannot read …".
+func (s Skip) String() string {
+	switch {
+	case s.What != "":
+		return s.What + ": " + s.Reason
+	case s.Row > 0:
+		return fmt.Sprintf("row %d: %s", s.Row, s.Reason)
+	case s.Item > 0:
+		return fmt.Sprintf("item %d: %s", s.Item, s.Reason)
+	}
+	return s.Reason
 }
 
 // Items counts what the result holds.

@@ -72,26 +72,7 @@ func Leaderboard(data []byte) ([]feeds.Standing, []string, error) {
 // as a person reads them in a log.
 func Notes(r feeds.Result) []string {
 	out := append([]string(nil), r.Warnings...)
-	for _, s := range r.Reading.Skips {
-		out = append(out, SkipLine(s))
-	}
-	if n := r.Reading.Skipped - len(r.Reading.Skips); n > 0 {
-		out = append(out, fmt.Sprintf("and %d more skipped", n))
-	}
-	return out
-}
-
-// SkipLine words one skip: "row 5: column value: cannot read …".
-func SkipLine(s feeds.Skip) string {
-	switch {
-	case s.What != "":
-		return s.What + ": " + s.Reason
-	case s.Row > 0:
-		return fmt.Sprintf("row %d: %s", s.Row, s.Reason)
-	case s.Item > 0:
-		return fmt.Sprintf("item %d: %s", s.Item, s.Reason)
-	}
-	return s.Reason
+	return append(out, r.Reading.SkipLines()...)
 }
 
 // report collects what the person who fixes a source should hear about one
@@ -152,7 +133,7 @@ func (r *report) none(what string) error {
 	if n := r.reading.Skipped - 1; n > 0 {
 		more = fmt.Sprintf(" (and %d more)", n)
 	}
-	return fmt.Errorf("no readable %s: %s%s", what, SkipLine(r.reading.Skips[0]), more)
+	return fmt.Errorf("no readable %s: %s%s", what, r.reading.Skips[0].String(), more)
 }
 
 // quoteList quotes the cells of a header for a message, at most 12.

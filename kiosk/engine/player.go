@@ -155,6 +155,11 @@ func (p *Player) next(ctx context.Context, now time.Time) (playlist.Item, slide.
 	entries := make([]playlist.Entry, len(shown))
 	for i, s := range shown {
 		entries[i] = playlist.Entry{ID: s.ID, Author: s.Author.Name, Published: s.Published, Pinned: s.Pinned}
+		if s.DateUnknown {
+			// Its time is when the kiosk first saw it, not news: it goes
+			// after dated posts and is not shown more for being "recent".
+			entries[i].Published = time.Time{}
+		}
 	}
 	p.list.Update(entries, len(r.Wins) > 0, len(r.Leaderboard) > 0)
 	item := p.list.Next(now)
