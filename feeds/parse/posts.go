@@ -759,10 +759,14 @@ var boilerplate = []struct {
 	// WordPress and Yoast tails on summaries.
 	{`the "The post … appeared first on …" footer`, "appeared first on",
 		regexp.MustCompile(`\s*The post .{1,300} appeared first on .{1,200}$`)},
-	// WordPress's more-link, Medium's "Continue reading on Medium »",
-	// Blogger's "Read more »", and the same in the other languages.
+	{`Medium's "Continue reading on Medium"`, "on Medium",
+		regexp.MustCompile(`\s*Continue reading on Medium\s*»?\s*$`)},
+	// WordPress's more-link, Blogger's "Read more »", and the same in the
+	// other languages.
+	// It follows the end of a sentence, so "Read more books this winter"
+	// stays.
 	{`the "Continue reading" link`, "",
-		regexp.MustCompile(`(?i)\s*(?:…\s*)?(?:continue reading|read more|read the full (?:post|article|story)|weiterlesen|lire la suite|leer más|seguir leyendo|continuar lendo|ler mais)(?:[\s:»→›…]|$)[^.!?]{0,160}$`)},
+		regexp.MustCompile(`(?i)([.!?…»"”)\]])\s*(?:continue reading|read more|read the full (?:post|article|story)|weiterlesen|lire la suite|leer más|seguir leyendo|continuar lendo|ler mais)(?:[\s:»→›…]|$)[^.!?]{0,160}$`)},
 	// Lemmy's "submitted by ana to community<br>12 points | 3 comments".
 	{`Lemmy's "submitted by …" line`, "submitted by",
 		regexp.MustCompile(`^submitted by \S.{0,100}? to \S.{0,100}? -?\d+ points? \| \d+ comments?\s*`)},
@@ -826,7 +830,7 @@ func tidy(s string) (text, cleaned string) {
 		if b.marker != "" && !strings.Contains(s, b.marker) {
 			continue
 		}
-		if t := b.re.ReplaceAllString(s, ""); t != s {
+		if t := b.re.ReplaceAllString(s, "$1"); t != s {
 			s = t
 			if cleaned == "" {
 				cleaned = b.name

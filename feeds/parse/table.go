@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -52,7 +53,8 @@ type columns struct {
 	names   []string
 	headers map[string][]string // canonical name -> other headers people write
 	aliases map[string]string   // folded header -> canonical name
-	numeric []string
+	numeric []string            // columns that hold numbers
+	key     []string            // columns a data row has one of (label, name)
 }
 
 // table is what readTable found.
@@ -100,8 +102,8 @@ func (c columns) canonical(header string) string {
 // newColumns builds a table kind's columns from the headers people write
 // for each (in English, German, French, Spanish and Portuguese). A header
 // that folds to two columns is a mistake in the lists, caught by the tests.
-func newColumns(kind string, names []string, headers map[string][]string, numeric ...string) columns {
-	c := columns{kind: kind, names: names, headers: headers, aliases: map[string]string{}, numeric: numeric}
+func newColumns(kind string, names []string, headers map[string][]string, key, numeric []string) columns {
+	c := columns{kind: kind, names: names, headers: headers, aliases: map[string]string{}, key: key, numeric: numeric}
 	for canon, list := range headers {
 		for _, h := range list {
 			k := headerKey(h)
@@ -367,9 +369,11 @@ func readCSVTable(data []byte, comma rune, cols columns, rep *report) (table, er
 
 // subHeader reports whether the row below the header is more header: no
 // numeric column of it holds a number, and it names a known column or
-// fills only columns the header left unnamed.
+// leaves empty the columns a data row cannot do without (a row of units or
+// notes such as "(total)" under the names).
 func subHeader(cells []string, index map[int]string, cols columns) bool {
 	names := false
+	keyed := false
 	for i, v := range cells {
 		v = strings.TrimSpace(v)
 		if v == "" {
@@ -382,15 +386,16 @@ func subHeader(cells []string, index map[int]string, cols columns) bool {
 		if !ok {
 			continue
 		}
-		for _, n := range cols.numeric {
-			if n == name {
-				if _, _, err := Value(v); err == nil {
-					return false
-				}
+		if slices.Contains(cols.key, name) {
+			keyed = true
+		}
+		if slices.Contains(cols.numeric, name) {
+			if _, _, err := Value(v); err == nil {
+				return false
 			}
 		}
 	}
-	return names
+	return names || !keyed
 }
 
 // sniffDelimiter picks the separator of a CSV file: the one that splits the

@@ -27,7 +27,7 @@ var (
 		"period": {"Zeitraum", "Periode", "période", "periodo", "período"},
 		"as_of": {"as of", "date", "updated", "last updated", "Stand", "Datum", "Stichtag",
 			"mise à jour", "au", "fecha", "actualizado", "data", "atualizado"},
-	}, "value", "previous")
+	}, []string{"label"}, []string{"value", "previous"})
 
 	boardColumns = newColumns("leaderboard", []string{"rank", "name", "handle", "points", "avatar", "change", "badge"}, map[string][]string{
 		"rank": {"position", "place", "#", "Platz", "Rang", "classement", "puesto", "posición", "posição",
@@ -51,7 +51,7 @@ var (
 			"variación", "mudança", "movimento"},
 		"badge": {"award", "level", "Abzeichen", "Auszeichnung", "Stufe", "niveau", "insigne",
 			"insignia", "medalla", "nivel", "selo", "medalha", "nível"},
-	}, "points", "rank", "change")
+	}, []string{"name", "handle", "first_name", "last_name"}, []string{"points", "rank", "change"})
 )
 
 // readWins reads the social team's figures: a JSON list of objects or a CSV
