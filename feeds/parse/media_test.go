@@ -1,16 +1,29 @@
 package parse
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"lobbykiosk/feeds"
 )
 
-// A feed never names a file on the kiosk's disk, whether it came from the
-// web or from a share: relative references resolve against the feed's own
-// <link>, and are dropped with a warning when it has none.
+// Relative references resolve against the feed's own <link>, and are dropped
+// with a warning when it has none. A feed on a share may keep its pictures
+// beside it, and then its relative paths are those files; no other path on
+// the kiosk's disk comes out of a feed.
 func TestRelativeReferences(t *testing.T) {
+	share := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(share, "posts"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(filepath.Join(share, "images"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(share, "images", "p1.jpg"), []byte("jpeg"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	items := `<image><url>../avatars/ana.png</url><title>Ana</title></image>
 <item><guid>1</guid><pubDate>Tue, 14 May 2024 09:12:33 +0000</pubDate><description>Relative picture</description>
 <media:content url="../images/p1.jpg" type="image/jpeg" medium="image"/></item>
@@ -33,6 +46,9 @@ func TestRelativeReferences(t *testing.T) {
 			"https://social.example/avatars/ana.png", ""},
 		{"from the web", withLink, feeds.SourceSpec{Name: "w", URL: "https://social.example/@ana.rss"},
 			"https://social.example/images/p1.jpg", "https://social.example/etc/passwd.jpg", "https://social.example/news/skins/logo.png",
+			"https://social.example/avatars/ana.png", ""},
+		{"local file with its pictures beside it", withLink, feeds.SourceSpec{Name: "f", Path: filepath.Join(share, "posts", "feed.rss")},
+			filepath.Join(share, "images", "p1.jpg"), "https://social.example/etc/passwd.jpg", "https://social.example/news/skins/logo.png",
 			"https://social.example/avatars/ana.png", ""},
 		{"local file without a link", head + items, feeds.SourceSpec{Name: "f", Path: "/srv/share/feed.rss"},
 			"", "", "", "",

@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"io"
 	"net/url"
+	"os"
+	"path/filepath"
 	"regexp"
 	"sort"
 	"strconv"
@@ -458,6 +460,8 @@ type feedContext struct {
 	// group is set for a feed of many people's posts (a hashtag, a
 	// community): the channel's title and picture are then nobody's.
 	group bool
+	// dir is the folder of a feed read from a file ("" for the web).
+	dir string
 	// dropped holds the relative links that had nothing to resolve against.
 	dropped   map[string]bool
 	droppedEx string
@@ -475,6 +479,11 @@ var (
 
 func newFeedContext(f *gofeed.Feed, spec feeds.SourceSpec, data []byte) *feedContext {
 	c := &feedContext{source: spec.Name}
+	if spec.Path != "" && spec.URL == "" {
+		if abs, err := filepath.Abs(spec.Path); err == nil {
+			c.dir = filepath.Dir(abs)
+		}
+	}
 	for _, l := range []string{f.Link, f.FeedLink, spec.URL} {
 		if b := baseOf(l); b != nil {
 			c.base = b
@@ -520,16 +529,33 @@ func newFeedContext(f *gofeed.Feed, spec feeds.SourceSpec, data []byte) *feedCon
 	if f.FeedType == "json" {
 		c.json = decodeJSONExtra(data)
 		if c.json != nil && c.json.avatar != "" {
-			c.avatar = c.resolve(c.base, c.json.avatar)
+			c.avatar = c.picture(c.base, c.json.avatar)
 		}
 	}
 	if c.avatar == "" && f.Image != nil {
-		c.avatar = c.resolve(c.base, f.Image.URL)
+		c.avatar = c.picture(c.base, f.Image.URL)
 	}
 	if groupFeed(f, c.base, c.handle) {
 		c.group, c.name, c.handle, c.avatar = true, "", "", ""
 	}
 	return c
+}
+
+// localFile is ref as a file beside a feed read from a share, or "".
+func (c *feedContext) localFile(ref string) string {
+	ref = strings.TrimSpace(clean(ref))
+	if c.dir == "" || ref == "" || strings.HasPrefix(ref, "/") || strings.HasPrefix(ref, "\\") {
+		return ""
+	}
+	u, err := url.Parse(ref)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.Path == "" || filepath.IsAbs(u.Path) {
+		return ""
+	}
+	p := filepath.Join(c.dir, filepath.FromSlash(u.Path))
+	if fi, err := os.Stat(p); err != nil || !fi.Mode().IsRegular() {
+		return ""
+	}
+	return p
 }
 
 // groupPaths begin the addresses of feeds that collect many people's posts:
@@ -571,9 +597,20 @@ func groupFeed(f *gofeed.Feed, base *url.URL, handle string) bool {
 	return false
 }
 
+// picture is resolve for a picture. A feed read from a share may keep its
+// pictures beside it ("images/p1.jpg", "../images/p1.jpg"): such a relative
+// path is the file when the file is there. Nothing else becomes a path on
+// the kiosk's disk: not a path to nothing ("skins/…" of a CMS export, which
+// is a web path), not an absolute path, and nothing from the web.
+func (c *feedContext) picture(base *url.URL, ref string) string {
+	if p := c.localFile(ref); p != "" {
+		return p
+	}
+	return c.resolve(base, ref)
+}
+
 // resolve makes a link absolute against base (the item's link or the
-// feed's), and drops it when it cannot be: a feed never names a file on
-// the kiosk's disk, whether it came from the web or from a share.
+// feed's), and drops it, counted, when it cannot be.
 func (c *feedContext) resolve(base *url.URL, ref string) string {
 	abs := absURL(base, ref)
 	if abs == "" && base == nil {
@@ -662,7 +699,7 @@ func (c *feedContext) post(it *gofeed.Item, index int, published time.Time) (p f
 	}
 	p.Author.Avatar = c.avatar
 	if extra.avatar != "" {
-		p.Author.Avatar = c.resolve(base, extra.avatar)
+		p.Author.Avatar = c.picture(base, extra.avatar)
 	}
 
 	var repost bool
@@ -895,7 +932,7 @@ func (c *feedContext) itemImage(it *gofeed.Item, base *url.URL) string {
 		}
 	}
 	for _, u := range cands {
-		if a := c.resolve(base, u); a != "" && !hasExt(a, ".svg") {
+		if a := c.picture(base, u); a != "" && !hasExt(a, ".svg") {
 			return a
 		}
 	}
@@ -908,11 +945,11 @@ func (c *feedContext) itemImage(it *gofeed.Item, base *url.URL) string {
 		}
 	}
 	if it.Image != nil && !rejected[strings.TrimSpace(it.Image.URL)] {
-		if a := c.resolve(base, it.Image.URL); a != "" && !hasExt(a, ".svg") {
+		if a := c.picture(base, it.Image.URL); a != "" && !hasExt(a, ".svg") {
 			return a
 		}
 	}
-	if a := c.resolve(base, first); a != "" && !hasExt(a, ".svg") {
+	if a := c.picture(base, first); a != "" && !hasExt(a, ".svg") {
 		return a
 	}
 	return ""

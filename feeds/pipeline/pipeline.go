@@ -350,8 +350,8 @@ func (p *Pipeline) fetchParse(ctx context.Context, spec feeds.SourceSpec, val fe
 
 // resolveFiles makes a local leaderboard's relative avatar paths relative to
 // that file's folder, so an export and its photos can sit side by side on a
-// share. Feeds never name local files (parse resolves their relative links
-// against the feed's own address, or drops them).
+// share. (A feed's pictures beside it are resolved by parse, which only
+// takes a file that is there.)
 func resolveFiles(res *feeds.Result, dir string) {
 	abs := func(ref string) string {
 		if ref == "" || filepath.IsAbs(ref) {
