@@ -366,3 +366,73 @@ func utf8Declaration(data []byte) []byte {
 	out = append(out, decl...)
 	return append(out, s[end+2:]...)
 }
+
+// repairMojibake undoes UTF-8 that was read as windows-1252 and encoded
+// again before it reached the kiosk (Lemmy's "doesnâ€™t" for "doesn’t",
+// "KeÅŸkek" for "Keşkek"). A run of non-ASCII characters whose windows-1252
+// bytes are valid UTF-8 is replaced by what those bytes say, but only in a
+// document that shows the unmistakable signs: a run that decodes to a
+// character of three bytes ("â€™" to "’") or starts with "Ã" or "Â"
+// (Latin-1 letters and signs). Alone, a letter before a sign ("PÅ…") is
+// left as written. n counts the runs repaired; example is the first.
+func repairMojibake(s []byte) (out []byte, n int, example string) {
+	if !mojibakeLead(s) {
+		return s, 0, ""
+	}
+	type run struct {
+		start, end int
+		fixed      []byte
+	}
+	var runs []run
+	sure := false
+	enc := charmap.Windows1252.NewEncoder()
+	for i := 0; i < len(s); {
+		if s[i] < utf8.RuneSelf {
+			i++
+			continue
+		}
+		j := i
+		for j < len(s) && s[j] >= utf8.RuneSelf {
+			j++
+		}
+		text := s[i:j]
+		fixed, err := enc.Bytes(text)
+		if err == nil && utf8.RuneCount(text) >= 2 && utf8.Valid(fixed) && utf8.RuneCount(fixed) < utf8.RuneCount(text) {
+			runs = append(runs, run{i, j, fixed})
+			for _, r := range string(fixed) {
+				if r >= 0x800 {
+					sure = true
+				}
+			}
+			if bytes.HasPrefix(text, []byte("Ã")) || bytes.HasPrefix(text, []byte("Â")) {
+				sure = true
+			}
+		}
+		i = j
+	}
+	if !sure {
+		return s, 0, ""
+	}
+	out = make([]byte, 0, len(s))
+	last := 0
+	for _, r := range runs {
+		out = append(out, s[last:r.start]...)
+		out = append(out, r.fixed...)
+		last = r.end
+	}
+	return append(out, s[last:]...), len(runs), string(s[runs[0].start:runs[0].end])
+}
+
+// mojibakeLead reports whether s holds a character that starts UTF-8
+// mis-read as windows-1252 (U+00C2 to U+00F4: "Â", "Ã", "â", "Å"…) followed
+// by one that stands for a continuation byte.
+func mojibakeLead(s []byte) bool {
+	prev := rune(0)
+	for _, r := range string(s) {
+		if prev >= 0xC2 && prev <= 0xF4 && (r >= 0x80 && r <= 0xBF || r > 0xFF && r <= 0x2122) {
+			return true
+		}
+		prev = r
+	}
+	return false
+}

@@ -173,6 +173,7 @@ func (r *folderReader) post(story, image string) (feeds.Post, bool) {
 			story = ""
 		} else {
 			d := toUTF8(body, "")
+			d.data, _, _ = repairMojibake(d.data)
 			r.encodings[d.name] = true
 			if d.warning != "" {
 				r.warn("%s %s", story, d.warning)

@@ -31,6 +31,10 @@ func Read(doc Doc, spec feeds.SourceSpec) (res feeds.Result, err error) {
 		}
 		rep.add("source %s %s", name, d.warning)
 	}
+	if fixed, n, ex := repairMojibake(d.data); n > 0 {
+		d.data = fixed
+		rep.choose("%d %s of text that had been read as windows-1252 before it was served (such as %q) read as the UTF-8 %s", n, plural(n, "run", "runs"), ex, plural(n, "it was", "they were"))
+	}
 	switch spec.Kind {
 	case feeds.KindPosts:
 		res.Posts, err = readPosts(d.data, spec, rep)

@@ -6,7 +6,6 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/net/html"
-	"golang.org/x/text/encoding/charmap"
 )
 
 // MaxText is how many runes of a post's text a slide shows; longer text is
@@ -23,7 +22,6 @@ func Text(s string, max int) string {
 	if !utf8.ValidString(s) {
 		s = strings.ToValidUTF8(s, "\uFFFD")
 	}
-	s = repairMojibake(s)
 	// Most feed text has no markup at all: skip the tokenizer for it.
 	if !strings.ContainsAny(s, "<&") {
 		return plain(s, max)
@@ -132,7 +130,6 @@ func plain(s string, max int) string {
 	if !utf8.ValidString(s) {
 		s = strings.ToValidUTF8(s, "\uFFFD")
 	}
-	s = repairMojibake(s)
 	w := newTextWriter(len(s), max)
 	w.write(s)
 	return w.String()
@@ -237,62 +234,4 @@ func cut(s string, max int) string {
 		return r == ' ' || r == 0x200d || strings.ContainsRune(",;:-–—(/[{\"'“‘", r)
 	})
 	return head + "…"
-}
-
-// repairMojibake undoes UTF-8 that was read as windows-1252 and encoded
-// again before it reached the kiosk ("doesnâ€™t" for "doesn’t", "KeÅŸkek"
-// for "Keşkek"): a run of two or more non-ASCII characters whose
-// windows-1252 bytes are valid UTF-8 is replaced by what those bytes say.
-// Real text almost never forms such a run: an accented letter in it stands
-// between ASCII ones, and alone it is not valid UTF-8.
-func repairMojibake(s string) string {
-	if !mojibakeLead(s) {
-		return s
-	}
-	var b strings.Builder
-	enc := charmap.Windows1252.NewEncoder()
-	changed := false
-	for i := 0; i < len(s); {
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r < utf8.RuneSelf {
-			b.WriteByte(s[i])
-			i += size
-			continue
-		}
-		j := i
-		for j < len(s) {
-			r2, n := utf8.DecodeRuneInString(s[j:])
-			if r2 < utf8.RuneSelf {
-				break
-			}
-			j += n
-		}
-		run := s[i:j]
-		if fixed, err := enc.String(run); err == nil && utf8.RuneCountInString(run) >= 2 &&
-			utf8.ValidString(fixed) && utf8.RuneCountInString(fixed) < utf8.RuneCountInString(run) {
-			b.WriteString(fixed)
-			changed = true
-		} else {
-			b.WriteString(run)
-		}
-		i = j
-	}
-	if !changed {
-		return s
-	}
-	return b.String()
-}
-
-// mojibakeLead reports whether s holds a character that starts UTF-8
-// mis-read as windows-1252 (U+00C2 to U+00F4: "Â", "Ã", "â", "Å"…) followed
-// by one that stands for a continuation byte.
-func mojibakeLead(s string) bool {
-	prev := rune(0)
-	for _, r := range s {
-		if prev >= 0xC2 && prev <= 0xF4 && (r >= 0x80 && r <= 0xBF || r > 0xFF && r <= 0x2122) {
-			return true
-		}
-		prev = r
-	}
-	return false
 }

@@ -96,6 +96,13 @@ func TestWorldLemmy(t *testing.T) {
 	if !strings.Contains(r.Posts[6].Text, "Honey, I forgot the Keşkek") {
 		t.Errorf("text %q", r.Posts[6].Text)
 	}
+	if len(r.Warnings) != 0 || len(r.Reading.Choices) != 1 || !strings.HasPrefix(r.Reading.Choices[0], "5 runs of text that had been read as windows-1252 before it was served (such as \"â€™\")") {
+		t.Errorf("warnings %q, choices %q", r.Warnings, r.Reading.Choices)
+	}
+	// One letter before a sign is how some words are written: left alone.
+	if got, n, _ := repairMojibake([]byte("PÅ… Ä» MANHÃ")); n != 0 || string(got) != "PÅ… Ä» MANHÃ" {
+		t.Errorf("repaired %q", got)
+	}
 }
 
 // YouTube's channel feed (Atom, media:group): the channel is the author,
