@@ -5,9 +5,13 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"testing"
 	"time"
 
+	"lobbykiosk/feeds"
+	"lobbykiosk/kiosk/content"
+	"lobbykiosk/kiosk/playlist"
 	"lobbykiosk/kiosk/slide"
 )
 
@@ -57,5 +61,20 @@ func TestWelcomeGivesWayWhenContentArrives(t *testing.T) {
 		}
 	case <-time.After(time.Minute):
 		t.Fatal("the Welcome slide stayed up although posts had arrived")
+	}
+}
+
+// A post whose date is unknown reaches the playlist undated: after every
+// dated post, however recently the kiosk first saw it.
+func TestEntriesOfUndatedPosts(t *testing.T) {
+	seen := time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC)
+	old := time.Date(2020, 1, 10, 13, 33, 0, 0, time.UTC)
+	got := entries([]content.Post{
+		{Post: feeds.Post{ID: "a", Author: feeds.Author{Name: "Ana"}, Published: seen, DateUnknown: true}},
+		{Post: feeds.Post{ID: "b", Author: feeds.Author{Name: "Jon"}, Published: old}, Pinned: true},
+	})
+	want := []playlist.Entry{{ID: "a", Author: "Ana"}, {ID: "b", Author: "Jon", Published: old, Pinned: true}}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("entries = %+v, want %+v", got, want)
 	}
 }
