@@ -114,7 +114,7 @@ func displayName(whatwg string) string {
 func fromByteOrderMark(data []byte) (decoded, bool) {
 	switch {
 	case bytes.HasPrefix(data, []byte{0xef, 0xbb, 0xbf}):
-		d := decoded{data: data[3:], name: "UTF-8", from: fromBOM}
+		d := decoded{data: trimBOMs(data), name: "UTF-8", from: fromBOM}
 		if !utf8.Valid(d.data) {
 			d.data = bytes.ToValidUTF8(d.data, []byte("\uFFFD"))
 			d.warning = "has bytes that are not valid UTF-8 although its byte order mark says UTF-8; showed them as �"
@@ -142,8 +142,17 @@ func utf16(data []byte, order unicode.Endianness, from string) decoded {
 		out = bytes.ToValidUTF8(data, []byte("\uFFFD"))
 		d.warning = fmt.Sprintf("cannot be read as %s (%v)", name, err)
 	}
-	d.data = bytes.TrimPrefix(out, []byte("\uFEFF"))
+	d.data = trimBOMs(out)
 	return d
+}
+
+// trimBOMs drops the byte order marks at the start of UTF-8 text: a file
+// saved twice by a tool that adds one may have two.
+func trimBOMs(b []byte) []byte {
+	for bytes.HasPrefix(b, []byte("\uFEFF")) {
+		b = b[3:]
+	}
+	return b
 }
 
 // declared decodes data as a declaration says. A legacy charset on a file
@@ -182,7 +191,7 @@ func declared(data []byte, e encoding.Encoding, name, from string) decoded {
 		d.warning = fmt.Sprintf("cannot be read as %s (%v); showed unreadable bytes as �", name, err)
 		return d
 	}
-	d.data = bytes.TrimPrefix(out, []byte("\uFEFF"))
+	d.data = trimBOMs(out)
 	return d
 }
 
