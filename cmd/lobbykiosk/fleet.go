@@ -15,6 +15,7 @@ import (
 	"lobbykiosk/kiosk/engine"
 	"lobbykiosk/kiosk/fleet"
 	"lobbykiosk/kiosk/health"
+	"lobbykiosk/kiosk/localconfig"
 )
 
 // effectiveConfig is the config a command works on: the kiosk's own file
@@ -32,6 +33,15 @@ func effectiveConfig(ctx context.Context, e *env, cfg *config.Config, offline bo
 	data, err := os.ReadFile(cfg.Path)
 	if err != nil {
 		return cfg, fmt.Errorf("config %s: %w", cfg.Path, err)
+	}
+	return effectiveWith(ctx, e, cfg, data, offline)
+}
+
+// effectiveWith is effectiveConfig for cfg read from data (the kiosk's file,
+// or the last good copy of it).
+func effectiveWith(ctx context.Context, e *env, cfg *config.Config, data []byte, offline bool) (*config.Config, error) {
+	if cfg.Fleet.ConfigURL == "" {
+		return cfg, nil
 	}
 	// The kept copy lives in the state dir; a user who may not open it
 	// (content run against the packaged config) still gets a fresh pull.
@@ -53,14 +63,10 @@ func effectiveConfig(ctx context.Context, e *env, cfg *config.Config, offline bo
 // startFleet keeps a running kiosk on headquarters' latest central config:
 // every [fleet] refresh it pulls the file and hands a changed merged config
 // to the engine, which applies it at the next slide. local is the kiosk's
-// own config (before merging). It returns nil when there is no config_url.
-func startFleet(ctx context.Context, log *slog.Logger, local *config.Config, eng *engine.Engine) *fleet.Watcher {
+// own config (before merging), read from data. It returns nil when there is
+// no config_url.
+func startFleet(ctx context.Context, log *slog.Logger, local *config.Config, data []byte, eng *engine.Engine) *fleet.Watcher {
 	if local.Fleet.ConfigURL == "" {
-		return nil
-	}
-	data, err := os.ReadFile(local.Path)
-	if err != nil {
-		log.Warn("fleet config not followed", "err", err)
 		return nil
 	}
 	w := fleet.NewWatcher(local, data, eng.CurrentConfig(), fleet.Options{
@@ -74,9 +80,9 @@ func startFleet(ctx context.Context, log *slog.Logger, local *config.Config, eng
 // and, when [fleet] heartbeat_url is set, starts the heartbeat (every
 // [fleet] heartbeat_every). In a fleet with a hub, a thumbnail of the screen
 // (capture, nil without a screen) goes to the hub every fifth beat.
-// player and w may be nil.
-func startHealth(ctx context.Context, log *slog.Logger, local *config.Config, eng *engine.Engine, player *engine.Player, w *fleet.Watcher, capture func() (image.Image, error)) *health.Monitor {
-	o := health.Options{Version: version, Engine: eng, Fleet: w, HTTP: eng.Client.HTTP}
+// player, w, own and capture may be nil.
+func startHealth(ctx context.Context, log *slog.Logger, local *config.Config, eng *engine.Engine, player *engine.Player, w *fleet.Watcher, own *localconfig.Watcher, capture func() (image.Image, error)) *health.Monitor {
+	o := health.Options{Version: version, Engine: eng, Fleet: w, Local: own, HTTP: eng.Client.HTTP}
 	if player != nil {
 		o.Player, o.SlideScale = player, player.SlideScale
 	}
@@ -95,11 +101,22 @@ func startHealth(ctx context.Context, log *slog.Logger, local *config.Config, en
 type mounter interface {
 	Mount(pattern string, h http.Handler)
 	SignedIn(r *http.Request) bool
+	MetricsAllowed(r *http.Request) bool
 }
 
 // mountHealth serves /healthz (details for a signed-in user, the bare status
-// for anyone else) and /metrics (names and numbers only) on the admin server.
+// for anyone else) and /metrics (for a signed-in user or a scraper with
+// [admin] metrics_token: it names the kiosk, its version and its sources)
+// on the admin server.
 func mountHealth(srv mounter, m *health.Monitor) {
 	srv.Mount("/healthz", m.Healthz(srv.SignedIn))
-	srv.Mount("/metrics", m.Metrics())
+	metrics := m.Metrics()
+	srv.Mount("/metrics", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !srv.MetricsAllowed(r) {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="lobbykiosk"`)
+			http.Error(w, "Sign in, or send [admin] metrics_token as \"Authorization: Bearer TOKEN\".", http.StatusUnauthorized)
+			return
+		}
+		metrics.ServeHTTP(w, r)
+	}))
 }

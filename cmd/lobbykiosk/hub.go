@@ -25,7 +25,7 @@ func init() {
 
 // runHub runs the fleet's hub: the kiosk's engine without a screen (no
 // Fyne, no display, no GPU), its content published over HTTP for the
-// kiosks. With [admin] password_hash set, the admin page and the Fleet page
+// kiosks. With an admin password set, the admin page and the Fleet page
 // share one sign-in on the hub's listener.
 func runHub(ctx context.Context, e *env, args []string) int {
 	fs := newFlags("hub", e)
@@ -55,7 +55,7 @@ func runHub(ctx context.Context, e *env, args []string) int {
 	}
 	o := hub.Options{Config: cfg, Data: data, Engine: eng, Version: version, Logger: log}
 	var adm *admin.Server
-	if cfg.Admin.PasswordHash != "" {
+	if _, perr := admin.LoadPassword(cfg); perr == nil {
 		if adm, err = admin.New(admin.Options{Config: cfg, Engine: eng, Logger: log}); err != nil {
 			return e.errorf("%v", err)
 		}
@@ -71,7 +71,7 @@ func runHub(ctx context.Context, e *env, args []string) int {
 		h.Mount(adm.Mount)
 		handler = adm.Handler()
 	} else {
-		log.Info("no [admin] password_hash: the Fleet page needs a fleet token (set one with `lobbykiosk admin set-password --config " + *path + "`)")
+		log.Info("no admin password: the Fleet page needs a fleet token (set one with `lobbykiosk admin set-password --config " + *path + "`)")
 	}
 	if cfg.Admin.Listen != "" {
 		log.Warn("[admin] listen is not used by the hub: its pages are on [hub] listen", "listen", cfg.Hub.Listen)

@@ -6,19 +6,25 @@ import (
 	"fmt"
 	"image"
 	"os"
-	"path/filepath"
+	"os/signal"
 	"strings"
+	"sync"
+	"syscall"
 	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/app"
+	"fyne.io/fyne/v2/driver"
 	"fyne.io/fyne/v2/driver/desktop"
 
 	"lobbykiosk/assets"
 	"lobbykiosk/kiosk/admin"
 	"lobbykiosk/kiosk/config"
+	"lobbykiosk/kiosk/display"
 	"lobbykiosk/kiosk/engine"
+	"lobbykiosk/kiosk/localconfig"
 	"lobbykiosk/kiosk/ui"
+	"lobbykiosk/kiosk/xcapture"
 )
 
 func init() {
@@ -66,38 +72,44 @@ func runDemo(ctx context.Context, e *env, args []string) int {
 }
 
 // displayProblem says in one line why no window can be opened, instead of
-// letting GLFW panic: a service that starts before the X server would
+// letting GLFW panic: a service that starts before the X server, or after a
+// display manager restart left a stale socket or a new cookie, would
 // otherwise crash-loop with a stack trace in the journal.
 func displayProblem() string {
-	d, w := os.Getenv("DISPLAY"), os.Getenv("WAYLAND_DISPLAY")
-	if d == "" && w == "" {
-		return "no display: neither DISPLAY nor WAYLAND_DISPLAY is set (set DISPLAY=:0 in the service, or run under a desktop session, cage, or xvfb-run)"
-	}
-	if w != "" {
-		return ""
-	}
-	// A local X display ":N" has its socket in /tmp/.X11-unix; remote ones
-	// ("host:N") are left to Xlib.
-	if strings.HasPrefix(d, ":") {
-		n := strings.TrimPrefix(d, ":")
-		if i := strings.IndexByte(n, '.'); i >= 0 {
-			n = n[:i]
-		}
-		if _, err := os.Stat(filepath.Join("/tmp/.X11-unix", "X"+n)); errors.Is(err, os.ErrNotExist) {
-			return fmt.Sprintf("X display %s is not up yet (no /tmp/.X11-unix/X%s); the service will try again", d, n)
-		}
+	if err := display.Check(os.Getenv, nativeWayland); err != nil {
+		return err.Error()
 	}
 	return ""
 }
 
-func kiosk(ctx context.Context, e *env, path string, rf runFlags) int {
+func kiosk(ctx context.Context, e *env, path string, rf runFlags) (code int) {
 	startProfiling(e)
 	if p := displayProblem(); p != "" {
 		return e.errorf("%s", p)
 	}
-	cfg, err := e.loadConfig(path)
-	if err != nil {
-		fmt.Fprintln(e.stderr, err)
+	// The check above catches what an office meets; a display that fails
+	// between it and GLFW's start (the X server dying that very second)
+	// still ends in one line, not a stack trace.
+	defer func() {
+		if r := recover(); r != nil {
+			msg := fmt.Sprint(r)
+			if !strings.Contains(msg, "GLFW") && !strings.Contains(msg, "X11") && !strings.Contains(msg, "Wayland") {
+				panic(r)
+			}
+			code = e.errorf("the display failed: %s; the service will try again", msg)
+		}
+	}()
+	// SIGHUP reads the config file again (`systemctl reload`), as daemons
+	// do; by default it would end the kiosk with nothing in the log.
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
+
+	// A config file with mistakes does not leave the screen dark: the last
+	// copy of it that started well runs instead, and says so.
+	local, localData, onCopy, loadErr := ownConfig(e, path)
+	if local == nil {
+		fmt.Fprintln(e.stderr, loadErr)
 		return 1
 	}
 	log := serviceLogger(e.stderr)
@@ -105,8 +117,8 @@ func kiosk(ctx context.Context, e *env, path string, rf runFlags) int {
 	// over the local file before anything starts: the copy kept on disk, so
 	// start-up never waits on the network. The fleet watcher pulls a fresh
 	// one right after start and applies it at the next slide.
-	local := cfg
-	if cfg, err = effectiveConfig(ctx, e, local, true); err != nil {
+	cfg, err := effectiveWith(ctx, e, local, localData, true)
+	if err != nil {
 		log.Warn("central config not used", "err", err)
 	}
 	eng, cleanup, err := engine.OpenScratch(cfg, engine.Options{Version: version, Logger: log},
@@ -146,19 +158,48 @@ func kiosk(ctx context.Context, e *env, path string, rf runFlags) int {
 
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
+	watcher := startFleet(ctx, log, local, localData, eng)
+	own := localconfig.New(path, local, localData, localconfig.Options{
+		Store: eng.Store, Logger: log, Notice: eng.SetNotice,
+		Apply: func(l *config.Config, data []byte) error {
+			if watcher != nil {
+				return watcher.SetLocal(l, data)
+			}
+			eng.Reconfigure(l)
+			return nil
+		},
+	})
+	if onCopy != nil {
+		own.StartedOnCopy(*onCopy, loadErr)
+	}
+	// What the kiosk keeps in state_dir comes back if the folder is deleted.
+	eng.AlsoKeep(own.Restore)
+	if watcher != nil {
+		eng.AlsoKeep(watcher.Restore)
+	}
 	shown := make(chan struct{}, 1)
-	player := engine.NewPlayer(eng, fyneScreen{app: a, view: view, log: log, shown: shown}, logo)
+	player := engine.NewPlayer(eng, fyneScreen{app: a, view: view, log: log, shown: shown, started: sync.OnceFunc(own.Started)}, logo)
 	if rf.slideScale > 0 {
 		player.SlideScale = rf.slideScale
 	}
+	// The admin page's certificate is made before the first slide, so the
+	// welcome slide of a kiosk being set up can show its fingerprint.
+	var cert *admin.Certificate
+	if cfg.Admin.Listen != "" && admin.UsesTLS(cfg.Admin) {
+		if cert, err = admin.LoadCertificate(cfg); err != nil {
+			log.Error("admin page certificate", "err", err)
+		} else {
+			player.SetupNote = setupNote(cfg, cert)
+		}
+	}
 	go eng.Run(ctx)
 	go player.Run(ctx)
+	go own.Run(ctx, hup)
 	go keepMemoryLow(ctx, shown, 2*time.Second, 5*time.Second, time.Minute)
-	watcher := startFleet(ctx, log, local, eng)
-	monitor := startHealth(ctx, log, local, eng, player, watcher, func() (image.Image, error) { return capture(w) })
+	monitor := startHealth(ctx, log, local, eng, player, watcher, own, func() (image.Image, error) { return capture(w) })
 	if cfg.Admin.Listen != "" {
 		adm, err := admin.New(admin.Options{Config: cfg, Engine: eng, Current: player.Current, Logger: log,
-			Screenshot: func() (image.Image, error) { return capture(w) }})
+			Certificate: cert, Screenshot: func() (image.Image, error) { return capture(w) }})
 		if err != nil {
 			log.Error("admin page not started", "err", err) // the screen keeps running
 		} else {
@@ -180,6 +221,42 @@ func kiosk(ctx context.Context, e *env, path string, rf runFlags) int {
 	cancel()
 	log.Info("kiosk stopped")
 	return 0
+}
+
+// setupNote is the welcome slide's line for whoever sets the kiosk up:
+// where the admin page is, and the fingerprint their browser will show.
+func setupNote(cfg *config.Config, cert *admin.Certificate) string {
+	urls := adminURLs("https", cfg.Admin.Listen)
+	u := ""
+	for _, x := range urls {
+		if u == "" || !strings.Contains(x, ".local:") && strings.Contains(u, ".local:") {
+			u = x
+		}
+	}
+	return "Admin page " + strings.TrimSuffix(u, "/") + " · certificate SHA-256 " + cert.Fingerprint
+}
+
+// ownConfig reads the kiosk's own config file. When it cannot be used, it
+// returns the last good copy of it kept in state_dir (cp set, err saying what
+// is wrong with the file); with no copy, cfg is nil and err says why.
+func ownConfig(e *env, path string) (cfg *config.Config, data []byte, cp *localconfig.Copy, err error) {
+	data, err = os.ReadFile(path)
+	if err == nil {
+		cfg, err = config.Parse(path, data)
+	} else {
+		cfg, err = config.Load(path) // its wording for a missing file
+	}
+	if err == nil {
+		for _, w := range cfg.Warnings {
+			fmt.Fprintf(e.stderr, "warning: %s\n", w)
+		}
+		return cfg, data, nil, nil
+	}
+	fcfg, fdata, c, ferr := localconfig.Fallback(path, err)
+	if ferr != nil {
+		return nil, nil, nil, err
+	}
+	return fcfg, fdata, &c, err
 }
 
 // applyTransition sets the view's transition from [display].
@@ -230,13 +307,52 @@ func theme(cfg *config.Config, warn func(msg string, args ...any)) (ui.Theme, im
 	return th, logo
 }
 
-// capture is the frame on screen now, read from the window's canvas on the
-// Fyne thread.
+// capture is what the kiosk's window shows now, read from the X server
+// (as `import -window` reads it). Fyne's own Canvas.Capture is the
+// fallback where there is no X11 window (Wayland): it reads the GL front
+// buffer, which under Mesa is empty once a frame has been swapped to the
+// screen, so an empty frame is an error, never a black PNG.
 func capture(w fyne.Window) (image.Image, error) {
+	var id uintptr
+	fyne.DoAndWait(func() {
+		if nw, ok := w.(driver.NativeWindow); ok {
+			nw.RunNative(func(ctx any) {
+				if x, ok := ctx.(driver.X11WindowContext); ok {
+					id = x.WindowHandle
+				}
+			})
+		}
+	})
+	var xerr error
+	if id != 0 {
+		img, err := xcapture.Window(uint64(id))
+		if err == nil {
+			return img, nil
+		}
+		xerr = err
+	}
 	var img image.Image
 	fyne.DoAndWait(func() { img = w.Canvas().Capture() })
-	if img == nil {
-		return nil, errors.New("the window has no frame yet")
+	if img == nil || transparent(img) {
+		if xerr != nil {
+			return nil, fmt.Errorf("the screen could not be read: %v; the window's own capture gave an empty frame", xerr)
+		}
+		return nil, errors.New("the window's capture gave an empty frame (no X11 window to read instead)")
 	}
 	return img, nil
+}
+
+// transparent reports whether every pixel of a sample grid is fully
+// transparent: what a GL read of an empty buffer gives. A black screen
+// (display hours over) is opaque.
+func transparent(img image.Image) bool {
+	b := img.Bounds()
+	for y := b.Min.Y; y < b.Max.Y; y += max(1, b.Dy()/64) {
+		for x := b.Min.X; x < b.Max.X; x += max(1, b.Dx()/64) {
+			if _, _, _, a := img.At(x, y).RGBA(); a != 0 {
+				return false
+			}
+		}
+	}
+	return true
 }

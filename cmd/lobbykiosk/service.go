@@ -447,7 +447,13 @@ func readableBy(path string, u *user.User) error {
 	case mode&0o004 != 0:
 		return nil
 	}
-	return fmt.Errorf("config %s (mode %04o) is not readable by user %s: `sudo chmod a+r %s`", path, mode, u.Username, path)
+	// Readable by the kiosk's group, not by everyone: the config may hold
+	// [admin] metrics_token.
+	group := u.Gid
+	if g, err := user.LookupGroupId(u.Gid); err == nil {
+		group = g.Name
+	}
+	return fmt.Errorf("config %s (mode %04o) is not readable by user %s: `sudo chgrp %s %s && sudo chmod g+r %s`", path, mode, u.Username, group, path, path)
 }
 
 func inGroup(u *user.User, gid string) bool {
@@ -643,6 +649,10 @@ Environment=XDG_SESSION_TYPE=wayland
 ExecStart={{.Cage}} {{.CageFlags}} -- {{.Exec}} run --config {{.Config}}
 {{- else}}
 ExecStart={{.Exec}} run --config {{.Config}}
+# "systemctl reload lobbykiosk" reads the config file again; the kiosk also
+# notices a saved edit by itself. A good file applies at the next slide, a
+# bad one is refused and the running settings stay.
+ExecReload=/bin/kill -HUP $MAINPID
 {{- end}}
 # "+": as root. Anyone who ran "sudo lobbykiosk content" or "moderate" wrote
 # root-owned files into the state directory, which the kiosk could not read.

@@ -131,11 +131,15 @@ func (c *Client) describe(ctx, reqCtx context.Context, u string, err error) *Err
 		hne x509.HostnameError
 		cie x509.CertificateInvalidError
 		ne  net.Error
+		ae  *AddressError
 	)
 	switch {
 	case ctx.Err() != nil:
 		e.Err = fmt.Errorf("%w (%v)", ctx.Err(), cause)
 		e.msg = fmt.Sprintf("fetching %s was cancelled", u)
+	case errors.As(err, &ae):
+		e.Temporary = false
+		e.msg = fmt.Sprintf("refused to fetch %s: %v", u, ae)
 	case errors.As(err, &rd):
 		e.Temporary = false
 		if rd.tooMany {
@@ -172,4 +176,28 @@ func (c *Client) describe(ctx, reqCtx context.Context, u string, err error) *Err
 		e.msg = fmt.Sprintf("cannot fetch %s: %v", u, cause)
 	}
 	return e
+}
+
+// Unreachable reports whether err is a failure to get any answer at all:
+// no route, no such host, a refused connection, no answer in time. Those
+// are what a kiosk without network meets. A server that answers badly (an
+// HTTP error, a reset or cut connection, a broken body, an untrusted
+// certificate) was reached: the network is there, the source is not well.
+func Unreachable(err error) bool {
+	var e *Error
+	if !errors.As(err, &e) || e.Status != 0 {
+		return false
+	}
+	var dns *net.DNSError
+	var ne net.Error
+	switch {
+	case errors.As(err, &dns),
+		errors.Is(err, syscall.ECONNREFUSED),
+		errors.Is(err, syscall.ENETUNREACH), errors.Is(err, syscall.EHOSTUNREACH), errors.Is(err, syscall.ENETDOWN),
+		errors.Is(err, context.DeadlineExceeded) && !errors.Is(err, context.Canceled):
+		return true
+	case errors.As(err, &ne) && ne.Timeout():
+		return true
+	}
+	return false
 }

@@ -58,6 +58,9 @@ type HubExt struct {
 	Likes    int    `json:"likes,omitempty"`
 	Shares   int    `json:"shares,omitempty"`
 	Comments int    `json:"comments,omitempty"`
+	// DateUnknown: the post's own feed gave no readable date, and
+	// date_published is when the hub first saw it; the screen shows no age.
+	DateUnknown bool `json:"date_unknown,omitempty"`
 	// Sites the post is shown at; absent: every site.
 	Sites []string `json:"sites,omitempty"`
 	// Pinned posts come first until PinnedUntil (absent: until unpinned),
@@ -75,51 +78,47 @@ const maxHubText = 5000
 // every post, so its text is taken as it is (it is plain text, not HTML:
 // "I <3 Go" stays), and its ID is kept so that the hub's revocations and
 // decisions, a kiosk's own decisions and the heartbeat all name a post
-// alike. A broken item is skipped with a warning; a document that is not
-// the hub's JSON Feed is an error, so the last good copy stays.
-func hubPosts(data []byte, spec feeds.SourceSpec) ([]feeds.Post, []string, error) {
+// alike. A broken item is skipped with its reason in rep; a document that is
+// not the hub's JSON Feed is an error, so the last good copy stays.
+func hubPosts(data []byte, spec feeds.SourceSpec, rep *report) ([]feeds.Post, error) {
 	var f HubFeed
 	dec := json.NewDecoder(bytes.NewReader(data))
 	if err := dec.Decode(&f); err != nil {
-		return nil, nil, fmt.Errorf("not the hub's posts feed: %w", jsonError(data, err))
+		return nil, fmt.Errorf("not the hub's posts feed: %w", jsonError(data, err))
 	}
 	if !strings.HasPrefix(f.Version, "https://jsonfeed.org/version/1") {
-		return nil, nil, fmt.Errorf("not the hub's posts feed: version %q is not a JSON Feed", clip(f.Version, 60))
+		return nil, fmt.Errorf("not the hub's posts feed: version %q is not a JSON Feed", clip(f.Version, 60))
 	}
-	var warns []string
-	bad := func(i int, format string, args ...any) {
-		if len(warns) < 5 {
-			warns = append(warns, fmt.Sprintf("item %d: ", i+1)+fmt.Sprintf(format, args...)+"; skipped")
-		}
-	}
+	rep.reading.Read = len(f.Items)
 	if len(f.Items) > MaxItems {
-		warns = append(warns, fmt.Sprintf("feed has %d items; kept the first %d", len(f.Items), MaxItems))
+		rep.add("feed has %d items; kept the first %d", len(f.Items), MaxItems)
 		f.Items = f.Items[:MaxItems]
 	}
-	seen := map[string]bool{}
+	seen := map[string]int{}
 	posts := make([]feeds.Post, 0, len(f.Items))
 	for i, it := range f.Items {
 		id := strings.TrimSpace(it.ID)
 		switch {
 		case id == "" || len(id) > 128 || !utf8.ValidString(id):
-			bad(i, "no usable id")
+			rep.skipItem(i+1, "no usable id")
 			continue
-		case seen[id]:
-			bad(i, "repeats the id %s", id)
+		case seen[id] > 0:
+			rep.skipItem(i+1, "repeats the id of item %d", seen[id])
 			continue
 		}
-		seen[id] = true
+		seen[id] = i + 1
 		x := it.Extension
 		p := feeds.Post{
-			ID:       id,
-			Source:   spec.Name,
-			Network:  strings.ToLower(clean(x.Network)),
-			Text:     cut(strings.ToValidUTF8(strings.Map(keep, it.ContentText), "\uFFFD"), maxHubText),
-			Image:    absURL(nil, it.Image),
-			Link:     absURL(nil, it.URL),
-			Likes:    max(x.Likes, 0),
-			Shares:   max(x.Shares, 0),
-			Comments: max(x.Comments, 0),
+			ID:          id,
+			Source:      spec.Name,
+			Network:     strings.ToLower(clean(x.Network)),
+			Text:        cut(strings.ToValidUTF8(strings.Map(keep, it.ContentText), "\uFFFD"), maxHubText),
+			Image:       absURL(nil, it.Image),
+			Link:        absURL(nil, it.URL),
+			Likes:       max(x.Likes, 0),
+			Shares:      max(x.Shares, 0),
+			Comments:    max(x.Comments, 0),
+			DateUnknown: x.DateUnknown,
 		}
 		if p.Network == "" {
 			p.Network = "blog"
@@ -130,17 +129,17 @@ func hubPosts(data []byte, spec feeds.SourceSpec) ([]feeds.Post, []string, error
 		}
 		p.Author.Handle, p.Author.Team = clean(x.Handle), clean(x.Team)
 		if p.Text == "" && p.Image == "" {
-			bad(i, "no text and no image")
+			rep.skipItem(i+1, "no text and no image")
 			continue
 		}
 		var err error
 		if p.Published, err = hubTime(it.DatePublished); err != nil {
-			bad(i, "date_published: %v", err)
+			rep.skipItem(i+1, "date_published: %v", err)
 			continue
 		}
 		m := &feeds.FleetMark{Sites: names(x.Sites), Pinned: x.Pinned, PinnedSites: names(x.PinnedSites)}
 		if m.PinnedUntil, err = hubTime(x.PinnedUntil); err != nil {
-			bad(i, "pinned_until: %v", err)
+			rep.skipItem(i+1, "pinned_until: %v", err)
 			continue
 		}
 		if len(m.Sites) > 0 || m.Pinned {
@@ -148,7 +147,7 @@ func hubPosts(data []byte, spec feeds.SourceSpec) ([]feeds.Post, []string, error
 		}
 		posts = append(posts, p)
 	}
-	return posts, warns, nil
+	return posts, nil
 }
 
 func hubTime(s string) (time.Time, error) {

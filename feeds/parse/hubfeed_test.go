@@ -55,7 +55,7 @@ func TestHubFeedKeepsWhatTheHubDecided(t *testing.T) {
 		t.Errorf("pin and sites not kept: %+v", m)
 	}
 	joined := strings.Join(warns, "\n")
-	for _, w := range []string{"item 3: no usable id; skipped", `item 4: date_published: yesterday is not an RFC 3339 time; skipped`, "item 5: repeats the id 3f2a9c01; skipped"} {
+	for _, w := range []string{"item 3: no usable id", `item 4: date_published: yesterday is not an RFC 3339 time`, "item 5: repeats the id of item 1"} {
 		if !strings.Contains(joined, w) {
 			t.Errorf("warnings lack %q:\n%s", w, joined)
 		}

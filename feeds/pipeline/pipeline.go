@@ -31,6 +31,14 @@ type Options struct {
 	Logger *slog.Logger
 	Now    func() time.Time
 	Jitter func() float64
+	// MaxDrop is the largest share (0 to 1) of a source's items that may
+	// vanish in one fetch before the answer is held as suspicious; 0 or 1
+	// holds only an answer with nothing in it.
+	MaxDrop float64
+	// HoldFor is how long a suspicious answer is held, the last good
+	// content shown meanwhile; after it, the answer is taken as it is.
+	// Default 72h.
+	HoldFor time.Duration
 }
 
 // Pipeline holds every source's state and content.
@@ -58,6 +66,15 @@ type entry struct {
 	FetchedAt  time.Time            `json:"fetched_at"`
 	Result     feeds.Result         `json:"result"`
 	FirstSeen  map[string]time.Time `json:"first_seen,omitempty"`
+	// Held is set while the source answers with nothing, or far less, than
+	// the Result kept: kept on disk so a restart does not restart the grace.
+	Held *held `json:"held,omitempty"`
+}
+
+// held is a suspicious answer being held back.
+type held struct {
+	Since time.Time `json:"since"` // the first such answer
+	Items int       `json:"items"` // how many items the last one had
 }
 
 // New makes a pipeline for specs. Call LoadCache before anything else to
@@ -71,6 +88,9 @@ func New(specs []feeds.SourceSpec, o Options) *Pipeline {
 	}
 	if o.Jitter == nil {
 		o.Jitter = rand.Float64
+	}
+	if o.HoldFor <= 0 {
+		o.HoldFor = 72 * time.Hour
 	}
 	p := &Pipeline{opts: o, stats: map[string]*Stats{}, changed: make(chan struct{}, 1), wake: make(chan struct{}, 1)}
 	p.sources = p.build(specs, nil)
@@ -91,7 +111,7 @@ func (p *Pipeline) build(specs []feeds.SourceSpec, old []*source) []*source {
 			out = append(out, s)
 			continue
 		}
-		out = append(out, &source{spec: spec, state: feeds.SourceState{Name: spec.Name, Kind: spec.Kind}})
+		out = append(out, &source{spec: spec, state: feeds.SourceState{Name: spec.Name, Kind: spec.Kind, Remote: spec.URL != ""}})
 	}
 	return out
 }
@@ -155,8 +175,13 @@ func (p *Pipeline) loadOne(s *source) {
 		s.state.FetchedAt = e.FetchedAt
 		s.state.Items = e.Result.Items()
 		s.state.Warnings = e.Result.Warnings
+		s.state.Reading = e.Result.Reading
 		s.state.FromCache = true
 		s.state.OK = true
+		if e.Held != nil {
+			s.state.OK = false
+			s.state.Degraded = p.heldReason(s)
+		}
 	}
 }
 
@@ -257,6 +282,7 @@ func (p *Pipeline) refresh(ctx context.Context, s *source) {
 	p.count(spec.Name, err, notModified)
 	st := &s.state
 	st.LastAttempt = now
+	st.Unreachable = err != nil && spec.URL != "" && fetch.Unreachable(err)
 	if err != nil {
 		st.Failures++
 		st.OK = false
@@ -266,23 +292,21 @@ func (p *Pipeline) refresh(ctx context.Context, s *source) {
 		return
 	}
 	st.Failures = 0
-	st.OK = true
 	st.Error = ""
 	st.FromCache = false
 	st.NextTry = fetch.NextTry(now, 0, nil, spec.Refresh, p.opts.Jitter)
+	var note string
+	if !notModified {
+		var held bool
+		if held, note = p.hold(s, res, now); held {
+			return
+		}
+	}
+	st.OK = true
+	st.Degraded = ""
 	st.FetchedAt = now
 	s.cache.FetchedAt = now
 	if notModified {
-		p.save(s)
-		return
-	}
-	if res.Items() == 0 && s.cache.Result.Items() > 0 && !spec.Moderated {
-		// An empty answer is more often a broken export than a real
-		// "nothing to show": keep the last good items and say so. Not so
-		// for the fleet's hub: its list is what it approved, and an empty
-		// one means every post was taken down.
-		st.Warnings = append(res.Warnings, fmt.Sprintf("source %s returned nothing; keeping the last %d items", spec.Name, s.cache.Result.Items()))
-		s.cache.Validators = newVal
 		p.save(s)
 		return
 	}
@@ -292,8 +316,99 @@ func (p *Pipeline) refresh(ctx context.Context, s *source) {
 	s.cache.Result = res
 	st.Items = res.Items()
 	st.Warnings = res.Warnings
+	if note != "" {
+		st.Warnings = append(st.Warnings, note)
+	}
+	st.Reading = res.Reading
 	p.save(s)
 	p.notify()
+}
+
+// hold decides whether res, a good answer from s, is suspicious: nothing
+// where the kept content had items, or a fall by more than MaxDrop. An
+// emptied feed is more often a broken export, a CMS bug or an unmounted
+// share than a real "nothing to show", so the last good content stays on
+// screen and the source is reported degraded, with the reason, for HoldFor;
+// after that the answer is taken as it is, with a note saying so. It reports
+// whether res was held back (and has then recorded it). p.mu must be held.
+//
+// Not so for the fleet's hub (spec.Moderated): what it publishes is what its
+// moderators approved, and a shorter or empty list means posts were taken
+// down everywhere, at once.
+func (p *Pipeline) hold(s *source, res feeds.Result, now time.Time) (bool, string) {
+	st := &s.state
+	kept, got := s.cache.Result.Items(), res.Items()
+	if s.spec.Moderated || s.cache.Origin != origin(s.spec) || kept == 0 || !p.suspicious(kept, got) {
+		if s.cache.Held != nil {
+			p.opts.Logger.Info("source recovered", "source", s.spec.Name, "items", got)
+			s.cache.Held = nil
+		}
+		return false, ""
+	}
+	if s.cache.Held == nil {
+		s.cache.Held = &held{Since: now}
+		p.opts.Logger.Warn("source answered with much less; keeping its last good content", "source", s.spec.Name, "items", got, "kept", kept)
+	}
+	h := s.cache.Held
+	h.Items = got
+	if now.Sub(h.Since) >= p.opts.HoldFor {
+		s.cache.Held = nil
+		p.opts.Logger.Warn("source still answers with much less after the grace; its last good content goes", "source", s.spec.Name, "items", got, "since", h.Since)
+		return false, fmt.Sprintf("source %s: has answered with %d of its %d items since %s; its last good content was dropped after %s",
+			s.spec.Name, got, kept, h.Since.Local().Format("2006-01-02 15:04"), p.opts.HoldFor)
+	}
+	st.OK = false
+	st.Degraded = p.heldReason(s)
+	st.Warnings = res.Warnings
+	// No validators while held: every fetch is a full one, so the answer
+	// is judged again each time (a 304 would say nothing).
+	s.cache.Validators = fetch.Validators{}
+	p.save(s)
+	return true, ""
+}
+
+// suspicious reports whether a source that had kept items answering with
+// got is suspicious.
+func (p *Pipeline) suspicious(kept, got int) bool {
+	if got == 0 {
+		return true
+	}
+	if p.opts.MaxDrop <= 0 || p.opts.MaxDrop >= 1 || got >= kept {
+		return false
+	}
+	return float64(kept-got)/float64(kept) > p.opts.MaxDrop
+}
+
+// heldReason words a held answer for health and `content`. p.mu must be held.
+func (p *Pipeline) heldReason(s *source) string {
+	h := s.cache.Held
+	kept := s.cache.Result.Items()
+	what := "nothing"
+	switch h.Items {
+	case 0:
+	case 1:
+		what = fmt.Sprintf("1 item instead of %d", kept)
+	default:
+		what = fmt.Sprintf("%d items instead of %d", h.Items, kept)
+	}
+	return fmt.Sprintf("source %s: answers with %s (since %s); showing the last good %d until %s unless it recovers",
+		s.spec.Name, what, h.Since.Local().Format("2006-01-02 15:04"), kept, h.Since.Add(p.opts.HoldFor).Local().Format("2006-01-02 15:04"))
+}
+
+// Restore writes back the cache file of every source that holds content
+// and whose file is gone (the state directory deleted while the kiosk runs),
+// and returns how many it wrote.
+func (p *Pipeline) Restore() int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	n := 0
+	for _, s := range p.sources {
+		if s.cache.Origin != "" && p.opts.Store.Missing(cacheKey(s.spec.Name)) {
+			p.save(s)
+			n++
+		}
+	}
+	return n
 }
 
 // save writes the source's cache; a failure (disk full, read-only) is
@@ -313,8 +428,7 @@ func (p *Pipeline) save(s *source) {
 func (p *Pipeline) fetchParse(ctx context.Context, spec feeds.SourceSpec, val fetch.Validators) (feeds.Result, fetch.Validators, bool, error) {
 	var res feeds.Result
 	if spec.Kind == feeds.KindFolder {
-		posts, warns, err := parse.Folder(spec.Path, spec)
-		res.Posts, res.Warnings = posts, warns
+		res, err := parse.ReadFolder(spec.Path, spec)
 		return res, val, false, err
 	}
 	var resp *fetch.Response
@@ -333,16 +447,13 @@ func (p *Pipeline) fetchParse(ctx context.Context, spec feeds.SourceSpec, val fe
 	if resp.NotModified {
 		return res, resp.Validators, true, nil
 	}
-	switch spec.Kind {
-	case feeds.KindPosts:
-		res.Posts, res.Warnings, err = parse.Posts(resp.Body, spec)
-	case feeds.KindWins:
-		res.Wins, res.Warnings, err = parse.Wins(resp.Body)
-	case feeds.KindLeaderboard:
-		res.Leaderboard, res.Warnings, err = parse.Leaderboard(resp.Body)
-	default:
-		err = fmt.Errorf("unknown kind %q", spec.Kind)
+	doc := parse.Doc{Body: resp.Body}
+	if spec.URL != "" {
+		// A file's type is guessed from its name ("text/xml;
+		// charset=utf-8" for any .xml): only a server's charset is news.
+		doc.ContentType = resp.ContentType
 	}
+	res, err = parse.Read(doc, spec)
 	if err != nil {
 		return res, val, false, err
 	}
@@ -352,8 +463,10 @@ func (p *Pipeline) fetchParse(ctx context.Context, spec feeds.SourceSpec, val fe
 	return res, resp.Validators, false, nil
 }
 
-// resolveFiles makes relative picture references in a local file relative to
-// that file's folder, so a feed and its images can sit side by side on a share.
+// resolveFiles makes a local leaderboard's relative avatar paths relative to
+// that file's folder, so an export and its photos can sit side by side on a
+// share. (A feed's pictures beside it are resolved by parse, which only
+// takes a file that is there.)
 func resolveFiles(res *feeds.Result, dir string) {
 	abs := func(ref string) string {
 		if ref == "" || filepath.IsAbs(ref) {
@@ -364,24 +477,24 @@ func resolveFiles(res *feeds.Result, dir string) {
 		}
 		return filepath.Join(dir, filepath.FromSlash(ref))
 	}
-	for i := range res.Posts {
-		res.Posts[i].Image = abs(res.Posts[i].Image)
-		res.Posts[i].Author.Avatar = abs(res.Posts[i].Author.Avatar)
-	}
 	for i := range res.Leaderboard {
 		res.Leaderboard[i].Avatar = abs(res.Leaderboard[i].Avatar)
 	}
 }
 
-// stamp gives undated posts the time they were first seen and returns the
-// updated first-seen map, pruned to the posts still present.
+// stamp dates the posts whose date is unknown with the time they were first
+// seen, kept in the source's cache across refreshes and restarts (so such a
+// post never becomes "just now" again, and max_age counts from when it
+// came), and returns the updated first-seen map, pruned to the posts still
+// present.
 func stamp(res *feeds.Result, seen map[string]time.Time, now time.Time) map[string]time.Time {
 	out := map[string]time.Time{}
 	for i := range res.Posts {
 		p := &res.Posts[i]
-		if !p.Published.IsZero() {
+		if !p.DateUnknown && !p.Published.IsZero() {
 			continue
 		}
+		p.DateUnknown = true
 		t, ok := seen[p.ID]
 		if !ok {
 			t = now.UTC().Truncate(time.Second)
@@ -420,8 +533,17 @@ func (p *Pipeline) Snapshot() feeds.Snapshot {
 		st.Warnings = append([]string(nil), st.Warnings...)
 		snap.Sources = append(snap.Sources, st)
 	}
-	sort.SliceStable(snap.Posts, func(i, j int) bool { return snap.Posts[i].Published.After(snap.Posts[j].Published) })
+	sort.SliceStable(snap.Posts, func(i, j int) bool { return newer(snap.Posts[i], snap.Posts[j]) })
 	return snap
+}
+
+// newer orders posts newest first, those with an unknown date after every
+// dated one (by when they were first seen).
+func newer(a, b feeds.Post) bool {
+	if a.DateUnknown != b.DateUnknown {
+		return b.DateUnknown
+	}
+	return a.Published.After(b.Published)
 }
 
 func dedupeKey(p feeds.Post) string {

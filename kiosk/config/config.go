@@ -8,6 +8,8 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"net"
+	"net/netip"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -19,6 +21,7 @@ import (
 	"time"
 
 	"github.com/BurntSushi/toml"
+	"golang.org/x/text/language"
 
 	"lobbykiosk/feeds"
 	"lobbykiosk/kiosk/hours"
@@ -37,11 +40,27 @@ const maxBodyMB = 1024
 // DefaultStateDir holds the cache and moderation decisions.
 const DefaultStateDir = "/var/lib/lobbykiosk"
 
+// DefaultStateDirMaxMB caps the state directory by default. A kiosk on a
+// 16 GB SD card has 10 GB or so left after the system; a gigabyte holds a few
+// thousand pictures (a kept picture is 100–500 KB), months of posts, and
+// leaves the card nine-tenths free for the system's logs and updates.
+const DefaultStateDirMaxMB = 1024
+
+// stateDirMaxMB bounds state_dir_max_mb (a terabyte) and minStateDirMB is
+// the least that holds the source caches and a screenful of pictures.
+const (
+	stateDirMaxMB = 1 << 20
+	minStateDirMB = 16
+)
+
 // Config is one kiosk's configuration.
 type Config struct {
 	Name     string `toml:"name"`
 	Timezone string `toml:"timezone"`
 	StateDir string `toml:"state_dir"`
+	// StateDirMaxMB caps what the kiosk keeps in StateDir, in MiB:
+	// pictures shown least recently are evicted to stay under it.
+	StateDirMaxMB int `toml:"state_dir_max_mb"`
 
 	Sources     []Source    `toml:"source"`
 	Fetch       Fetch       `toml:"fetch"`
@@ -74,6 +93,10 @@ type Source struct {
 	Refresh  Duration `toml:"refresh"`
 	Approval string   `toml:"approval"`
 	Network  string   `toml:"network"`
+	// Locale (BCP 47: "de", "fr-CH", "en-US") forces how the source's
+	// numbers and dates read: 1.234 is 1234 in "de", 05/06 is 6 May in
+	// "en-US". Without it the file's own values decide.
+	Locale string `toml:"locale"`
 }
 
 // Spec is what the feeds pipeline needs of the source.
@@ -85,15 +108,18 @@ func (s Source) Spec() feeds.SourceSpec {
 		Path:    s.Path,
 		Refresh: s.Refresh.Duration,
 		Network: s.Network,
+		Locale:  s.Locale,
 	}
 }
 
-// Specs returns every source's spec, in config order.
+// Specs returns every source's spec, in config order, with the kiosk's
+// zone for dates that name none.
 func (c *Config) Specs() []feeds.SourceSpec {
 	out := make([]feeds.SourceSpec, len(c.Sources))
 	for i, s := range c.Sources {
 		out[i] = s.Spec()
 		out[i].Moderated = c.FromHub(s)
+		out[i].Timezone = c.Timezone
 	}
 	return out
 }
@@ -102,6 +128,18 @@ func (c *Config) Specs() []feeds.SourceSpec {
 type Fetch struct {
 	Timeout   Duration `toml:"timeout"`     // per request, default 20s
 	MaxBodyMB int      `toml:"max_body_mb"` // default 10
+	// AllowPrivate lets pictures and avatars named by a remote feed come
+	// from private (LAN) addresses the feed itself does not live on.
+	// Loopback, link-local and the kiosk's own addresses stay refused.
+	// Only the kiosk's own file may set it.
+	AllowPrivate bool `toml:"allow_private"`
+	// MaxDrop is the largest share of a source's items that may vanish in
+	// one fetch before the answer is held as suspicious (0.8: a fall by
+	// more than 80 %); default 1, only an answer with nothing in it.
+	MaxDrop float64 `toml:"max_drop"`
+	// EmptyGrace is how long such an answer is held, the last good content
+	// shown; default moderation.max_age when set, else 72h.
+	EmptyGrace Duration `toml:"empty_grace"`
 }
 
 // DefaultTransitionFPS is display.transition_fps when unset.
@@ -164,9 +202,45 @@ type Leaderboard struct {
 
 // Admin is the admin web page (off unless Listen is set).
 type Admin struct {
-	Listen       string `toml:"listen"`
+	Listen string `toml:"listen"`
+	// PasswordFile holds the bcrypt hash of the password (written by
+	// `lobbykiosk admin set-password`, mode 0600, owned by the kiosk's
+	// user); default state_dir/admin-password.
+	PasswordFile string `toml:"password_file"`
+	// PasswordHash is where older versions kept the hash, in this
+	// (world-readable) file. Still read, with a warning saying how to move
+	// it.
 	PasswordHash string `toml:"password_hash"`
+	// TLS is "auto" (HTTPS unless listening on loopback only), "on" or
+	// "off" (plain HTTP: behind a TLS proxy on the same machine).
+	TLS string `toml:"tls"`
+	// CertFile and KeyFile are the admin's own certificate and key (PEM);
+	// without them a self-signed one is made in state_dir.
+	CertFile string `toml:"cert_file"`
+	KeyFile  string `toml:"key_file"`
+	// Hostnames are the names the page answers to besides IP addresses,
+	// localhost and the machine's own name: a Host header naming anything
+	// else (DNS rebinding) is refused.
+	Hostnames []string `toml:"hostnames"`
+	// TrustedProxies are the addresses or CIDR ranges of reverse proxies
+	// whose X-Forwarded-For and X-Forwarded-Proto are believed.
+	TrustedProxies []string `toml:"trusted_proxies"`
+	// MetricsToken lets a scraper read /metrics with
+	// "Authorization: Bearer TOKEN"; without it /metrics needs a sign-in.
+	MetricsToken string `toml:"metrics_token"`
 }
+
+// PasswordFileName is the admin password file's name in state_dir.
+const PasswordFileName = "admin-password"
+
+// DefaultPasswordFile is where the admin password hash lives when
+// [admin] password_file is not set.
+func (c *Config) DefaultPasswordFile() string {
+	return filepath.Join(c.StateDir, PasswordFileName)
+}
+
+// MinMetricsToken is the shortest metrics_token accepted, in characters.
+const MinMetricsToken = 16
 
 // Fleet is the link to headquarters.
 type Fleet struct {
@@ -268,23 +342,24 @@ func decode(name string, data []byte) (*Config, []Problem) {
 	loc := locate(data)
 	md, err := toml.Decode(string(data), &c)
 	if err != nil {
-		return nil, decodeProblems(name, data, err, func(text string) error {
-			_, err := toml.Decode(text, &Config{})
+		var unknown []Problem
+		ps := decodeProblems(name, data, err, func(text string) error {
+			md, err := toml.Decode(text, &Config{})
+			if err == nil {
+				// The values that did not fit are blanked out now and the
+				// rest reads: its misspelt keys are reported with them, all
+				// at once, not after the person fixed the first.
+				unknown = unknownKeys(name, md, loc)
+			}
 			return err
 		})
+		ps = append(ps, unknown...)
+		sort.SliceStable(ps, func(i, j int) bool { return ps[i].Line < ps[j].Line })
+		return nil, ps
 	}
-	var ps []Problem
+	ps := unknownKeys(name, md, loc)
 	add := func(line int, key, format string, args ...any) {
 		ps = append(ps, Problem{File: name, Line: line, Key: key, Msg: fmt.Sprintf(format, args...)})
-	}
-	for _, k := range md.Undecoded() {
-		// A whole unknown table is reported once, not once per key inside it.
-		if len(k) > 1 && isUndecodedTable(md, k[:len(k)-1]) {
-			continue
-		}
-		// locate records keys without their quotes (site.HQ Lobby), so a
-		// quoted key is looked up in that form, as in a fleet config.
-		add(loc.first(plainKey(k...)), k.String(), "unknown key (misspelt? see packaging/kiosk.example.toml)")
 	}
 	if cps := caseProblems(name, md, reflect.TypeFor[Config](), loc); len(cps) > 0 {
 		// Which of "source" and "Source" was read is a matter of chance:
@@ -296,6 +371,21 @@ func decode(name string, data []byte) (*Config, []Problem) {
 	c.validate(loc, add)
 	sort.SliceStable(ps, func(i, j int) bool { return ps[i].Line < ps[j].Line })
 	return &c, ps
+}
+
+// unknownKeys reports the keys md could not place in the config.
+func unknownKeys(name string, md toml.MetaData, loc lines) []Problem {
+	var ps []Problem
+	for _, k := range md.Undecoded() {
+		// A whole unknown table is reported once, not once per key inside it.
+		if len(k) > 1 && isUndecodedTable(md, k[:len(k)-1]) {
+			continue
+		}
+		// locate records keys without their quotes (site.HQ Lobby), so a
+		// quoted key is looked up in that form, as in a fleet config.
+		ps = append(ps, Problem{File: name, Line: loc.first(plainKey(k...)), Key: k.String(), Msg: "unknown key (misspelt? see packaging/kiosk.example.toml)"})
+	}
+	return ps
 }
 
 // typeErr is how toml.Decode words a value of the wrong type; the key may
@@ -511,6 +601,14 @@ func (c *Config) validate(loc lines, add func(line int, key, format string, args
 		c.StateDir = DefaultStateDir
 	}
 	c.StateDir = c.resolve(c.StateDir)
+	switch {
+	case c.StateDirMaxMB == 0:
+		c.StateDirMaxMB = DefaultStateDirMaxMB
+	case c.StateDirMaxMB < minStateDirMB:
+		add(loc.first("state_dir_max_mb"), "state_dir_max_mb", "%d is too small; at least %d (the sources' caches and a screenful of pictures)", c.StateDirMaxMB, minStateDirMB)
+	case c.StateDirMaxMB > stateDirMaxMB:
+		add(loc.first("state_dir_max_mb"), "state_dir_max_mb", "%d is too large; at most %d (a terabyte)", c.StateDirMaxMB, stateDirMaxMB)
+	}
 	c.Theme.Logo = c.resolve(c.Theme.Logo)
 	c.Theme.Font = c.resolve(c.Theme.Font)
 
@@ -567,6 +665,11 @@ func (c *Config) validate(loc lines, add func(line int, key, format string, args
 		default:
 			add(at("approval"), key("approval"), "%q is not a mode; one of auto, trusted, manual", s.Approval)
 		}
+		if s.Locale != "" {
+			if _, err := language.Parse(s.Locale); err != nil {
+				add(at("locale"), key("locale"), "%q is not a language tag (e.g. \"de\", \"fr-CH\", \"en-US\")", s.Locale)
+			}
+		}
 	}
 
 	if c.Fetch.Timeout.Duration == 0 {
@@ -581,6 +684,13 @@ func (c *Config) validate(loc lines, add func(line int, key, format string, args
 		// The engine's byte limit is MaxBodyMB << 20, which a huge value
 		// overflowed.
 		add(loc.first("fetch.max_body_mb"), "fetch.max_body_mb", "%d is too large; at most %d", c.Fetch.MaxBodyMB, maxBodyMB)
+	}
+
+	switch mdrop := c.Fetch.MaxDrop; {
+	case mdrop == 0:
+		c.Fetch.MaxDrop = 1
+	case !(mdrop > 0 && mdrop <= 1): // NaN too
+		add(loc.first("fetch.max_drop"), "fetch.max_drop", "%g is not a share; between 0 and 1 (0.8 holds an answer that lost more than 80 %% of the items)", mdrop)
 	}
 
 	d := &c.Display
@@ -671,6 +781,13 @@ func (c *Config) validate(loc lines, add func(line int, key, format string, args
 	if m.RevocationsRefresh.Duration == 0 {
 		m.RevocationsRefresh.Duration = time.Minute
 	}
+	if c.Fetch.EmptyGrace.Duration == 0 {
+		// Held content older than max_age would not be shown anyway.
+		c.Fetch.EmptyGrace.Duration = 72 * time.Hour
+		if m.MaxAge.Duration > 0 {
+			c.Fetch.EmptyGrace.Duration = m.MaxAge.Duration
+		}
+	}
 
 	lb := &c.Leaderboard
 	switch lb.Period {
@@ -697,6 +814,8 @@ func (c *Config) validate(loc lines, add func(line int, key, format string, args
 		}
 	}
 
+	c.validateAdmin(loc, add)
+
 	if c.Fleet.Refresh.Duration == 0 {
 		c.Fleet.Refresh.Duration = 5 * time.Minute
 	}
@@ -708,6 +827,75 @@ func (c *Config) validate(loc lines, add func(line int, key, format string, args
 		}
 	}
 	c.validateHub(loc, add)
+}
+
+// validateAdmin checks [admin] and fills its defaults.
+func (c *Config) validateAdmin(loc lines, add func(line int, key, format string, args ...any)) {
+	a := &c.Admin
+	if a.Listen != "" {
+		if _, _, err := net.SplitHostPort(a.Listen); err != nil {
+			add(loc.first("admin.listen"), "admin.listen", "%q is not host:port (for example \"127.0.0.1:8080\", or \"0.0.0.0:8443\" for the LAN)", a.Listen)
+		}
+	}
+	if a.PasswordFile == "" {
+		a.PasswordFile = c.DefaultPasswordFile()
+	}
+	a.PasswordFile = c.resolve(a.PasswordFile)
+	if a.PasswordHash != "" {
+		c.Warnings = append(c.Warnings, fmt.Sprintf("%s:%d: admin.password_hash: the admin password's hash is in this file, which other users of the machine may read; "+
+			"move it to %s (readable by the kiosk only) with `sudo lobbykiosk admin set-password --config %s`, which also removes this line",
+			c.Path, loc.first("admin.password_hash"), a.PasswordFile, c.Path))
+	}
+	switch a.TLS {
+	case "":
+		a.TLS = "auto"
+	case "auto", "on", "off":
+	default:
+		add(loc.first("admin.tls"), "admin.tls", "%q is not a setting; auto (HTTPS unless the page listens on loopback only), on or off", a.TLS)
+	}
+	a.CertFile, a.KeyFile = c.resolve(a.CertFile), c.resolve(a.KeyFile)
+	switch {
+	case (a.CertFile == "") != (a.KeyFile == ""):
+		key := "admin.cert_file"
+		if a.CertFile != "" {
+			key = "admin.key_file"
+		}
+		add(loc.first("admin"), key, "missing; cert_file and key_file go together (or leave both out for a self-signed certificate)")
+	case a.CertFile != "" && a.TLS == "off":
+		add(loc.first("admin.tls"), "admin.tls", "is off, but cert_file is set: remove one of them")
+	}
+	for i, h := range a.Hostnames {
+		if h = strings.TrimSpace(h); h == "" || strings.ContainsAny(h, "/:@ ") {
+			add(loc.first("admin.hostnames"), "admin.hostnames", "%q is not a host name (only the name: \"lobby.example.com\", no scheme or port)", a.Hostnames[i])
+		}
+	}
+	for _, p := range a.TrustedProxies {
+		if _, err := ParsePrefix(p); err != nil {
+			add(loc.first("admin.trusted_proxies"), "admin.trusted_proxies", "%v", err)
+		}
+	}
+	if t := a.MetricsToken; t != "" && len(t) < MinMetricsToken {
+		add(loc.first("admin.metrics_token"), "admin.metrics_token", "is %d characters; use at least %d random ones (for example the output of `openssl rand -hex 16`)", len(t), MinMetricsToken)
+	}
+}
+
+// ParsePrefix reads an address ("192.168.1.10") or a CIDR range
+// ("10.0.0.0/8", "fd00::/8") as a prefix.
+func ParsePrefix(s string) (netip.Prefix, error) {
+	s = strings.TrimSpace(s)
+	if strings.Contains(s, "/") {
+		p, err := netip.ParsePrefix(s)
+		if err != nil {
+			return netip.Prefix{}, fmt.Errorf("%q is not an address or CIDR range (\"192.168.1.10\", \"10.0.0.0/8\")", s)
+		}
+		return p.Masked(), nil
+	}
+	a, err := netip.ParseAddr(s)
+	if err != nil {
+		return netip.Prefix{}, fmt.Errorf("%q is not an address or CIDR range (\"192.168.1.10\", \"10.0.0.0/8\")", s)
+	}
+	a = a.Unmap()
+	return netip.PrefixFrom(a, a.BitLen()), nil
 }
 
 // webURL reports whether s is an http(s) URL with a host: "https:" alone

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"errors"
 	"image"
 	"os"
 	"os/exec"
@@ -48,6 +49,10 @@ type Player struct {
 	// SlideScale multiplies every slide duration (the soak benchmark runs
 	// thousands of slides at accelerated timing).
 	SlideScale float64
+	// SetupNote is shown on the welcome slide while there is no content
+	// at all (a kiosk being set up): the admin page's address and its
+	// certificate's fingerprint. Set it before Run.
+	SetupNote string
 
 	mu      sync.Mutex
 	current Current
@@ -151,14 +156,24 @@ func (p *Player) Run(ctx context.Context) {
 // loaded (from memory, disk, or the network with a short deadline).
 func (p *Player) next(ctx context.Context, now time.Time) (playlist.Item, slide.Slide, slide.Chrome) {
 	r := p.eng.Report(now)
-	shown := r.Shown()
-	entries := make([]playlist.Entry, len(shown))
-	for i, s := range shown {
-		entries[i] = playlist.Entry{ID: s.ID, Author: s.Author.Name, Published: s.Published, Pinned: s.Pinned}
-	}
-	p.list.Update(entries, len(r.Wins) > 0, len(r.Leaderboard) > 0)
+	p.list.Update(entries(r.Shown()), len(r.Wins) > 0, len(r.Leaderboard) > 0)
 	item := p.list.Next(now)
 	return item, p.Build(ctx, item, r, now), p.Chrome(r, now)
+}
+
+// entries are the shown posts as the playlist sees them. A post whose date
+// is unknown carries the time the kiosk first saw it, which is not news: it
+// goes in undated, so it comes after dated posts and is not shown more
+// often for being "recent".
+func entries(shown []content.Post) []playlist.Entry {
+	out := make([]playlist.Entry, len(shown))
+	for i, s := range shown {
+		out[i] = playlist.Entry{ID: s.ID, Author: s.Author.Name, Published: s.Published, Pinned: s.Pinned}
+		if s.DateUnknown {
+			out[i].Published = time.Time{}
+		}
+	}
+	return out
 }
 
 // Build turns a playlist item into a slide. It is also what `render` uses.
@@ -191,17 +206,27 @@ func (p *Player) Build(ctx context.Context, item playlist.Item, r content.Report
 		}
 		return slide.FromLeaderboard(r.Leaderboard, avatars, r.Period)
 	}
-	return slide.WelcomeSlide(cfg.Name, cfg.Display.Welcome, p.currentLogo())
+	w := slide.WelcomeSlide(cfg.Name, cfg.Display.Welcome, p.currentLogo())
+	// At set-up (nothing to show yet) the welcome slide says where the
+	// admin page is and how to recognise its certificate.
+	if p.SetupNote != "" && len(r.Shown()) == 0 && len(r.Wins) == 0 && len(r.Leaderboard) == 0 {
+		w.Welcome.Note = p.SetupNote
+	}
+	return w
 }
 
 func (p *Player) image(ctx context.Context, src string) image.Image {
 	if src == "" {
 		return nil
 	}
-	img, err := p.eng.Images.Get(ctx, src)
+	img, err := p.eng.Picture(ctx, src)
 	if err != nil {
-		// One broken picture costs its slide the picture, nothing more.
-		p.eng.Log.Warn("picture not shown", "err", err)
+		// One broken picture costs its slide the picture, nothing more,
+		// and one log line until it is tried again.
+		var pe *PictureError
+		if !errors.As(err, &pe) || !pe.Remembered {
+			p.eng.Log.Warn("picture not shown", "err", err)
+		}
 		return nil
 	}
 	return img
@@ -211,19 +236,22 @@ func (p *Player) image(ctx context.Context, src string) image.Image {
 func (p *Player) Chrome(r content.Report, now time.Time) slide.Chrome {
 	cfg := p.eng.CurrentConfig()
 	var last time.Time
-	remote, failing := 0, 0
+	remote, unreachable := 0, 0
 	for _, s := range r.Sources {
 		if s.FetchedAt.After(last) {
 			last = s.FetchedAt
 		}
-		if s.Kind != feeds.KindFolder {
+		if s.Remote {
 			remote++
-			if !s.OK && s.Failures > 0 {
-				failing++
+			if s.Unreachable {
+				unreachable++
 			}
 		}
 	}
-	offline := remote > 0 && failing == remote
+	// Offline only when no remote source could be reached at all: one
+	// feed answering 500, or flapping, is that source's problem (health
+	// names it), not the kiosk's network.
+	offline := remote > 0 && unreachable == remote
 	p.mu.Lock()
 	p.current.Offline = offline
 	p.mu.Unlock()
@@ -231,7 +259,7 @@ func (p *Player) Chrome(r content.Report, now time.Time) slide.Chrome {
 	if len(r.Sources) > 0 {
 		stale = slide.StaleMark(last, now, offline, cfg.Display.StaleAfter.Duration, cfg.Location)
 	}
-	return slide.Chrome{Clock: slide.Clock(now, cfg.Location), Stale: stale, Logo: p.currentLogo()}
+	return slide.Chrome{Clock: slide.Clock(now, cfg.Location), Stale: stale, Logo: p.currentLogo(), Notice: p.eng.Notice()}
 }
 
 func (p *Player) record(item playlist.Item, now time.Time) {

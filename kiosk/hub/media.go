@@ -20,6 +20,8 @@ import (
 	"sync"
 	"time"
 
+	"golang.org/x/image/draw"
+
 	"lobbykiosk/feeds/images"
 	"lobbykiosk/feeds/store"
 )
@@ -249,12 +251,27 @@ func (m *mediaStore) convert(ctx context.Context, src string) (name string, adde
 }
 
 // encodeMedia decodes a picture (JPEG, PNG, GIF, WebP; header checked
-// before any pixel is decoded), shrinks it to fit 4K and encodes it for the
-// kiosks: JPEG, or PNG when it has transparency.
+// before any pixel is decoded), shrinks it to fit 4K whole (a kiosk cuts its
+// own crop around the faces in it) and encodes it for the kiosks: JPEG, or
+// PNG when it has transparency.
 func encodeMedia(data []byte) ([]byte, string, error) {
-	img, err := images.Decode(data, MediaMaxWidth, MediaMaxHeight, images.DefaultMaxPixels)
+	// images.Decode keeps enough pixels to cover its box: a box of the
+	// picture's own shape within 4K makes that the whole picture, fitted.
+	boxW, boxH := MediaMaxWidth, MediaMaxHeight
+	if c, _, err := image.DecodeConfig(bytes.NewReader(data)); err == nil && c.Width > 0 && c.Height > 0 {
+		boxW, boxH = fitSize(c.Width, c.Height, MediaMaxWidth, MediaMaxHeight)
+	}
+	pic, err := images.Decode(data, boxW, boxH, images.DefaultMaxPixels)
 	if err != nil {
 		return nil, "", err
+	}
+	img := pic.Image
+	// A JPEG turned upright by its EXIF orientation was fitted lying down.
+	if b := img.Bounds(); b.Dx() > MediaMaxWidth || b.Dy() > MediaMaxHeight {
+		w, h := fitSize(b.Dx(), b.Dy(), MediaMaxWidth, MediaMaxHeight)
+		dst := image.NewRGBA(image.Rect(0, 0, w, h))
+		draw.CatmullRom.Scale(dst, dst.Bounds(), img, b, draw.Src, nil)
+		img = dst
 	}
 	var b bytes.Buffer
 	if isOpaque(img) {
@@ -263,6 +280,18 @@ func encodeMedia(data []byte) ([]byte, string, error) {
 	}
 	err = (&png.Encoder{CompressionLevel: png.BestCompression}).Encode(&b, img)
 	return b.Bytes(), ".png", err
+}
+
+// fitSize is w×h shrunk, keeping its shape, to fit maxW×maxH (rounded
+// down, never enlarged).
+func fitSize(w, h, maxW, maxH int) (int, int) {
+	if w <= maxW && h <= maxH {
+		return w, h
+	}
+	if int64(w)*int64(maxH) > int64(h)*int64(maxW) {
+		return maxW, max(1, int(int64(h)*int64(maxW)/int64(w)))
+	}
+	return max(1, int(int64(w)*int64(maxH)/int64(h))), maxH
 }
 
 func isOpaque(img image.Image) bool {

@@ -186,7 +186,7 @@ func hubItem(post content.Post, img, avatar string) parse.HubItem {
 		ID: post.ID, URL: post.Link, ContentText: post.Text, Image: img,
 		Authors: []parse.HubAuthor{{Name: post.Author.Name, Avatar: avatar}},
 		Extension: parse.HubExt{Network: post.Network, Handle: post.Author.Handle, Team: post.Author.Team, Source: post.Source,
-			Likes: post.Likes, Shares: post.Shares, Comments: post.Comments, Sites: post.Sites},
+			Likes: post.Likes, Shares: post.Shares, Comments: post.Comments, Sites: post.Sites, DateUnknown: post.DateUnknown},
 	}
 	if !post.Published.IsZero() {
 		it.DatePublished = post.Published.UTC().Format(time.RFC3339)

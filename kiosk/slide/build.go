@@ -77,6 +77,9 @@ func FromPost(p feeds.Post, avatar, picture image.Image, now time.Time, loc *tim
 		Text:        strings.TrimSpace(p.Text),
 		Age:         Age(p.Published, now, loc),
 	}
+	if p.DateUnknown {
+		out.Age = "" // first seen is not when it was posted
+	}
 	if UsableAvatar(avatar) {
 		out.Avatar = avatar
 	}

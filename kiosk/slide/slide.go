@@ -119,6 +119,9 @@ type Board struct {
 type Welcome struct {
 	Company, Message string
 	Logo             image.Image
+	// Note is a small line at the bottom (the admin page's address while
+	// the kiosk is set up); "" for none.
+	Note string
 }
 
 // Chrome is what stays on screen across slides.
@@ -128,4 +131,7 @@ type Chrome struct {
 	// "updated 3 h ago" or "offline · updated 3 h ago".
 	Stale string
 	Logo  image.Image // nil: no logo
+	// Notice is for the person who looks after the kiosk, not the lobby:
+	// "" nearly always; a config file with mistakes, say.
+	Notice string
 }

@@ -318,7 +318,7 @@ func (b *builder) build(s slide.Slide) {
 // post draws a post with its picture, or as a quote without one.
 func (b *builder) post(p *slide.Post) {
 	s := b.sz
-	hasPic := slide.UsablePicture(p.Picture)
+	hasPic := slide.ShowPicture(s, b.scale, p.Picture) // too small for its box: the text layout
 	boxes := slide.PostLayout(s, hasPic)
 	if boxes.Quote {
 		b.quote(p, boxes)
@@ -786,5 +786,12 @@ func (b *builder) welcome(w *slide.Welcome) {
 			col = b.p.text
 		}
 		b.lines(msg, msgSize, col, false, true, msgBox.X, y-capTop(msgSize, false), msgBox.W)
+	}
+	if w.Note != "" {
+		// At the foot of the content, small: read by the person setting
+		// the kiosk up, standing close.
+		size, note := slide.FitText(w.Note, s.Small, s.Small*0.7, c.W*0.9, s.Small*3*s.LineHeight, s.LineHeight, measure(false))
+		h := slide.BlockHeight(len(note), size, s.LineHeight, lineH(size, false))
+		b.lines(note, size, b.p.muted, false, true, c.X+c.W*0.05, c.Y+c.H-h, c.W*0.9)
 	}
 }

@@ -120,7 +120,7 @@ func (v *View) swap(s slide.Slide) {
 func (v *View) SetChrome(c slide.Chrome) {
 	old := v.chrome
 	v.chrome = c
-	if old.Clock != c.Clock || old.Stale != c.Stale || !sameImage(old.Logo, c.Logo) {
+	if old.Clock != c.Clock || old.Stale != c.Stale || old.Notice != c.Notice || !sameImage(old.Logo, c.Logo) {
 		v.scr.layoutChrome()
 	}
 }
@@ -259,6 +259,7 @@ type screen struct {
 	staleBg   *canvas.Rectangle
 	staleDot  *canvas.Circle
 	staleText *canvas.Text
+	notice    *notice
 
 	black *canvas.Rectangle
 }
@@ -274,6 +275,7 @@ func newScreen(v *View) *screen {
 		staleBg:   canvas.NewRectangle(withAlpha(p.warn, 0x24)),
 		staleDot:  canvas.NewCircle(p.warn),
 		staleText: canvas.NewText("", p.warn),
+		notice:    newNotice(),
 		black:     canvas.NewRectangle(color.Black),
 	}
 	s.clock.TextStyle.Bold = true
@@ -344,7 +346,9 @@ func (s *screen) layoutChrome() {
 		s.staleBg.Refresh()
 		s.staleText.Refresh()
 		s.staleDot.Refresh()
+		right = x - sz.Unit*1.2
 	}
+	s.notice.layout(c.Notice, sz, sz.Pad+sz.Unit*30, right, mid, s.v.blanked)
 
 	if img := s.v.logo(); img != nil && img.Bounds().Dx() > 0 && img.Bounds().Dy() > 0 {
 		b := img.Bounds()
@@ -427,6 +431,7 @@ func (s *screen) applyBlank() {
 		s.staleBg.Hide()
 		s.staleDot.Hide()
 		s.staleText.Hide()
+		s.notice.hide()
 		return
 	}
 	s.black.Hide()
@@ -467,7 +472,7 @@ func (r *screenRenderer) MinSize() fyne.Size { return fyne.NewSize(320, 180) }
 
 func (r *screenRenderer) Objects() []fyne.CanvasObject {
 	s := r.s
-	return []fyne.CanvasObject{s.layer, s.fade, s.logo, s.staleBg, s.staleDot, s.staleText, s.clock, s.black}
+	return append([]fyne.CanvasObject{s.layer, s.fade, s.logo, s.staleBg, s.staleDot, s.staleText, s.clock}, append(s.notice.objects(), s.black)...)
 }
 
 func (r *screenRenderer) Refresh() {
