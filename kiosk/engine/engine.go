@@ -102,7 +102,7 @@ func Open(cfg *config.Config, o Options) (*Engine, error) {
 		Dir:       filepath.Join(cfg.StateDir, "images"),
 		BoxWidth:  boxW,
 		BoxHeight: boxH,
-		Fetch:     e.fetchPicture,
+		Fetch:     e.FetchPicture,
 		DiskLimit: int64(cfg.StateDirMaxMB) << 20,
 		DiskOther: func() int64 { return dirSize(cfg.StateDir, "images") },
 		Logger:    o.Logger,

@@ -140,10 +140,11 @@ func newPictureClient(version string, cfg *config.Config) *fetch.Client {
 	return c
 }
 
-// fetchPicture fetches a picture named by a feed, allowed onto the
+// FetchPicture fetches a picture named by a feed, allowed onto the
 // networks of the feeds that name it (or every private one with [fetch]
-// allow_private).
-func (e *Engine) fetchPicture(ctx context.Context, r images.Request) (images.Response, error) {
+// allow_private): what the picture cache uses, and the hub for the
+// pictures it re-serves.
+func (e *Engine) FetchPicture(ctx context.Context, r images.Request) (images.Response, error) {
 	ctx = fetch.Allow(ctx, e.pictureAllowance(ctx, r.URL))
 	return images.ClientFetch(e.pictures)(ctx, r)
 }

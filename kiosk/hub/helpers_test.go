@@ -117,7 +117,10 @@ func (o *origin) rss(items []rssItem) string {
 	for _, it := range items {
 		fmt.Fprintf(&b, "<item><guid isPermaLink=\"false\">%s</guid><link>https://social.example/@team/%s</link><dc:creator>%s</dc:creator><pubDate>%s</pubDate><description>%s</description>",
 			it.guid, it.guid, it.author, it.at.Format(time.RFC1123Z), strings.ReplaceAll(it.text, "<", "&amp;lt;"))
-		if it.image != "" {
+		switch {
+		case strings.HasPrefix(it.image, "http"):
+			fmt.Fprintf(&b, `<media:content url="%s" type="image/jpeg" medium="image"/>`, it.image)
+		case it.image != "":
 			fmt.Fprintf(&b, `<media:content url="%s%s" type="image/jpeg" medium="image"/>`, o.URL, it.image)
 		}
 		b.WriteString("</item>\n")

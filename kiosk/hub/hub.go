@@ -35,6 +35,7 @@ import (
 	"time"
 
 	"lobbykiosk/feeds/fetch"
+	"lobbykiosk/feeds/images"
 	"lobbykiosk/kiosk/config"
 	"lobbykiosk/kiosk/engine"
 )
@@ -120,21 +121,24 @@ func New(o Options) (*Hub, error) {
 	return h, nil
 }
 
+// fetcher gets a picture's bytes: from the web behind the engine's address
+// guard (a feed must not make the hub fetch its own /metrics or a LAN
+// printer and serve the answer to the fleet), or from the hub's disk for a
+// folder source's picture.
 func (h *Hub) fetcher() func(ctx context.Context, src string) ([]byte, error) {
 	if h.o.Fetch != nil {
 		return h.o.Fetch
 	}
-	c := h.o.Engine.Client
+	eng := h.o.Engine
 	return func(ctx context.Context, src string) ([]byte, error) {
 		if strings.HasPrefix(src, "http://") || strings.HasPrefix(src, "https://") {
-			r, err := c.Get(ctx, src, fetch.Validators{})
+			r, err := eng.FetchPicture(ctx, images.Request{URL: src})
 			if err != nil {
 				return nil, err
 			}
 			return r.Body, nil
 		}
-		// A folder source's picture: a file on the hub's disk.
-		r, err := c.Open(ctx, src, fetch.Validators{})
+		r, err := eng.Client.Open(ctx, src, fetch.Validators{})
 		if err != nil {
 			return nil, err
 		}

@@ -4,10 +4,13 @@ import (
 	"bytes"
 	"encoding/json"
 	"image"
+	"image/color"
 	_ "image/png"
 	"net/http"
+	"net/http/httptest"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -297,5 +300,48 @@ func TestAuthorization(t *testing.T) {
 	_, private := th.get(t, "/healthz", bearer(token1)...)
 	if strings.TrimSpace(string(public)) != "{\n  \"status\": \"ok\"\n}" || !bytes.Contains(private, []byte(`"sources"`)) {
 		t.Errorf("healthz for anyone:\n%s\nwith a token:\n%s", public, private)
+	}
+}
+
+// A feed that names a picture on another address of the hub's machine (its
+// /metrics, an admin page on loopback) gets nothing from there: the hub
+// fetches pictures behind the same address guard as a kiosk, and the post
+// goes out without its picture.
+func TestPicturesBehindTheGuard(t *testing.T) {
+	var asked atomic.Int32
+	inside := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		asked.Add(1)
+		w.Header().Set("Content-Type", "image/jpeg")
+		w.Write(testJPEG(t, 64, 64, color.RGBA{255, 0, 0, 255}))
+	}))
+	defer inside.Close()
+	o := newOrigin(t)
+	o.feeds["/feed.rss"][0].image = inside.URL + "/metrics.jpg"
+	th := newTestHub(t, o, "")
+	if n := asked.Load(); n != 0 {
+		t.Errorf("the hub connected to another loopback server %d times for a feed's picture", n)
+	}
+	_, body := th.get(t, "/"+PostsPath, bearer(token1)...)
+	var f parse.HubFeed
+	if err := json.Unmarshal(body, &f); err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, it := range f.Items {
+		if strings.Contains(it.ContentText, "whole fleet's posts") {
+			found = true
+			if it.Image != "" {
+				t.Errorf("the post is published with picture %q", it.Image)
+			}
+		}
+	}
+	if !found {
+		t.Errorf("the post whose picture was refused is not published: %s", body)
+	}
+	th.media.mu.Lock()
+	e := th.media.idx[inside.URL+"/metrics.jpg"]
+	th.media.mu.Unlock()
+	if e == nil || !strings.Contains(e.Err, "loopback") {
+		t.Errorf("the refused picture's error: %+v", e)
 	}
 }
