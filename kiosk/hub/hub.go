@@ -28,7 +28,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -175,26 +174,3 @@ func (h *Hub) Publish() { h.pub.publish(h.o.Now()) }
 // SaveKiosks writes the kiosks' state now (Run does it every 10 s and at
 // the end).
 func (h *Hub) SaveKiosks() { h.fleet.save() }
-
-// writeFileAtomic writes body to path through a temp file and a rename: a
-// crash leaves the old file or the new one, never part of one.
-func writeFileAtomic(path string, body []byte) error {
-	f, err := os.CreateTemp(filepath.Dir(path), ".tmp-*")
-	if err != nil {
-		return err
-	}
-	_, err = f.Write(body)
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(f.Name(), path)
-	}
-	if err != nil {
-		_ = os.Remove(f.Name())
-	}
-	return err
-}

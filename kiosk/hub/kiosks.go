@@ -279,7 +279,7 @@ func (r *registry) thumbnail(name string, data []byte) error {
 	}
 	sum := sha256.Sum256([]byte(name))
 	file := hex.EncodeToString(sum[:12]) + ".jpg"
-	if err := writeFileAtomic(filepath.Join(r.dir, file), data); err != nil {
+	if err := store.WriteFile(filepath.Join(r.dir, file), data); err != nil {
 		return fmt.Errorf("thumbnail not saved: %w", err)
 	}
 	r.mu.Lock()

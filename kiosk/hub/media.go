@@ -244,7 +244,7 @@ func (m *mediaStore) convert(ctx context.Context, src string) (name string, adde
 	if _, err := os.Stat(path); err == nil {
 		return name, 0, nil // the same picture under another address
 	}
-	if err := writeFileAtomic(path, body); err != nil {
+	if err := store.WriteFile(path, body); err != nil {
 		return "", 0, fmt.Errorf("picture not saved in %s: %w", m.dir, err)
 	}
 	return name, int64(len(body)), nil
@@ -340,7 +340,7 @@ func (m *mediaStore) prune() {
 	}
 	for _, d := range entries {
 		name := d.Name()
-		stale := strings.HasPrefix(name, ".tmp-")
+		stale := strings.HasPrefix(name, store.TempPrefix)
 		if mediaName.MatchString(name) && !keep[name] {
 			stale = true
 		}
