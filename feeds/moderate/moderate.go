@@ -80,6 +80,9 @@ type Rules struct {
 	// Site is the kiosk's site ([fleet] site or its name), for decisions
 	// and hub posts that name sites; "" on the hub, which serves them all.
 	Site string
+	// SourceSites, on the hub, are the sites each source's posts are for
+	// (by source name; a source not in it is for every site).
+	SourceSites map[string][]string
 }
 
 // Verdict is one post's fate and the reason, worded for a person.
@@ -139,6 +142,15 @@ func (m *Moderator) Apply(posts []feeds.Post, now time.Time) []Verdict {
 	out := make([]Verdict, len(posts))
 	for i, p := range posts {
 		out[i] = m.judge(p, now, loc)
+		if m.rules.Site != "" || out[i].Status != Shown || len(out[i].Sites) > 0 {
+			continue
+		}
+		// On the hub, a post shown with no sites named by an editor is
+		// for the sites of its source.
+		if ss := m.rules.SourceSites[p.Source]; len(ss) > 0 {
+			out[i].Sites = ss
+			out[i].Reason += " (for " + strings.Join(ss, ", ") + " only, as its source is)"
+		}
 	}
 	return out
 }

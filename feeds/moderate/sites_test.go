@@ -133,3 +133,46 @@ func TestHubPosts(t *testing.T) {
 		t.Errorf("a post from an ordinary source pinned itself: %+v", v)
 	}
 }
+
+// On the hub, a source for some sites (an office's own account, moderated
+// centrally) makes its shown posts for those sites; an editor who names
+// other sites decides instead. A kiosk has no say in it: its posts come
+// from the hub already targeted.
+func TestSourceSitesOnTheHub(t *testing.T) {
+	dec, err := OpenDecisions(openStore(t, t.TempDir()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rules := Rules{SourceSites: map[string][]string{"berlin-social": {"Berlin"}, "berlin-queue": {"Berlin"}}}
+	modes := map[string]Mode{"berlin-queue": Manual}
+	hub := New(rules, modes, dec, nil)
+	own := post("own", source("berlin-social"))
+	every := post("every")
+	waiting := post("waiting", source("berlin-queue"))
+	if v := verdict(t, hub, own); v.Status != Shown || !slices.Equal(v.Sites, []string{"Berlin"}) || v.Reason != "shown: source auto-approves (for Berlin only, as its source is)" {
+		t.Errorf("a post of Berlin's source: %+v", v)
+	}
+	if v := verdict(t, hub, every); v.Status != Shown || v.Sites != nil {
+		t.Errorf("a post of a source for every site: %+v", v)
+	}
+	if v := verdict(t, hub, waiting); v.Status != Pending || v.Sites != nil {
+		t.Errorf("a waiting post of Berlin's source: %+v", v)
+	}
+	if err := dec.Approve(waiting.ID, waiting.Link); err != nil {
+		t.Fatal(err)
+	}
+	if v := verdict(t, hub, waiting); v.Status != Shown || !slices.Equal(v.Sites, []string{"Berlin"}) {
+		t.Errorf("approved for every site, from Berlin's source: %+v", v)
+	}
+	if err := dec.Pin(waiting.ID, waiting.Link, time.Time{}, "Oslo"); err != nil {
+		t.Fatal(err)
+	}
+	if v := verdict(t, hub, waiting); v.Status != Shown || !slices.Equal(v.Sites, []string{"Oslo"}) || !slices.Equal(v.PinnedSites, []string{"Oslo"}) {
+		t.Errorf("pinned for Oslo by an editor, from Berlin's source: %+v", v)
+	}
+	kiosk := rules
+	kiosk.Site = "Oslo"
+	if v := verdict(t, New(kiosk, nil, nil, nil), own); v.Status != Shown || v.Sites != nil {
+		t.Errorf("source sites on a kiosk: %+v", v)
+	}
+}

@@ -97,6 +97,10 @@ type Source struct {
 	// numbers and dates read: 1.234 is 1234 in "de", 05/06 is 6 May in
 	// "en-US". Without it the file's own values decide.
 	Locale string `toml:"locale"`
+	// Sites, on the fleet's hub only, limits the source's posts to the
+	// kiosks of those sites ([fleet] site): an office's own account,
+	// moderated centrally with the rest.
+	Sites []string `toml:"sites"`
 }
 
 // Spec is what the feeds pipeline needs of the source.
@@ -670,6 +674,7 @@ func (c *Config) validate(loc lines, add func(line int, key, format string, args
 				add(at("locale"), key("locale"), "%q is not a language tag (e.g. \"de\", \"fr-CH\", \"en-US\")", s.Locale)
 			}
 		}
+		c.validateSourceSites(s, at, key, add)
 	}
 
 	if c.Fetch.Timeout.Duration == 0 {

@@ -5,11 +5,14 @@ import (
 	"fmt"
 	"net"
 	"net/url"
+	"path/filepath"
 	"sort"
 	"strings"
 	"time"
 
 	"github.com/BurntSushi/toml"
+
+	"lobbykiosk/feeds"
 )
 
 // A fleet with a head: `lobbykiosk hub` reads a kiosk-format config with a
@@ -39,7 +42,14 @@ type Hub struct {
 	// a decision made on the hub reaches every screen within it (plus the
 	// hub's publishing tick and one slide).
 	Refresh Duration `toml:"refresh"`
+	// ModeratorsFile holds the moderators' names and bcrypt hashes (written
+	// by `lobbykiosk admin set-password --moderator NAME`, mode 0600, owned
+	// by the hub's user); default state_dir/moderators.
+	ModeratorsFile string `toml:"moderators_file"`
 }
+
+// ModeratorsFileName is the moderators file's name in state_dir.
+const ModeratorsFileName = "moderators"
 
 // Hub defaults and limits.
 const (
@@ -157,6 +167,10 @@ func (c *Config) validateHub(loc lines, add func(line int, key, format string, a
 		}
 		return
 	}
+	if h.ModeratorsFile == "" {
+		h.ModeratorsFile = filepath.Join(c.StateDir, ModeratorsFileName)
+	}
+	h.ModeratorsFile = c.resolve(h.ModeratorsFile)
 	if _, _, err := net.SplitHostPort(h.Listen); err != nil {
 		add(loc.first("hub.listen"), "hub.listen", "%q is not an address like \"0.0.0.0:8443\" (%v)", h.Listen, err)
 	}
@@ -176,6 +190,34 @@ func (c *Config) validateHub(loc lines, add func(line int, key, format string, a
 			add(loc.first("hub.tokens"), "hub.tokens", "token %d is the example's; replace it with your own (`openssl rand -hex 24`)", i+1)
 		}
 		seen[t] = true
+	}
+}
+
+// validateSourceSites checks a source's sites: the hub's posts sources
+// only, each named once.
+func (c *Config) validateSourceSites(s *Source, at func(string) int, key func(string) string, add func(line int, key, format string, args ...any)) {
+	if len(s.Sites) == 0 {
+		return
+	}
+	switch {
+	case c.Hub.Listen == "":
+		add(at("sites"), key("sites"), "only a source on the fleet's hub ([hub] listen) names sites; a kiosk's own sources are for its own screen")
+		return
+	case s.Kind != string(feeds.KindPosts) && s.Kind != string(feeds.KindFolder):
+		add(at("sites"), key("sites"), "only posts and folder sources are for some sites; the wins and the leaderboard go to every kiosk")
+		return
+	}
+	seen := map[string]bool{}
+	for i, name := range s.Sites {
+		name = strings.TrimSpace(name)
+		switch {
+		case name == "":
+			add(at("sites"), key("sites"), "site %d is empty", i+1)
+		case seen[name]:
+			add(at("sites"), key("sites"), "%q is named twice", name)
+		}
+		seen[name] = true
+		s.Sites[i] = name
 	}
 }
 

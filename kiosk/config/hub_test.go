@@ -40,6 +40,8 @@ func TestFleetHubOneLine(t *testing.T) {
 	}
 }
 
+const hubHead = "[hub]\nlisten = \":8443\"\ntokens = [\"0123456789abcdef\"]\n"
+
 func TestHubKeysProblems(t *testing.T) {
 	for _, tc := range []struct{ name, body, want string }{
 		{"token without hub", "[fleet]\ntoken = \"tok-0123456789abcdef\"\n", ":2: fleet.token: set without fleet.hub"},
@@ -53,6 +55,9 @@ func TestHubKeysProblems(t *testing.T) {
 		{"bad listen", "[hub]\nlisten = \"8443\"\ntokens = [\"0123456789abcdef\"]\n", `:2: hub.listen: "8443" is not an address`},
 		{"refresh too short", "[hub]\nlisten = \":8443\"\ntokens = [\"0123456789abcdef\"]\nrefresh = \"2s\"\n", ":4: hub.refresh: 2s is too often"},
 		{"sites in a kiosk's file", "[site.\"Oslo\"]\ntimezone = \"UTC\"\n", `:1: site.Oslo: site sections belong in the hub's config`},
+		{"source sites on a kiosk", "[[source]]\nname = \"b\"\nkind = \"posts\"\nurl = \"https://b.example/feed\"\nsites = [\"Berlin\"]\n", `:5: source "b": sites: only a source on the fleet's hub`},
+		{"sites on a wins source", hubHead + "[[source]]\nname = \"w\"\nkind = \"wins\"\nurl = \"https://b.example/w.csv\"\nsites = [\"Berlin\"]\n", `:8: source "w": sites: only posts and folder sources`},
+		{"a site named twice", hubHead + "[[source]]\nname = \"b\"\nkind = \"posts\"\nurl = \"https://b.example/feed\"\nsites = [\"Berlin\", \" Berlin\"]\n", `:8: source "b": sites: "Berlin" is named twice`},
 	} {
 		_, err := Parse("kiosk.toml", []byte(tc.body))
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
@@ -84,5 +89,20 @@ func TestMergeBySite(t *testing.T) {
 		if c.Display.PostSeconds != tc.want {
 			t.Errorf("%q: post_seconds %g, want %g", tc.local, c.Display.PostSeconds, tc.want)
 		}
+	}
+}
+
+// A hub's source for one office keeps its sites; the moderators file is in
+// state_dir unless the config says where.
+func TestHubSourceSitesAndModeratorsFile(t *testing.T) {
+	c, err := Parse("/etc/lobbykiosk/hub.toml", []byte("state_dir = \"/var/lib/hub\"\n"+hubHead+"[[source]]\nname = \"b\"\nkind = \"posts\"\nurl = \"https://b.example/feed\"\nsites = [\" Berlin \"]\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := c.Sources[0].Sites; len(got) != 1 || got[0] != "Berlin" {
+		t.Errorf("sites %q", got)
+	}
+	if c.Hub.ModeratorsFile != "/var/lib/hub/moderators" {
+		t.Errorf("moderators file %s", c.Hub.ModeratorsFile)
 	}
 }

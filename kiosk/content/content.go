@@ -85,6 +85,12 @@ func Rules(c *config.Config) (moderate.Rules, map[string]moderate.Mode) {
 	}
 	modes := map[string]moderate.Mode{}
 	for _, s := range c.Sources {
+		if len(s.Sites) > 0 {
+			if rules.SourceSites == nil {
+				rules.SourceSites = map[string][]string{}
+			}
+			rules.SourceSites[s.Name] = s.Sites
+		}
 		modes[s.Name] = moderate.Mode(s.Approval)
 		if c.FromHub(s) {
 			modes[s.Name] = moderate.Hub
