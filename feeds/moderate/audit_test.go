@@ -1,13 +1,13 @@
 package moderate
 
 import (
-	"lobbykiosk/feeds"
-
 	"os"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"lobbykiosk/feeds"
 )
 
 // The audit log says who did what to which post, newest first, survives a
