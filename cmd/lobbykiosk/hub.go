@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"lobbykiosk/feeds/moderate"
 	"lobbykiosk/kiosk/admin"
 	"lobbykiosk/kiosk/engine"
 	"lobbykiosk/kiosk/hub"
@@ -25,8 +26,9 @@ func init() {
 
 // runHub runs the fleet's hub: the kiosk's engine without a screen (no
 // Fyne, no display, no GPU), its content published over HTTP for the
-// kiosks. With an admin password set, the admin page and the Fleet page
-// share one sign-in on the hub's listener.
+// kiosks. With moderators (or an admin password), its moderation console —
+// the admin page with sites and an audit log — and the Fleet page share one
+// sign-in on the hub's listener.
 func runHub(ctx context.Context, e *env, args []string) int {
 	fs := newFlags("hub", e)
 	path := fs.String("config", DefaultHubConfig, "the hub's config file")
@@ -54,24 +56,35 @@ func runHub(ctx context.Context, e *env, args []string) int {
 		log.Warn(p)
 	}
 	o := hub.Options{Config: cfg, Data: data, Engine: eng, Version: version, Logger: log}
-	var adm *admin.Server
-	if _, perr := admin.LoadPassword(cfg); perr == nil {
-		if adm, err = admin.New(admin.Options{Config: cfg, Engine: eng, Logger: log}); err != nil {
-			return e.errorf("%v", err)
-		}
+	// The moderation console: the admin page with the hub's moderators,
+	// sites and audit log. It needs the hub (its sites, its tokens), and
+	// the hub needs its sign-in: h is set before any request comes.
+	var h *hub.Hub
+	console := &admin.Console{
+		Sites: func() []string { return h.Sites() },
+		Audit: moderate.OpenAudit(eng.Store),
+		Token: func(r *http.Request) bool { return h.HasToken(r) },
+	}
+	adm, err := admin.New(admin.Options{Config: cfg, Engine: eng, Logger: log, Console: console})
+	switch {
+	case errors.Is(err, admin.ErrNoModerators):
+		// The kiosks are served all the same; the Fleet page and /metrics
+		// then answer to a fleet token only.
+		log.Warn("no moderation console: " + err.Error())
+	case err != nil:
+		log.Error("moderation console not started", "err", err)
+	default:
 		o.SignedIn = adm.SignedIn
 	}
-	h, err := hub.New(o)
-	if err != nil {
+	if h, err = hub.New(o); err != nil {
 		fmt.Fprintln(e.stderr, err)
 		return 1
 	}
+	console.Bound = h.Bound()
 	handler := h.Handler()
 	if adm != nil {
 		h.Mount(adm.Mount)
 		handler = adm.Handler()
-	} else {
-		log.Info("no admin password: the Fleet page needs a fleet token (set one with `lobbykiosk admin set-password --config " + *path + "`)")
 	}
 	if cfg.Admin.Listen != "" {
 		log.Warn("[admin] listen is not used by the hub: its pages are on [hub] listen", "listen", cfg.Hub.Listen)

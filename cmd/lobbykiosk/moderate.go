@@ -118,6 +118,7 @@ func runModerate(ctx context.Context, e *env, args []string) int {
 		return e.errorf("%v", err)
 	}
 	dec := eng.Decisions()
+	var until time.Time
 	switch action {
 	case "approve":
 		err = dec.Approve(post.ID, post.Link, sites...)
@@ -126,7 +127,6 @@ func runModerate(ctx context.Context, e *env, args []string) int {
 	case "revoke":
 		err = dec.Revoke(post.ID, post.Link)
 	case "pin":
-		var until time.Time
 		if *untilFlag != "" {
 			if until, err = parseUntil(*untilFlag, cfg.Location, now); err != nil {
 				return e.errorf("%v", err)
@@ -143,6 +143,13 @@ func runModerate(ctx context.Context, e *env, args []string) int {
 	}
 	if err != nil {
 		return e.errorf("%s %s: %v%s", action, post.ID, err, runAsOwner(err, cfg.StateDir, args))
+	}
+	if cfg.Hub.Listen != "" {
+		// On the hub, every decision goes to the audit log, the console's
+		// and the CLI's alike.
+		if err := moderate.OpenAudit(eng.Store).Record(moderate.Entry(cliActor(), action, post.Post, sites, until)); err != nil {
+			return e.errorf("%s %s: the decision is saved and takes effect, but %v%s", action, post.ID, err, runAsOwner(err, cfg.StateDir, args))
+		}
 	}
 
 	after, _ := findPost(eng.Report(now), post.ID)
@@ -278,6 +285,20 @@ func printPosts(w io.Writer, posts []content.Post) {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", p.ID, status, p.Reason, author, p.Source, clip(p.Text, 60))
 	}
 	tw.Flush()
+}
+
+// cliActor is who decides at the command line, for the audit log:
+// "cli:alice", or "cli:alice (as lobbykiosk)" when alice runs it through
+// sudo as another user.
+func cliActor() string {
+	me := strconv.Itoa(os.Getuid())
+	if u, err := user.Current(); err == nil {
+		me = u.Username
+	}
+	if by := strings.TrimSpace(os.Getenv("SUDO_USER")); by != "" && by != me {
+		return "cli:" + by + " (as " + me + ")"
+	}
+	return "cli:" + me
 }
 
 // runAsOwner is the advice for a decision this user may not write: the

@@ -142,14 +142,16 @@ func (m *Moderator) Apply(posts []feeds.Post, now time.Time) []Verdict {
 	out := make([]Verdict, len(posts))
 	for i, p := range posts {
 		out[i] = m.judge(p, now, loc)
-		if m.rules.Site != "" || out[i].Status != Shown || len(out[i].Sites) > 0 {
+		if m.rules.Site != "" || len(out[i].Sites) > 0 {
 			continue
 		}
-		// On the hub, a post shown with no sites named by an editor is
-		// for the sites of its source.
+		// On the hub, a post with no sites named by an editor is for the
+		// sites of its source (and listed under them while it waits).
 		if ss := m.rules.SourceSites[p.Source]; len(ss) > 0 {
 			out[i].Sites = ss
-			out[i].Reason += " (for " + strings.Join(ss, ", ") + " only, as its source is)"
+			if out[i].Status == Shown {
+				out[i].Reason += " (for " + strings.Join(ss, ", ") + " only, as its source is)"
+			}
 		}
 	}
 	return out

@@ -29,6 +29,7 @@ import (
 	"log/slog"
 	"net/http"
 	"path/filepath"
+	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -77,6 +78,7 @@ type Hub struct {
 	mux     *http.ServeMux
 	handler http.Handler
 	started time.Time
+	bound   time.Duration
 }
 
 // New prepares a hub for o. The config's site sections are checked as the
@@ -116,6 +118,7 @@ func New(o Options) (*Hub, error) {
 	if _, err := h.pub.fleetTOML("http://hub.invalid/"); err != nil {
 		return nil, err
 	}
+	h.bound = h.computeBound()
 	h.routes()
 	return h, nil
 }
@@ -166,6 +169,59 @@ func (h *Hub) Run(ctx context.Context) {
 	h.pub.run(ctx)
 	wg.Wait()
 	h.fleet.save()
+}
+
+// Sites are the fleet's sites: the config's site sections, the sites its
+// sources are for, and those the kiosks said they are at.
+func (h *Hub) Sites() []string {
+	seen := map[string]bool{}
+	var out []string
+	add := func(s string) {
+		if s = strings.TrimSpace(s); s != "" && !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	for _, s := range h.cfg.SiteNames() {
+		add(s)
+	}
+	for _, src := range h.cfg.Sources {
+		for _, s := range src.Sites {
+			add(s)
+		}
+	}
+	for _, k := range h.fleet.list() {
+		add(k.Site)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Bound is how long a decision made on the hub takes, at most, to be on
+// every screen: the publishing tick, the kiosks' [hub] refresh (their check
+// of the posts and the revocation list), and the longest slide a screen may
+// be in the middle of, at any site (a site section may make slides longer).
+// A kiosk's own file could make them longer still; the hub cannot see it.
+func (h *Hub) Bound() time.Duration { return h.bound }
+
+func (h *Hub) computeBound() time.Duration {
+	slides := func(c *config.Config) float64 {
+		d := c.Display
+		return max(d.PostSeconds, d.WinsSeconds, d.LeaderboardSeconds)
+	}
+	longest := slides(h.cfg)
+	if body, err := h.pub.fleetTOML("http://hub.invalid/"); err == nil {
+		for _, site := range h.cfg.SiteNames() {
+			local, err := config.Parse("bound", fmt.Appendf(nil, "name = %q\n[fleet]\nsite = %q\n", site+" kiosk", site))
+			if err != nil {
+				continue
+			}
+			if merged, err := config.Merge(local, nil, "fleet.toml", body); err == nil {
+				longest = max(longest, slides(merged))
+			}
+		}
+	}
+	return h.o.Tick + h.cfg.Hub.Refresh.Duration + time.Duration(longest*float64(time.Second))
 }
 
 // Publish rebuilds the documents once from the engine's content now.

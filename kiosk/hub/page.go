@@ -19,6 +19,8 @@ var fleetTemplate = template.Must(template.ParseFS(templates, "templates/fleet.h
 
 // fleetView is the Fleet page.
 type fleetView struct {
+	// Console: the moderation console shares this listener (links to it).
+	Console         bool
 	Hub             string
 	Now             string
 	Online, Offline int
@@ -43,7 +45,7 @@ func (h *Hub) fleetPage(w http.ResponseWriter, r *http.Request) {
 	now := h.o.Now()
 	loc := h.cfg.Location
 	posts := h.postTexts()
-	v := fleetView{Hub: h.cfg.Name, Now: now.In(loc).Format("15:04:05 MST")}
+	v := fleetView{Hub: h.cfg.Name, Now: now.In(loc).Format("15:04:05 MST"), Console: h.o.SignedIn != nil}
 	h.pub.mu.Lock()
 	if h.pub.cur != nil {
 		v.Published = len(h.pub.cur.items)

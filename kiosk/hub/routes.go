@@ -24,6 +24,7 @@ type route struct {
 	name    string // for the request counts in /metrics
 	open    bool
 	page    bool // for people: without a session, go and sign in
+	metrics bool // also open to [admin] metrics_token (a scraper's)
 	fn      http.HandlerFunc
 }
 
@@ -55,7 +56,7 @@ func (h *Hub) routeList() []route {
 		{pattern: "GET /kiosk/{name}/screen.jpg", name: "thumbnail-view", fn: h.getThumb},
 		{pattern: "GET /fleet", name: "fleet", page: true, fn: h.fleetPage},
 		{pattern: "GET /api/fleet", name: "api-fleet", fn: h.apiFleet},
-		{pattern: "GET /metrics", name: "metrics", fn: h.metrics},
+		{pattern: "GET /metrics", name: "metrics", metrics: true, fn: h.metrics},
 	}
 }
 
@@ -83,7 +84,7 @@ func (h *Hub) wrap(rt route) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		sw := &statusWriter{ResponseWriter: w, code: http.StatusOK}
 		defer func() { h.stats.count(rt.name, sw.code) }()
-		if !rt.open && !h.authorized(r) {
+		if !rt.open && !h.authorized(r) && !(rt.metrics && h.metricsToken(r)) {
 			if rt.page && h.o.SignedIn != nil {
 				http.Redirect(sw, r, "/signin?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
 				return
@@ -114,22 +115,46 @@ func hashTokens(tokens []string) [][32]byte {
 	return out
 }
 
-// authorized: a fleet token, compared in constant time (as hashes, so the
-// comparison takes as long whatever the lengths; every token is compared,
-// so which one matched does not show either), or an admin session.
+// authorized: a fleet token or an admin session.
 func (h *Hub) authorized(r *http.Request) bool {
-	auth := r.Header.Get("Authorization")
-	if scheme, tok, ok := strings.Cut(auth, " "); ok && strings.EqualFold(scheme, "Bearer") {
-		sum := sha256.Sum256([]byte(strings.TrimSpace(tok)))
-		match := 0
-		for _, t := range h.tokens {
-			match |= subtle.ConstantTimeCompare(sum[:], t[:])
-		}
-		if match == 1 {
-			return true
-		}
+	return h.HasToken(r) || h.o.SignedIn != nil && h.o.SignedIn(r)
+}
+
+// HasToken reports whether r carries one of the fleet tokens, compared in
+// constant time (as hashes, so the comparison takes as long whatever the
+// lengths; every token is compared, so which one matched does not show
+// either).
+func (h *Hub) HasToken(r *http.Request) bool {
+	tok, ok := bearerToken(r)
+	if !ok {
+		return false
 	}
-	return h.o.SignedIn != nil && h.o.SignedIn(r)
+	sum := sha256.Sum256([]byte(tok))
+	match := 0
+	for _, t := range h.tokens {
+		match |= subtle.ConstantTimeCompare(sum[:], t[:])
+	}
+	return match == 1
+}
+
+// metricsToken reports whether r carries [admin] metrics_token: a scraper
+// that may read /metrics and nothing else.
+func (h *Hub) metricsToken(r *http.Request) bool {
+	want := h.cfg.Admin.MetricsToken
+	tok, ok := bearerToken(r)
+	if want == "" || !ok {
+		return false
+	}
+	a, b := sha256.Sum256([]byte(tok)), sha256.Sum256([]byte(want))
+	return subtle.ConstantTimeCompare(a[:], b[:]) == 1
+}
+
+func bearerToken(r *http.Request) (string, bool) {
+	scheme, tok, ok := strings.Cut(r.Header.Get("Authorization"), " ")
+	if !ok || !strings.EqualFold(scheme, "Bearer") {
+		return "", false
+	}
+	return strings.TrimSpace(tok), true
 }
 
 // base is the hub's address as the kiosks use it: [hub] url, else the
