@@ -6,11 +6,16 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
+	"os/user"
 	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
+
+	"lobbykiosk/feeds/moderate"
+	"lobbykiosk/feeds/store"
+	"lobbykiosk/kiosk/config"
 )
 
 const hubUnit = "../../packaging/lobbykiosk-hub.service"
@@ -213,5 +218,90 @@ func TestModerateForSites(t *testing.T) {
 	}
 	if code, _, errs := run(t, "moderate", "reject", id, "--site", "Berlin", "--config", cfg); code != 2 || !strings.Contains(errs, "--site goes with approve and pin") {
 		t.Errorf("reject --site: %d %s", code, errs)
+	}
+}
+
+// On the hub, every `moderate` decision goes to the audit log as
+// "cli:<unix user>", beside the console's.
+func TestModerateOnTheHubIsAudited(t *testing.T) {
+	cfg := hubTestConfig(t, freeAddr(t), "manual", "")
+	r, _ := contentOf(t, cfg)
+	var id string
+	for _, p := range r.Posts {
+		if strings.Contains(p.Text, "every office") {
+			id = p.ID
+		}
+	}
+	if code, out, errs := run(t, "moderate", "approve", id, "--site", "Berlin", "--config", cfg); code != 0 {
+		t.Fatalf("moderate approve: %d %s %s", code, out, errs)
+	}
+	if code, out, errs := run(t, "moderate", "revoke", id, "--config", cfg); code != 0 {
+		t.Fatalf("moderate revoke: %d %s %s", code, out, errs)
+	}
+	c, err := config.Load(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := store.Open(c.StateDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	entries, bad, err := moderate.OpenAudit(st).Recent(10)
+	if err != nil || bad != 0 || len(entries) != 2 {
+		t.Fatalf("audit log: %+v %d %v", entries, bad, err)
+	}
+	me, _ := user.Current()
+	want := "cli:" + me.Username
+	if by := os.Getenv("SUDO_USER"); by != "" && by != me.Username {
+		want = "cli:" + by + " (as " + me.Username + ")"
+	}
+	if e := entries[1]; e.Actor != want || e.Action != "approve" || e.ID != id || len(e.Sites) != 1 || e.Sites[0] != "Berlin" || e.Author != "Ada Lovelace" {
+		t.Errorf("the approval's audit entry: %+v (want actor %s)", e, want)
+	}
+	if e := entries[0]; e.Action != "revoke" || e.Actor != want {
+		t.Errorf("the revocation's audit entry: %+v", e)
+	}
+	// A kiosk's own decisions are not the hub's to log.
+	kiosk := hubTestConfig(t, "", "manual", "")
+	kr, _ := contentOf(t, kiosk)
+	if code, _, errs := run(t, "moderate", "approve", kr.Posts[0].ID, "--config", kiosk); code != 0 {
+		t.Fatal(errs)
+	}
+	kc, _ := config.Load(kiosk)
+	if _, err := os.Stat(filepath.Join(kc.StateDir, moderate.AuditKey)); !os.IsNotExist(err) {
+		t.Errorf("a kiosk's moderate wrote an audit log: %v", err)
+	}
+}
+
+// Moderators are added, changed and removed with `lobbykiosk admin`, on the
+// hub's config only; status lists them.
+func TestAdminModerators(t *testing.T) {
+	cfg := hubTestConfig(t, freeAddr(t), "manual", "")
+	code, out, errs := runInput(t, strings.NewReader("tern lobby window 42\ntern lobby window 42\n"), "admin", "set-password", "--moderator", "Ada Lovelace", "--config", cfg)
+	if code != 0 || !strings.Contains(out, "Moderator Ada Lovelace added") {
+		t.Fatalf("set-password --moderator: %d %s %s", code, out, errs)
+	}
+	c, _ := config.Load(cfg)
+	if fi, err := os.Stat(c.Hub.ModeratorsFile); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Errorf("moderators file: %v %v", fi, err)
+	}
+	if code, _, errs := runInput(t, strings.NewReader("password\npassword\n"), "admin", "set-password", "--moderator", "Grace", "--config", cfg); code != 1 || !strings.Contains(errs, "characters") {
+		t.Errorf("a weak password: %d %s", code, errs)
+	}
+	if code, out, _ := runInput(t, strings.NewReader("copper kettle morning 7\ncopper kettle morning 7\n"), "admin", "set-password", "--moderator", "Grace", "--config", cfg); code != 0 || !strings.Contains(out, "added") {
+		t.Errorf("Grace: %d %s", code, out)
+	}
+	if _, out, _ := run(t, "admin", "--config", cfg); !strings.Contains(out, "Moderators:  Ada Lovelace, Grace; hashes in "+c.Hub.ModeratorsFile) {
+		t.Errorf("admin status on the hub:\n%s", out)
+	}
+	if code, out, _ := run(t, "admin", "remove-moderator", "grace", "--config", cfg); code != 0 || !strings.Contains(out, "removed") {
+		t.Errorf("remove-moderator: %d %s", code, out)
+	}
+	if code, _, errs := run(t, "admin", "remove-moderator", "Grace", "--config", cfg); code != 1 || !strings.Contains(errs, `there is no moderator "Grace" (the moderators are: Ada Lovelace)`) {
+		t.Errorf("removing her twice: %d %s", code, errs)
+	}
+	kiosk := hubTestConfig(t, "", "manual", "")
+	if code, _, errs := runInput(t, strings.NewReader("tern lobby window 42\ntern lobby window 42\n"), "admin", "set-password", "--moderator", "Ada", "--config", kiosk); code != 1 || !strings.Contains(errs, "moderators are the fleet hub's") {
+		t.Errorf("a moderator on a kiosk: %d %s", code, errs)
 	}
 }
