@@ -114,6 +114,9 @@ type Standing struct {
 	Points float64 `json:"points"`
 	Change int     `json:"change"` // places moved up (+) or down (-) since the last period
 	Badge  string  `json:"badge,omitempty"`
+	// Period is what the standings are for ("November 2026", "Q3"), when
+	// the export says.
+	Period string `json:"period,omitempty"`
 }
 
 // Result is what one successful fetch of one source yields.

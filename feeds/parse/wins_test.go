@@ -175,6 +175,18 @@ func TestLeaderboardCSV(t *testing.T) {
 	}
 }
 
+// An export that says which period its standings are for (a German one
+// heads it Zeitraum): the slide's label.
+func TestLeaderboardPeriod(t *testing.T) {
+	got, _, err := Leaderboard([]byte("Platz;Name;Punkte;Zeitraum\n1;Ana Lima;1.240;November 2026\n2;Jon Ruiz;980;November 2026\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 2 || got[0].Period != "November 2026" || got[0].Points != 1240 {
+		t.Errorf("standings %+v", got)
+	}
+}
+
 func TestLeaderboardJSONRanksByPoints(t *testing.T) {
 	got, warns, err := Leaderboard(fixture(t, "leaderboard.json"))
 	if err != nil {

@@ -150,6 +150,15 @@ func Build(c *config.Config, snap feeds.Snapshot, m *moderate.Moderator, now tim
 		board = leaderboard.Compute(shown, bs, now, c.Location)
 		r.Computed = true
 		r.Period = leaderboard.PeriodLabel(bs.Period, now, c.Location)
+	} else {
+		// An export's own period (the fleet's hub writes the one it
+		// computed for).
+		for _, s := range board {
+			if s.Period != "" {
+				r.Period = s.Period
+				break
+			}
+		}
 	}
 	r.Leaderboard = leaderboard.Privacy(board, bs)
 	if r.Posts == nil {

@@ -219,6 +219,11 @@ func TestKioskInAFleet(t *testing.T) {
 	if local != 1 {
 		t.Errorf("Berlin shows %d posts of its own source, want 1", local)
 	}
+	// The leaderboard's label is the hub's: the kiosks get the standings
+	// the hub computed, and what period they are for.
+	if want, got := th.eng.Report(time.Now()).Period, oslo.eng.Report(time.Now()).Period; want == "" || got != want {
+		t.Errorf("the kiosk's leaderboard is for %q, the hub's for %q", got, want)
+	}
 	for _, p := range oslo.eng.Report(time.Now()).Posts {
 		if p.Source == "berlin-intranet" {
 			t.Error("Oslo has Berlin's own source")

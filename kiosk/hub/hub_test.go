@@ -103,6 +103,9 @@ func TestPublishedDocumentsReadBack(t *testing.T) {
 	if err != nil || len(board) == 0 || board[0].Name == "" || board[0].Rank != 1 {
 		t.Fatalf("leaderboard.json read back: %v %+v\n%s", err, board, body)
 	}
+	if want := th.eng.Report(time.Now()).Period; want == "" || board[0].Period != want {
+		t.Errorf("leaderboard.json's period %q, the hub's %q", board[0].Period, want)
+	}
 
 	// fleet.toml merges for a kiosk of any site, and its sources are the
 	// hub's: the kiosk trusts their moderation and sends them the token.

@@ -171,7 +171,7 @@ func (p *publisher) build(r content.Report, now time.Time) *edition {
 	for _, s := range r.Leaderboard {
 		avatar, _ := m.get(s.Avatar, now)
 		e.board = append(e.board, boardRow{Rank: s.Rank, Name: s.Name, Handle: s.Handle, Points: s.Points,
-			Avatar: avatar, Change: s.Change, Badge: s.Badge})
+			Avatar: avatar, Change: s.Change, Badge: s.Badge, Period: r.Period})
 	}
 	if e.board == nil {
 		e.board = []boardRow{}
@@ -237,6 +237,9 @@ type boardRow struct {
 	Avatar string  `json:"avatar,omitempty"`
 	Change int     `json:"change"`
 	Badge  string  `json:"badge,omitempty"`
+	// Period labels the standings ("November 2026"): the kiosks' slide
+	// says it as the hub does.
+	Period string `json:"period,omitempty"`
 }
 
 func winsJSON(ws []content.Win) []byte {
