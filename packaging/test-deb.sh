@@ -207,7 +207,12 @@ path = "/usr/share/lobbykiosk/demo/posts/mastodon.rss"
 listen = "127.0.0.1:$port"
 tokens = ["test-deb-token-0123456789"]
 HUB
+mkdir -p "$hubdir/state"
 $sudo chown -R lobbykiosk: "$hubdir"
+# A moderator for the console, added by root: the file is the hub user's, 0600.
+check "lobbykiosk admin set-password --moderator (as root) adds a moderator" bash -c \
+  "printf 'tern lobby window 42\ntern lobby window 42\n' | /usr/bin/lobbykiosk admin set-password --moderator 'Test Moderator' --config '$hubdir/hub.toml'"
+check "the moderators file is lobbykiosk's, mode 600" bash -c "[ \"\$(stat -c '%U %a' '$hubdir/state/moderators')\" = 'lobbykiosk 600' ]"
 $sudo runuser -u lobbykiosk -- env -u DISPLAY -u WAYLAND_DISPLAY -u XAUTHORITY LANG=C.UTF-8 LANGUAGE=en \
   /usr/bin/lobbykiosk hub --config "$hubdir/hub.toml" >"$tmp/hub.log" 2>&1 &
 hubpid=$!
@@ -218,6 +223,7 @@ done
 check "the packaged hub runs with no display and answers /healthz" bash -c "curl -fsS http://127.0.0.1:$port/healthz | grep -q '\"ok\"'"
 check "the hub refuses its content without the fleet token" bash -c "[ \"\$(curl -s -o /dev/null -w '%{http_code}' http://127.0.0.1:$port/content/posts.json)\" = 401 ]"
 check "the hub serves its posts to the fleet token" bash -c "curl -fsS -H 'Authorization: Bearer test-deb-token-0123456789' http://127.0.0.1:$port/content/posts.json | grep -q jsonfeed.org/version/1.1"
+check "the hub's console asks the moderator's name" bash -c "curl -fsS http://127.0.0.1:$port/signin | grep -q 'id=\"name\"'"
 kill "$hubpid" 2>/dev/null
 wait "$hubpid" 2>/dev/null
 check "the hub logged no error" bash -c "! grep -E 'level=ERROR|panic' '$tmp/hub.log'"

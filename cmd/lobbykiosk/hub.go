@@ -67,14 +67,15 @@ func runHub(ctx context.Context, e *env, args []string) int {
 	}
 	adm, err := admin.New(admin.Options{Config: cfg, Engine: eng, Logger: log, Console: console})
 	switch {
-	case errors.Is(err, admin.ErrNoModerators):
+	case err != nil:
 		// The kiosks are served all the same; the Fleet page and /metrics
 		// then answer to a fleet token only.
-		log.Warn("no moderation console: " + err.Error())
-	case err != nil:
 		log.Error("moderation console not started", "err", err)
 	default:
 		o.SignedIn = adm.SignedIn
+		if !adm.CanSignIn() {
+			log.Warn("no moderator can sign in to the console yet: add one with `sudo lobbykiosk admin set-password --moderator NAME --config " + *path + "` (no restart needed)")
+		}
 	}
 	if h, err = hub.New(o); err != nil {
 		fmt.Fprintln(e.stderr, err)

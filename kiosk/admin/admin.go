@@ -74,9 +74,6 @@ type Console struct {
 	Token func(*http.Request) bool
 }
 
-// ErrNoModerators is New's error for a console nobody could sign in to.
-var ErrNoModerators = errors.New("no moderator and no admin password yet")
-
 // Server is the admin page. Its handler is safe for concurrent use.
 type Server struct {
 	o        Options
@@ -120,9 +117,6 @@ func New(o Options) (*Server, error) {
 		acc.file = o.Config.Hub.ModeratorsFile
 		if _, rerr := readModerators(acc.file); rerr != nil {
 			return nil, fmt.Errorf("moderation console: %w", rerr)
-		}
-		if !acc.any(o.Now()) {
-			return nil, fmt.Errorf("moderation console: %w: add one with `sudo lobbykiosk admin set-password --moderator NAME --config %s`", ErrNoModerators, o.Config.Path)
 		}
 	}
 	p, err := newPages()
@@ -177,6 +171,11 @@ func (s *Server) Handler() http.Handler { return s.handler }
 // where it must be private. pattern is a net/http ServeMux pattern; one that
 // clashes with the page's own routes panics, as ServeMux.Handle does.
 func (s *Server) Mount(pattern string, h http.Handler) { s.mux.Handle(pattern, h) }
+
+// CanSignIn reports whether anyone can sign in now: on the hub's console, a
+// moderator or the admin password (a moderator added later is read from
+// the moderators file without a restart).
+func (s *Server) CanSignIn() bool { return s.accounts.any(s.now()) }
 
 // SignedIn reports whether r carries a live session.
 func (s *Server) SignedIn(r *http.Request) bool { return s.session(r) != nil }

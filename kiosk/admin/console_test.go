@@ -294,3 +294,33 @@ func TestModeratorsFile(t *testing.T) {
 		t.Errorf("a broken line: %v", err)
 	}
 }
+
+// A hub started before anyone was made a moderator: its console says how
+// to add one, and the first one added signs in without a restart.
+func TestConsoleWithoutModeratorsYet(t *testing.T) {
+	hubConfig := "\n[hub]\nlisten = \"127.0.0.1:0\"\ntokens = [\"" + fleetToken + "\"]\n"
+	f := newFixtureWith(t, hubConfig, func(o *Options) {
+		if err := os.Remove(o.Config.Admin.PasswordFile); err != nil {
+			t.Fatal(err)
+		}
+		o.Console = &Console{Audit: moderate.OpenAudit(o.Engine.Store)}
+	})
+	if f.srv.CanSignIn() {
+		t.Fatal("CanSignIn with no moderator and no admin password")
+	}
+	b := f.browser("192.0.2.90")
+	if r := b.get("/signin"); !strings.Contains(r.text, "No moderator can sign in yet: add one on the hub with `sudo lobbykiosk admin set-password --moderator NAME") {
+		t.Errorf("the sign-in page of a console without moderators:\n%s", r.text)
+	}
+	if r := b.signInAs("admin", testPassword); r.StatusCode != http.StatusUnauthorized {
+		t.Errorf("the removed admin password: %d", r.StatusCode)
+	}
+	h, _ := bcrypt.GenerateFromPassword([]byte(adaPassword), bcrypt.MinCost)
+	if _, err := SetModerator(f.cfg.Hub.ModeratorsFile, "Ada", string(h)); err != nil {
+		t.Fatal(err)
+	}
+	f.clock.Add(2 * time.Second)
+	if r := b.signInAs("Ada", adaPassword); r.StatusCode != http.StatusSeeOther {
+		t.Errorf("the first moderator, added while the hub runs: %d %s", r.StatusCode, r.text)
+	}
+}

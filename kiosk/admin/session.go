@@ -248,6 +248,9 @@ func (s *Server) signinPage(w http.ResponseWriter, r *http.Request) {
 	if r.URL.Query().Get("out") != "" {
 		d.Message = "You are signed out."
 	}
+	if s.o.Console != nil && !s.CanSignIn() {
+		d.Message, d.Error = "No moderator can sign in yet: add one on the hub with `sudo lobbykiosk admin set-password --moderator NAME --config "+s.cfg.Path+"`, then reload this page.", true
+	}
 	s.renderSignin(w, r, http.StatusOK, d)
 }
 
