@@ -48,7 +48,7 @@ func runHub(ctx context.Context, e *env, args []string) int {
 		return e.errorf("%s has no [hub] listen: the hub needs an address to serve the kiosks on (listen = \"0.0.0.0:8443\")", *path)
 	}
 	log := serviceLogger(e.stderr)
-	eng, err := engine.Open(cfg, engine.Options{Version: version, Logger: log})
+	eng, err := engine.Open(cfg, engine.Options{Version: version, Logger: log, NoPrefetch: true})
 	if err != nil {
 		return e.errorf("%v", err)
 	}

@@ -55,6 +55,7 @@ type Engine struct {
 	picFailures pictureFailures
 	netMu       sync.Mutex
 	netCache    map[string]feedNets
+	noPrefetch  bool
 	notice      string // guarded by mu; see SetNotice
 	keepers     []func() bool
 }
@@ -69,6 +70,10 @@ type Options struct {
 	Logger  *slog.Logger
 	// ImageSize is the largest size a picture is shown at (the screen size).
 	ImageWidth, ImageHeight int
+	// NoPrefetch leaves pictures to be fetched when asked for, not with
+	// their posts: the fleet's hub fetches them for its media store, and
+	// its console asks for the few a moderator looks at.
+	NoPrefetch bool
 }
 
 // Open prepares everything for cfg. A state dir that cannot be created is an
@@ -95,7 +100,7 @@ func Open(cfg *config.Config, o Options) (*Engine, error) {
 		cfg: cfg, version: config.Version(cfg), revWake: make(chan struct{}, 1),
 		Pipeline: pipeline.New(cfg.Specs(), pipeline.Options{Store: st, Client: client, Logger: o.Logger,
 			MaxDrop: cfg.Fetch.MaxDrop, HoldFor: cfg.Fetch.EmptyGrace.Duration}),
-		pictures: newPictureClient(o.Version, cfg),
+		pictures: newPictureClient(o.Version, cfg), noPrefetch: o.NoPrefetch,
 	}
 	boxW, boxH := pictureBox(o.ImageWidth, o.ImageHeight)
 	e.Images, err = images.New(images.Options{
@@ -278,7 +283,9 @@ func (e *Engine) Run(ctx context.Context) {
 	}()
 	go func() {
 		defer wg.Done()
-		e.prefetchPictures(ctx)
+		if !e.noPrefetch {
+			e.prefetchPictures(ctx)
+		}
 	}()
 	go func() {
 		defer wg.Done()
