@@ -90,8 +90,10 @@ type Server struct {
 	accounts *accounts
 }
 
-// New builds the admin page for o. It is an error when no password hash is
-// configured: the page never runs with a default password.
+// New builds the admin page for o. On a kiosk it is an error when no
+// password hash is configured: the page never runs with a default password.
+// The hub's console runs without anyone to sign in until a moderator is
+// added (its sign-in page says how).
 func New(o Options) (*Server, error) {
 	if o.Config == nil || o.Engine == nil {
 		return nil, errors.New("admin page: needs the kiosk's config and engine")
