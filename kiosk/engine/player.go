@@ -88,6 +88,7 @@ func seconds(f float64) time.Duration { return time.Duration(f * float64(time.Se
 func listSettings(d config.Display) playlist.Settings {
 	return playlist.Settings{
 		PostSeconds:        seconds(d.PostSeconds),
+		MaxPostSeconds:     seconds(d.PostMaxSeconds),
 		WinsSeconds:        seconds(d.WinsSeconds),
 		LeaderboardSeconds: seconds(d.LeaderboardSeconds),
 		WinsEvery:          d.WinsEvery,
@@ -153,9 +154,14 @@ func (p *Player) next(ctx context.Context, now time.Time) (playlist.Item, slide.
 	r := p.eng.Report(now)
 	shown := r.Shown()
 	entries := make([]playlist.Entry, len(shown))
+	longest := p.maxPost()
 	for i, s := range shown {
-		entries[i] = playlist.Entry{ID: s.ID, Author: s.Author.Name, Published: s.Published, Pinned: s.Pinned}
+		// The reading rule: a post stays as long as its text (as cut for
+		// the screen) takes to read.
+		read := slide.TextReadingTime(s.Text, longest)
+		entries[i] = playlist.Entry{ID: s.ID, Author: s.Author.Name, Published: s.Published, Pinned: s.Pinned, Read: read}
 	}
+	p.list.SetWinsPages(slide.WinsPages(len(r.Wins)))
 	p.list.Update(entries, len(r.Wins) > 0, len(r.Leaderboard) > 0)
 	item := p.list.Next(now)
 	return item, p.Build(ctx, item, r, now), p.Chrome(r, now)
@@ -170,7 +176,10 @@ func (p *Player) Build(ctx context.Context, item playlist.Item, r content.Report
 	case playlist.Post:
 		for _, post := range r.Posts {
 			if post.ID == item.PostID {
-				return slide.FromPost(post.Post, p.image(ctx, post.Author.Avatar), p.image(ctx, post.Image), now, cfg.Location)
+				s := slide.FromPost(post.Post, p.image(ctx, post.Author.Avatar), p.image(ctx, post.Image), now, cfg.Location)
+				// No more than can be read in the longest time a post stays.
+				s.Post.Text = slide.Glance(s.Post.Text, slide.WordsIn(p.maxPost()))
+				return s
 			}
 		}
 	case playlist.Wins:
@@ -178,7 +187,7 @@ func (p *Player) Build(ctx context.Context, item playlist.Item, r content.Report
 		for i, w := range r.Wins {
 			ms[i] = feeds.Metric{Label: w.Label, Value: w.Value, Previous: w.Previous, HasPrevious: w.HasPrevious, Unit: w.Unit, Period: w.Period}
 		}
-		return slide.FromWins(ms)
+		return slide.FromWins(ms, item.Page)
 	case playlist.Leaderboard:
 		avatars := map[string]image.Image{}
 		for i, s := range r.Leaderboard {
@@ -192,6 +201,11 @@ func (p *Player) Build(ctx context.Context, item playlist.Item, r content.Report
 		return slide.FromLeaderboard(r.Leaderboard, avatars, r.Period)
 	}
 	return slide.WelcomeSlide(cfg.Name, cfg.Display.Welcome, p.currentLogo())
+}
+
+// maxPost is the longest a post stays on screen.
+func (p *Player) maxPost() time.Duration {
+	return listSettings(p.eng.CurrentConfig().Display).WithDefaults().MaxPostSeconds
 }
 
 func (p *Player) image(ctx context.Context, src string) image.Image {
