@@ -192,12 +192,14 @@ func applyTransition(view *ui.View, cfg *config.Config) {
 	view.SetTransition(time.Duration(d.TransitionSeconds*float64(time.Second)), d.TransitionFPS)
 }
 
-// theme builds the UI theme from config; a logo or font that cannot be read
-// is logged and the default used, never fatal.
+// theme builds the UI theme from config ([theme] and the display's safe
+// area); a logo or font that cannot be read is logged and the default used,
+// never fatal.
 func theme(cfg *config.Config, warn func(msg string, args ...any)) (ui.Theme, image.Image) {
 	th := ui.DefaultTheme()
 	t := cfg.Theme
 	th.Dark = t.Mode != "light"
+	th.SafeArea = float32(cfg.Display.Safe())
 	if c, err := config.ParseColor(t.Accent); err == nil && t.Accent != "" {
 		th.Accent = c
 	}

@@ -29,8 +29,9 @@ type Screen interface {
 // the screen at the next slide; a screen that does not keeps its look until
 // the kiosk restarts.
 type Restyler interface {
-	// Restyle applies cfg's [theme] and transition. It returns the logo for
-	// the chrome and the welcome slide (nil: the screen's theme logo).
+	// Restyle applies cfg's [theme], transition and safe area. It returns
+	// the logo for the chrome and the welcome slide (nil: the screen's
+	// theme logo).
 	Restyle(cfg *config.Config) (logo image.Image)
 }
 

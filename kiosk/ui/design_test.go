@@ -9,6 +9,7 @@ import (
 	"image/png"
 	"math"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -42,7 +43,9 @@ import (
 //
 // It prints the smallest contrast and cap height per slide type and screen
 // (go test -v -run TestDesign ./kiosk/ui/); with LOBBYKIOSK_DESIGN_TABLE=FILE
-// it also writes them as the Markdown table the README shows.
+// it also writes them as the Markdown table the README shows. To look at
+// the slides, LOBBYKIOSK_DESIGN_OUT=DIR writes every one as PNG, and
+// LOBBYKIOSK_DESIGN_FAILED=DIR those that fail.
 
 // designScreens are the screens of the check.
 var designScreens = []struct {
@@ -590,9 +593,14 @@ func checkDesign(t *testing.T, dc designCase, w, h int, capRatio, xRatio float64
 	if stray > 0 {
 		fail("%d pixels of ink at %v belong to no text's box", stray, where)
 	}
-	if t.Failed() && os.Getenv("LOBBYKIOSK_DESIGN_FAILED") != "" {
-		path := fmt.Sprintf("%s/%s.png", os.Getenv("LOBBYKIOSK_DESIGN_FAILED"), strings.NewReplacer("/", "_", " ", "-").Replace(t.Name()))
-		writePNG(t, path, img)
+	// For a person to look at: every slide, or the failing ones.
+	for _, out := range []struct {
+		env  string
+		when bool
+	}{{"LOBBYKIOSK_DESIGN_OUT", true}, {"LOBBYKIOSK_DESIGN_FAILED", t.Failed()}} {
+		if dir := os.Getenv(out.env); dir != "" && out.when {
+			writePNG(t, filepath.Join(dir, strings.NewReplacer("/", "_", " ", "-", ",", "").Replace(t.Name())+".png"), img)
+		}
 	}
 }
 
