@@ -146,3 +146,52 @@ func TestFitName(t *testing.T) {
 		t.Errorf("cut name: %q", lines)
 	}
 }
+
+// A name too long for its box keeps its first and last name: the middle
+// names go first (to initials, then altogether), and a double name may
+// break after its hyphen.
+func TestFitNameKeepsTheSurname(t *testing.T) {
+	m := newGoMeasure(t)
+	const lh = 1.28
+	name := "Maximiliane Alexandra Papadopoulou-Schmidt"
+	w, _ := m.measure("Maximiliane A. Papadopoulou-Schmidt", 30)
+	_, lines := FitName(name, 30, 30, w+1, 1, lh, m.measure)
+	if len(lines) != 1 || lines[0] != "Maximiliane A. Papadopoulou-Schmidt" {
+		t.Errorf("one line as wide as the initialled name: %q", lines)
+	}
+	w, _ = m.measure("Maximiliane Papadopoulou-Schmidt", 30)
+	_, lines = FitName(name, 30, 30, w+1, 1, lh, m.measure)
+	if len(lines) != 1 || lines[0] != "Maximiliane Papadopoulou-Schmidt" {
+		t.Errorf("one line as wide as first and last name: %q", lines)
+	}
+	w, _ = m.measure("Papadopoulou-", 30)
+	_, lines = FitName("Ana Papadopoulou-Schmidt", 30, 30, w+1, 3, lh, m.measure)
+	if strings.Join(lines, "|") != "Ana|Papadopoulou-|Schmidt" {
+		t.Errorf("a double name on narrow lines: %q", lines)
+	}
+	_, lines = FitName("Ana Papadopoulou-Schmidt", 30, 30, 2000, 3, lh, m.measure)
+	if strings.Join(lines, "|") != "Ana Papadopoulou-Schmidt" {
+		t.Errorf("a double name with room: %q", lines)
+	}
+}
+
+// A name that fits nowhere whole is cut at the end of its lines, never
+// broken across lines inside a word.
+func TestFitNameCutsAtTheEnd(t *testing.T) {
+	m := newGoMeasure(t)
+	w, _ := m.measure("Anneliese Christiansen-Va…", 30)
+	_, lines := FitName("Anneliese Christiansen-Vasquez", 30, 30, w+1, 1, 1.28, m.measure)
+	if len(lines) != 1 || lines[0] != "Anneliese Christiansen-Va…" {
+		t.Errorf("one line: %q", lines)
+	}
+	w, _ = m.measure("Maximilia…", 30)
+	_, lines = FitName("Maximiliane Papadopoulou", 30, 30, w+1, 2, 1.28, m.measure)
+	if len(lines) != 2 || lines[0] != "Maximilia…" || !strings.HasPrefix(lines[1], "Papad") || !strings.HasSuffix(lines[1], Ellipsis) {
+		t.Errorf("two narrow lines: %q", lines)
+	}
+	for _, l := range lines {
+		if lw, _ := m.measure(l, 30); lw > w+1 {
+			t.Errorf("%q is wider than the box", l)
+		}
+	}
+}

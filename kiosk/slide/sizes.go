@@ -188,7 +188,8 @@ func HeadedLayout(s Sizes) (heading, body Rect) {
 // WinsGrid places n (1 to MaxWins) tiles in area, a layout for each count.
 // Landscape: one tile fills the area; two stand side by side; three are a
 // large tile (the first metric) beside two stacked ones; four make a 2×2
-// grid. Portrait: one tile fills the area, more make a column.
+// grid. Portrait: a column, of cards no taller than three quarters of
+// their width, in the middle of the area.
 func WinsGrid(s Sizes, area Rect, n int) []Rect {
 	if n <= 0 {
 		return nil
@@ -207,10 +208,17 @@ func WinsGrid(s Sizes, area Rect, n int) []Rect {
 	}
 	w := (area.W - g*float32(cols-1)) / float32(cols)
 	h := (area.H - g*float32(rows-1)) / float32(rows)
+	// On a portrait screen one or two tiles would stretch into tall empty
+	// cards: they keep a landscape shape and stand in the middle.
+	top := area.Y
+	if s.Portrait {
+		h = min(h, w*0.75)
+		top += (area.H - (h*float32(rows) + g*float32(rows-1))) / 2
+	}
 	out := make([]Rect, 0, n)
 	for i := 0; i < n; i++ {
 		c, r := i%cols, i/cols
-		out = append(out, Rect{X: area.X + float32(c)*(w+g), Y: area.Y + float32(r)*(h+g), W: w, H: h})
+		out = append(out, Rect{X: area.X + float32(c)*(w+g), Y: top + float32(r)*(h+g), W: w, H: h})
 	}
 	return out
 }
@@ -244,7 +252,7 @@ func BoardLayout(s Sizes, body Rect, rest int, mover bool) BoardBoxes {
 			b.Podium = body
 			return b
 		}
-		b.Podium = Rect{X: body.X, Y: body.Y, W: body.W * 0.5, H: body.H}
+		b.Podium = Rect{X: body.X, Y: body.Y, W: body.W * 0.49, H: body.H}
 		side = Rect{X: b.Podium.Right() + 2*s.Gap, Y: body.Y, H: body.H}
 		side.W = body.Right() - side.X
 	}

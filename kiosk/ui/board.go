@@ -37,7 +37,13 @@ func (b *builder) podium(people []slide.Person, area slide.Rect) {
 	if n == 0 {
 		return
 	}
-	gap := s.Gap * 0.6
+	// A podium alone on a portrait screen stands in the middle, not on the
+	// floor of a tall empty room.
+	if area.H > area.W {
+		area.Y += (area.H - area.W) / 2
+		area.H = area.W
+	}
+	gap := s.Gap * 0.4
 	// Keep the podium compact on wide areas: it reads as one object.
 	widest := map[int]float32{1: 46, 2: 38, 3: 30}[n] * s.Unit
 	colW := min((area.W-float32(n-1)*gap)/float32(n), widest)
@@ -171,7 +177,8 @@ func (b *builder) rest(people []slide.Person, area slide.Rect) {
 		}
 		rows[tallest] = fit(people[tallest].Name, 1)
 	}
-	y := area.Y
+	// A short list stands in the middle of its column, not at its top.
+	y := area.Y + max(0, (area.H-total())/2)
 	for i, p := range people {
 		rw := rows[i]
 		r := slide.Rect{X: area.X, Y: y, W: area.W, H: rw.h}
@@ -230,7 +237,7 @@ func (b *builder) mover(p slide.Person, r slide.Rect) {
 	// Left: label over name.
 	labelSize := s.Small
 	_, label := slide.FitLine("Biggest mover", labelSize, labelSize, textR-x, measure(true))
-	nameSize, name := slide.FitLine(p.Name, s.Body, s.MinPrimary, textR-x, measure(true))
+	nameSize, name := b.oneLineName(p.Name, s.Body, textR-x)
 	// Centred by ink: the label's capitals, the gap, the name down to its
 	// lowest glyph (a J or a g reaches below the baseline).
 	_, desc := inkExtents(fyne.CurrentApp().Settings().Theme(), name, true)

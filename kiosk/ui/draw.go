@@ -5,6 +5,7 @@ import (
 	"image/color"
 	"math"
 	"reflect"
+	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -421,9 +422,16 @@ func (b *builder) author(p *slide.Post, r slide.Rect) {
 	x := r.X + d + s.Unit*2.6
 	w := r.Right() - x
 	defer b.within(slide.Rect{X: x, Y: r.Y, W: w, H: r.H})()
-	nameSize, name := slide.FitLine(p.Name, s.Name, s.MinPrimary, w, measure(true))
+	nameSize, name := b.oneLineName(p.Name, s.Name, w)
 	bySize, byline := slide.FitLine(p.Byline(), s.Small*1.1, s.Small, w, measure(false))
 	b.nameOverByline(name, nameSize, byline, bySize, x, r.Y+d/2)
+}
+
+// oneLineName fits a name on one line of width w, from size down to the
+// smallest primary size, keeping first and last name (slide.FitName).
+func (b *builder) oneLineName(name string, size, w float32) (float32, string) {
+	size, lines := slide.FitName(name, size, b.sz.MinPrimary, w, 1, b.sz.LineHeight, measure(true))
+	return size, strings.Join(lines, " ")
 }
 
 // nameOverByline draws a name over its byline, the pair centred on mid by
@@ -495,7 +503,7 @@ func (b *builder) quote(p *slide.Post, boxes slide.PostBoxes) {
 	if metaW > 0 {
 		avail -= 2*sep + metaW
 	}
-	nameSize, name := slide.FitLine(p.Name, s.Name, s.MinPrimary, avail, measure(true))
+	nameSize, name := b.oneLineName(p.Name, s.Name, avail)
 	bySize, byline := slide.FitLine(p.Byline(), s.Small*1.1, s.Small, avail, measure(false))
 	textW := max(textWidth(name, nameSize, true), textWidth(byline, bySize, false))
 	total := d + sep + textW
