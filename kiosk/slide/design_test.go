@@ -58,7 +58,11 @@ func TestCheckLayout(t *testing.T) {
 		{"size", func() []Mark { m := good(); m.Role, m.Size = Secondary, 0.019*1080/CapHeight; return []Mark{m} }, nil},
 		{"box", func() []Mark { m := good(); m.Box = Rect{X: m.Rect.X, Y: m.Rect.Y, W: 100, H: 100}; return []Mark{m} }, nil},
 		{"safe area", func() []Mark { m := good(); m.Rect.X, m.Box = 20, Rect{W: 1920, H: 1080}; return []Mark{m} }, nil},
-		{"overlap", func() []Mark { a, b := good(), good(); b.Text, b.Rect.Y = "Ben", a.Rect.Y+a.Rect.H/2; return []Mark{a, b} }, nil},
+		{"overlap", func() []Mark {
+			a, b := good(), good()
+			b.Text, b.Rect.Y = "Ben", a.Rect.Y+a.Rect.H/2
+			return []Mark{a, b}
+		}, nil},
 		{"overlap", func() []Mark { return []Mark{good()} }, []Shape{{What: "picture", Rect: Rect{X: c.X + 100, Y: c.Y, W: 300, H: 300}}}},
 	}
 	for _, tc := range cases {

@@ -34,10 +34,10 @@ func TestCountWords(t *testing.T) {
 		"Hello":                      1,
 		"Ten years of Tern & Timber": 6,
 		"line one\nline two":         4,
-		"今日は新製品を発表しました":              13, // Japanese: a word a character
-		"我们 发布了":                     5,
-		"Launch 🎉 day":               3,
-		"שלום לכולם":                 2,
+		"今日は新製品を発表しました": 13, // Japanese: a word a character
+		"我们 发布了":        5,
+		"Launch 🎉 day":  3,
+		"שלום לכולם":    2,
 	} {
 		if got := CountWords(text); got != want {
 			t.Errorf("CountWords(%q) = %d, want %d", text, got, want)
