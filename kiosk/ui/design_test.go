@@ -433,7 +433,9 @@ func capOf(m slide.Mark, ink []bool, r image.Rectangle, capRatio, xRatio float64
 type minima struct {
 	contrast [2]float64 // primary, secondary (pixels)
 	capPct   [2]float64 // cap height as % of the short side (pixels)
-	texts    int
+	// The texts that set them, for the log: "Bluesky" in "post …".
+	contrastBy, capBy [2]string
+	texts             int
 }
 
 func TestDesign(t *testing.T) {
@@ -486,6 +488,9 @@ func TestDesign(t *testing.T) {
 					return "–"
 				}
 				return fmt.Sprintf(f, v)
+			}
+			for role := range 2 {
+				t.Logf("%s, %s, %s: lowest contrast %s, smallest capitals %s", kind, sc.name, slide.Role(role), mn.contrastBy[role], mn.capBy[role])
 			}
 			fmt.Fprintf(&b, "| %s | %s %d×%d | %d | %s | %s | %s | %s |\n", kind, sc.name, sc.w, sc.h, mn.texts,
 				cell(mn.contrast[0], 21, "%.1f:1"), cell(mn.contrast[1], 21, "%.1f:1"),
@@ -554,7 +559,9 @@ func checkDesign(t *testing.T, dc designCase, w, h int, capRatio, xRatio float64
 		if ink.contrast < m.Role.MinContrast() {
 			fail("%q (%s): contrast %.2f:1 of %v against %v behind it, needs %.1f:1", m.Text, m.Role, ink.contrast, ink.fg, ink.worstBG, m.Role.MinContrast())
 		}
-		mn.contrast[role] = min(mn.contrast[role], ink.contrast)
+		if ink.contrast < mn.contrast[role] {
+			mn.contrast[role], mn.contrastBy[role] = ink.contrast, fmt.Sprintf("%q in %s", m.Text, t.Name())
+		}
 		capPx := ink.cap
 		if capPx == 0 {
 			capPx = float64(m.Cap()) // not measurable on the pixels (RTL, emoji): the layout's
@@ -565,7 +572,9 @@ func checkDesign(t *testing.T, dc designCase, w, h int, capRatio, xRatio float64
 		if pct < 100*float64(m.Role.MinCap())-0.05 {
 			fail("%q (%s): cap height %.1f px is %.2f %% of the short side, needs %.0f %%", m.Text, m.Role, capPx, pct, 100*m.Role.MinCap())
 		}
-		mn.capPct[role] = min(mn.capPct[role], pct)
+		if pct < mn.capPct[role] {
+			mn.capPct[role], mn.capBy[role] = pct, fmt.Sprintf("%q in %s", m.Text, t.Name())
+		}
 	}
 
 	// No ink that no text accounts for: a glyph drawn outside its text's
