@@ -177,6 +177,15 @@ func (b *builder) rest(people []slide.Person, area slide.Rect) {
 		}
 		rows[tallest] = fit(people[tallest].Name, 1)
 	}
+	// Still too tall (a screen that keeps a large safe area): the rows
+	// lose padding, down to a line of text each, and the discs shrink with
+	// them.
+	if over := total() - area.H; over > 0.5 {
+		for i := range rows {
+			least := slide.BlockHeight(len(rows[i].lines), rows[i].size, s.LineHeight, lineH(rows[i].size, false)) + 0.4*s.Unit
+			rows[i].h = max(least, rows[i].h-over/float32(len(rows)))
+		}
+	}
 	// A short list stands in the middle of its column, not at its top.
 	y := area.Y + max(0, (area.H-total())/2)
 	for i, p := range people {
@@ -189,7 +198,8 @@ func (b *builder) rest(people []slide.Person, area slide.Rect) {
 		x := r.X + pad
 		b.textRight(slide.Secondary, strconv.Itoa(p.Rank), rankSize, b.p.muted, true, x+rankW, capsAt(rankSize, true, mid))
 		x += rankW + s.Unit*2
-		b.avatar(p.Avatar, p.Initials, p.AvatarColor, x, mid-d/2, d)
+		dd := min(d, r.H-1.2*s.Unit)
+		b.avatar(p.Avatar, p.Initials, p.AvatarColor, x+(d-dd)/2, mid-dd/2, dd)
 		// The name block, centred on the row by its ink.
 		bh := slide.BlockHeight(len(rw.lines), rw.size, s.LineHeight, 0) + slide.CapHeight*rw.size
 		ny := mid - bh/2 - capTop(rw.size, false)
