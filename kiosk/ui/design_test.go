@@ -154,7 +154,7 @@ func stressCases() []designCase {
 		metric("Employee advocacy reach this quarter", 12_345_678_901, nan, "impressions"), metric("Clicks", 98_765, 98_700, "visits"),
 	}
 	standings := func(n int, long bool) []feeds.Standing {
-		names := []string{"Ana Lima", "Ben Okafor", "Chen Wei", "Dana Kim", "Elif Demir", "Farah Haddad", "Gustavo Pereira", "Hannah Müller", "Ivo Petrov", "Jana Novák"}
+		names := []string{"Ana Lima", "Ben Okafor", "Chen Wei", "Dana Kim", "Elif Demir", "Walter Mwangi", "Gustavo Pereira", "Hannah Müller", "Ivo Petrov", "Jana Novák"}
 		var out []feeds.Standing
 		for i := range n {
 			name := names[i]

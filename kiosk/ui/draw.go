@@ -235,11 +235,14 @@ func (b *builder) avatar(img image.Image, initials string, col color.NRGBA, x, y
 		return
 	}
 	defer b.within(slide.Rect{X: x, Y: y, W: d, H: d})()
-	size := d * 0.4
+	// Initials are secondary text: never under its floor, even in a list's
+	// small disc, where two wide letters ("WM") may then fill more of it.
+	least := 2.9 * b.sz.Unit
+	size := max(d*0.4, least)
 	if n := len([]rune(initials)); n == 1 {
-		size = d * 0.46
+		size = max(d*0.46, least)
 	}
-	size = slide.LargestSize(size, d*0.2, d*0.72, func(s float32) float32 { return textWidth(initials, s, true) })
+	size = slide.LargestSize(size, min(least, size), d*0.8, func(s float32) float32 { return textWidth(initials, s, true) })
 	// Centre the capitals, not the text box, in the disc.
 	ty := capsAt(size, true, y+d/2)
 	b.textCentered(slide.Secondary, initials, size, white, true, x, ty, d)

@@ -372,8 +372,8 @@ func (s *screen) layoutChrome() {
 	}
 }
 
-// logoSize is the size of the chrome's logo: as tall as the chrome row
-// allows, at most a sixth of the screen's width; zero without a logo.
+// logoSize is the size of the chrome's logo: four fifths of the chrome
+// row's height, at most 28 units wide; zero without a logo.
 func (s *screen) logoSize(sz slide.Sizes) (w, h float32) {
 	img := s.v.logo()
 	if img == nil || img.Bounds().Dx() <= 0 || img.Bounds().Dy() <= 0 {
