@@ -248,12 +248,11 @@ func (b *builder) mover(p slide.Person, r slide.Rect) {
 	labelSize := s.Small
 	_, label := slide.FitLine("Biggest mover", labelSize, labelSize, textR-x, measure(true))
 	nameSize, name := b.oneLineName(p.Name, s.Body, textR-x)
-	// Centred by ink: the label's capitals, the gap, the name down to its
-	// lowest glyph (a J or a g reaches below the baseline).
-	_, desc := inkExtents(fyne.CurrentApp().Settings().Theme(), name, true)
+	// Centred by ink: the label's capitals, the gap, the name's capitals
+	// and room for a descender (a J or a g reaches below the baseline).
 	lh, nh := slide.CapHeight*labelSize, slide.CapHeight*nameSize
 	g := s.Unit * 1.4
-	top := mid - (lh+g+nh+max(0, desc)*nameSize)/2
+	top := mid - (lh+g+nh+0.24*nameSize)/2
 	b.text(slide.Secondary, label, labelSize, b.p.accentText, true, x, top-capTop(labelSize, true))
 	b.text(slide.Primary, name, nameSize, b.p.text, true, x, top+lh+g-capTop(nameSize, true))
 }

@@ -123,8 +123,32 @@ func walk(o fyne.CanvasObject, off fyne.Position, fn func(o fyne.CanvasObject, p
 	}
 }
 
-// faces are the fonts whose glyph extents inkExtents has read.
-var faces sync.Map // fyne.Resource → *font.Face (nil when unreadable)
+// faces are the fonts whose glyph extents inkExtents has read: the theme's
+// regular and bold faces, parsed once (about 3 MiB), and only when the
+// design check asks for the layout. A new theme's font replaces them
+// rather than piling up beside them.
+var faces = struct {
+	sync.Mutex
+	m map[fyne.Resource]*font.Face // nil when unreadable
+}{m: map[fyne.Resource]*font.Face{}}
+
+// parsedFont is the parsed font of res, or nil when it cannot be read.
+func parsedFont(res fyne.Resource) *font.Face {
+	faces.Lock()
+	defer faces.Unlock()
+	if f, ok := faces.m[res]; ok {
+		return f
+	}
+	if len(faces.m) >= 4 {
+		clear(faces.m)
+	}
+	f, err := font.ParseTTF(bytes.NewReader(res.Content()))
+	if err != nil {
+		f = nil
+	}
+	faces.m[res] = f
+	return f
+}
 
 // inkExtents is how far the glyphs of s reach above and below the baseline,
 // per unit of text size, in th's font: "1" or "Reach" stand on the baseline
@@ -133,16 +157,7 @@ var faces sync.Map // fyne.Resource → *font.Face (nil when unreadable)
 // font lacks (drawn from a fallback font: emoji, other scripts) gives the
 // generous slide.InkAscent and InkDescent.
 func inkExtents(th fyne.Theme, s string, bold bool) (ascent, descent float32) {
-	res := th.Font(fyne.TextStyle{Bold: bold})
-	f, ok := faces.Load(res)
-	if !ok {
-		face, err := font.ParseTTF(bytes.NewReader(res.Content()))
-		if err != nil {
-			face = nil
-		}
-		f, _ = faces.LoadOrStore(res, face)
-	}
-	face, _ := f.(*font.Face)
+	face := parsedFont(th.Font(fyne.TextStyle{Bold: bold}))
 	if face == nil {
 		return slide.InkAscent, slide.InkDescent
 	}
