@@ -38,6 +38,7 @@ func settings(d config.Display) playlist.Settings {
 	sec := func(f float64) time.Duration { return time.Duration(f * float64(time.Second)) }
 	return playlist.Settings{
 		PostSeconds:        sec(d.PostSeconds),
+		MaxPostSeconds:     sec(d.PostMaxSeconds),
 		WinsSeconds:        sec(d.WinsSeconds),
 		LeaderboardSeconds: sec(d.LeaderboardSeconds),
 		WinsEvery:          d.WinsEvery,
@@ -53,8 +54,10 @@ func sequence(rep content.Report, set playlist.Settings, now time.Time, n int) [
 	list := playlist.New(set, 1)
 	shown := rep.Shown()
 	entries := make([]playlist.Entry, len(shown))
+	longest := set.WithDefaults().MaxPostSeconds
 	for i, p := range shown {
-		entries[i] = playlist.Entry{ID: p.ID, Author: p.Author.Name, Published: p.Published, Pinned: p.Pinned}
+		read := slide.TextReadingTime(p.Text, longest)
+		entries[i] = playlist.Entry{ID: p.ID, Author: p.Author.Name, Published: p.Published, Pinned: p.Pinned, Read: read}
 	}
 	list.Update(entries, len(rep.Wins) > 0, len(rep.Leaderboard) > 0)
 	out := make([]playlist.Item, n)
@@ -263,7 +266,7 @@ func winsOf(rep content.Report) slide.Slide {
 	for i, w := range rep.Wins {
 		ms[i] = feeds.Metric{Label: w.Label, Value: w.Value, Previous: w.Previous, HasPrevious: w.HasPrevious, Unit: w.Unit, Period: w.Period}
 	}
-	return slide.FromWins(ms)
+	return slide.FromWins(ms, 0)
 }
 
 func boardOf(rep content.Report, pics *pictures) *pageBoard {

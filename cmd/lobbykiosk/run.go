@@ -75,16 +75,18 @@ func runDemo(ctx context.Context, e *env, args []string) int {
 // letting GLFW panic: a service that starts before the X server, or after a
 // display manager restart left a stale socket or a new cookie, would
 // otherwise crash-loop with a stack trace in the journal.
-func displayProblem() string {
-	if err := display.Check(os.Getenv, nativeWayland); err != nil {
-		return err.Error()
+func displayProblem() (display.Screen, string) {
+	scr, err := display.Open(os.Getenv, nativeWayland)
+	if err != nil {
+		return scr, err.Error()
 	}
-	return ""
+	return scr, ""
 }
 
 func kiosk(ctx context.Context, e *env, path string, rf runFlags) (code int) {
 	startProfiling(e)
-	if p := displayProblem(); p != "" {
+	screen, p := displayProblem()
+	if p != "" {
 		return e.errorf("%s", p)
 	}
 	// The check above catches what an office meets; a display that fails
@@ -121,7 +123,10 @@ func kiosk(ctx context.Context, e *env, path string, rf runFlags) (code int) {
 	if err != nil {
 		log.Warn("central config not used", "err", err)
 	}
-	eng, cleanup, err := engine.OpenScratch(cfg, engine.Options{Version: version, Logger: log},
+	// Pictures are kept at the size they are shown at on this screen (a 4K
+	// TV's twice a 1080p one's); unknown (Wayland), the engine's default.
+	eng, cleanup, err := engine.OpenScratch(cfg, engine.Options{Version: version, Logger: log,
+		ImageWidth: screen.Width, ImageHeight: screen.Height},
 		func(w string) { log.Warn(w) })
 	if err != nil {
 		return e.errorf("%v", err)
@@ -269,12 +274,14 @@ func applyTransition(view *ui.View, cfg *config.Config) {
 	view.SetTransition(time.Duration(d.TransitionSeconds*float64(time.Second)), d.TransitionFPS)
 }
 
-// theme builds the UI theme from config; a logo or font that cannot be read
-// is logged and the default used, never fatal.
+// theme builds the UI theme from config ([theme] and the display's safe
+// area); a logo or font that cannot be read is logged and the default used,
+// never fatal.
 func theme(cfg *config.Config, warn func(msg string, args ...any)) (ui.Theme, image.Image) {
 	th := ui.DefaultTheme()
 	t := cfg.Theme
 	th.Dark = t.Mode != "light"
+	th.SafeArea = float32(cfg.Display.Safe())
 	if c, err := config.ParseColor(t.Accent); err == nil && t.Accent != "" {
 		th.Accent = c
 	}

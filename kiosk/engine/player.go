@@ -30,8 +30,9 @@ type Screen interface {
 // the screen at the next slide; a screen that does not keeps its look until
 // the kiosk restarts.
 type Restyler interface {
-	// Restyle applies cfg's [theme] and transition. It returns the logo for
-	// the chrome and the welcome slide (nil: the screen's theme logo).
+	// Restyle applies cfg's [theme], transition and safe area. It returns
+	// the logo for the chrome and the welcome slide (nil: the screen's
+	// theme logo).
 	Restyle(cfg *config.Config) (logo image.Image)
 }
 
@@ -93,6 +94,7 @@ func seconds(f float64) time.Duration { return time.Duration(f * float64(time.Se
 func listSettings(d config.Display) playlist.Settings {
 	return playlist.Settings{
 		PostSeconds:        seconds(d.PostSeconds),
+		MaxPostSeconds:     seconds(d.PostMaxSeconds),
 		WinsSeconds:        seconds(d.WinsSeconds),
 		LeaderboardSeconds: seconds(d.LeaderboardSeconds),
 		WinsEvery:          d.WinsEvery,
@@ -156,7 +158,16 @@ func (p *Player) Run(ctx context.Context) {
 // loaded (from memory, disk, or the network with a short deadline).
 func (p *Player) next(ctx context.Context, now time.Time) (playlist.Item, slide.Slide, slide.Chrome) {
 	r := p.eng.Report(now)
-	p.list.Update(entries(r.Shown()), len(r.Wins) > 0, len(r.Leaderboard) > 0)
+	shown := r.Shown()
+	entries := entries(shown)
+	longest := p.maxPost()
+	for i, s := range shown {
+		// The reading rule: a post stays as long as its text (as cut for
+		// the screen) takes to read.
+		entries[i].Read = slide.TextReadingTime(s.Text, longest)
+	}
+	p.list.SetWinsPages(slide.WinsPages(len(r.Wins)))
+	p.list.Update(entries, len(r.Wins) > 0, len(r.Leaderboard) > 0)
 	item := p.list.Next(now)
 	return item, p.Build(ctx, item, r, now), p.Chrome(r, now)
 }
@@ -185,7 +196,10 @@ func (p *Player) Build(ctx context.Context, item playlist.Item, r content.Report
 	case playlist.Post:
 		for _, post := range r.Posts {
 			if post.ID == item.PostID {
-				return slide.FromPost(post.Post, p.image(ctx, post.Author.Avatar), p.image(ctx, post.Image), now, cfg.Location)
+				s := slide.FromPost(post.Post, p.image(ctx, post.Author.Avatar), p.image(ctx, post.Image), now, cfg.Location)
+				// No more than can be read in the longest time a post stays.
+				s.Post.Text = slide.Glance(s.Post.Text, slide.WordsIn(p.maxPost()))
+				return s
 			}
 		}
 	case playlist.Wins:
@@ -193,7 +207,7 @@ func (p *Player) Build(ctx context.Context, item playlist.Item, r content.Report
 		for i, w := range r.Wins {
 			ms[i] = feeds.Metric{Label: w.Label, Value: w.Value, Previous: w.Previous, HasPrevious: w.HasPrevious, Unit: w.Unit, Period: w.Period}
 		}
-		return slide.FromWins(ms)
+		return slide.FromWins(ms, item.Page)
 	case playlist.Leaderboard:
 		avatars := map[string]image.Image{}
 		for i, s := range r.Leaderboard {
@@ -213,6 +227,11 @@ func (p *Player) Build(ctx context.Context, item playlist.Item, r content.Report
 		w.Welcome.Note = p.SetupNote
 	}
 	return w
+}
+
+// maxPost is the longest a post stays on screen.
+func (p *Player) maxPost() time.Duration {
+	return listSettings(p.eng.CurrentConfig().Display).WithDefaults().MaxPostSeconds
 }
 
 func (p *Player) image(ctx context.Context, src string) image.Image {

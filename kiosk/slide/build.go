@@ -9,10 +9,6 @@ import (
 	"lobbykiosk/feeds"
 )
 
-// MaxWins is how many tiles a wins slide holds: more would not be read in a
-// glance.
-const MaxWins = 4
-
 // MaxRest is how many places after the podium a leaderboard lists.
 const MaxRest = 5
 
@@ -89,40 +85,10 @@ func FromPost(p feeds.Post, avatar, picture image.Image, now time.Time, loc *tim
 	return Slide{Kind: KindPost, Post: out}
 }
 
-// FromWins builds a wins slide from at most MaxWins metrics, in the order
-// given. A fall is shown as a fall; a metric without a previous value gets no
-// arrow. Percentages change in points ("+2.5 pts"), everything else in
-// per cent of the previous value.
-func FromWins(ms []feeds.Metric) Slide {
-	if len(ms) > MaxWins {
-		ms = ms[:MaxWins]
-	}
-	wins := make([]Win, 0, len(ms))
-	for _, m := range ms {
-		w := Win{
-			Label:  strings.TrimSpace(m.Label),
-			Value:  FormatNumber(m.Value),
-			Unit:   strings.TrimSpace(m.Unit),
-			Period: strings.TrimSpace(m.Period),
-		}
-		if m.HasPrevious {
-			if isPercent(w.Unit) {
-				w.Change, w.Trend = FormatChange(m.Value-m.Previous, true)
-			} else if frac, ok := m.Change(); ok {
-				w.Change, w.Trend = FormatChange(frac, false)
-			}
-		}
-		wins = append(wins, w)
-	}
-	return Slide{Kind: KindWins, Wins: wins}
-}
-
-func isPercent(unit string) bool {
-	return unit == "%" || strings.EqualFold(unit, "percent")
-}
-
 // FromLeaderboard builds the leaderboard slide: the top three on the podium,
-// the next MaxRest in a list, and the biggest mover among all rows. Rows are
+// the next MaxRest in a list, and the biggest mover among the rows below the
+// podium (someone on the podium is on screen already, and "biggest mover"
+// beside the winner would say it twice). Rows are
 // ordered by rank (rows without a rank go last, by points). avatars is looked
 // up by the row's avatar URL, then handle, then name.
 func FromLeaderboard(rows []feeds.Standing, avatars map[string]image.Image, period string) Slide {
@@ -155,7 +121,7 @@ func FromLeaderboard(rows []feeds.Standing, avatars map[string]image.Image, peri
 			b.Rest = append(b.Rest, p)
 		}
 	}
-	b.Mover = Mover(people)
+	b.Mover = Mover(people[min(3, len(people)):])
 	return Slide{Kind: KindLeaderboard, Board: b}
 }
 

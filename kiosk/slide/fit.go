@@ -54,10 +54,11 @@ func FitText(text string, maxSize, minSize float32, boxW, boxH float32, lineHeig
 
 // Balance rewraps text's lines (as returned by FitText at size) into the narrowest
 // width that keeps the same number of lines, so centred text reads as an
-// even block instead of full lines over a one-word orphan. Cut text (ending
-// in "…") and single lines are returned as they are.
+// even block instead of full lines over a one-word orphan. Lines that do
+// not hold all of text (the fitter cut it) and single lines are returned as
+// they are; a text that itself ends in "…" (cut for a glance) is balanced.
 func Balance(text string, lines []string, size, boxW float32, measure func(s string, size float32) (w, h float32)) []string {
-	if len(lines) < 2 || strings.HasSuffix(lines[len(lines)-1], Ellipsis) {
+	if len(lines) < 2 || !whole(text, lines) {
 		return lines
 	}
 	paras := paragraphs(text)

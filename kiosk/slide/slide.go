@@ -24,11 +24,14 @@ const (
 // Slide is one screen's worth of content. Exactly the field matching Kind is
 // set; a slide whose field is missing is drawn as an empty welcome.
 type Slide struct {
-	Kind    Kind
-	Post    *Post
-	Wins    []Win
-	Board   *Board
-	Welcome *Welcome
+	Kind Kind
+	Post *Post
+	Wins []Win
+	// Page and Pages number the wins slides when the metrics need more
+	// than one (Pages > 1); Page counts from 0.
+	Page, Pages int
+	Board       *Board
+	Welcome     *Welcome
 }
 
 // Post is an employee post, ready to show.

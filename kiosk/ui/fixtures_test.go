@@ -190,3 +190,31 @@ func oneBoard() slide.Slide {
 	p := person(1, "Ana Lima", "2,340 pts", 0, anaFace)
 	return slide.Slide{Kind: slide.KindLeaderboard, Board: &slide.Board{Title: "Top advocates", Period: "November", Podium: []slide.Person{p}}}
 }
+
+// winsOne is a lone metric: the layout made for one number.
+func winsOne() slide.Slide {
+	return slide.Slide{Kind: slide.KindWins, Wins: winsSlide().Wins[:1]}
+}
+
+// winsThree is three metrics: a large tile beside two.
+func winsThree() slide.Slide {
+	w := winsSlide().Wins[:3]
+	w[2].Change, w[2].Trend = "", slide.TrendNone // no previous value: still aligned
+	return slide.Slide{Kind: slide.KindWins, Wins: w}
+}
+
+// longNamesBoard has names too long for one line, in the list and on the
+// podium, and a biggest mover with one too.
+func longNamesBoard() slide.Slide {
+	s := boardSlide()
+	b := *s.Board
+	b.Podium = append([]slide.Person(nil), b.Podium...)
+	b.Rest = append([]slide.Person(nil), b.Rest...)
+	b.Podium[1] = person(2, "Maximiliane Alexandra Papadopoulou-Schmidt", "1,910 pts", 0, benFace)
+	b.Rest[1] = person(5, "Bartholomew Oyelaran-Fitzgerald", "990 pts", 2, nil)
+	b.Rest[3] = person(7, "Gustavo Henrique Pereira da Silva", "760 pts", 0, nil)
+	mover := person(9, "Anneliese Christiansen-Vasquez", "640 pts", 6, nil)
+	b.Mover = &mover
+	s.Board = &b
+	return s
+}

@@ -18,7 +18,9 @@ import (
 
 var update = flag.Bool("update", false, "rewrite the golden images in testdata/golden")
 
-// goldens are every slide type at landscape 1080p and portrait.
+// goldens are every slide type at landscape 1080p and portrait, with the
+// layouts made for one and three wins and for a podium of one, and long
+// names in the leaderboard.
 var goldens = []struct {
 	name string
 	s    func() slide.Slide
@@ -27,7 +29,11 @@ var goldens = []struct {
 	{"post-picture", postWithPicture, freshChrome},
 	{"post-text", postTextOnly, freshChrome},
 	{"wins", winsSlide, freshChrome},
+	{"wins-one", winsOne, freshChrome},
+	{"wins-three", winsThree, freshChrome},
 	{"leaderboard", boardSlide, staleChrome},
+	{"leaderboard-one", oneBoard, freshChrome},
+	{"leaderboard-long-names", longNamesBoard, freshChrome},
 	{"welcome", welcomeSlide, freshChrome},
 }
 

@@ -33,6 +33,7 @@ type View struct {
 	pending  *slide.Slide // the slide a running fade will swap in
 	blanked  bool
 	rendered fyne.Size // size the slide layer was built for
+	notes    []note    // the role and box of the slide's texts, for the design check
 }
 
 // NewView creates the screen for th. Until Show is called it shows an empty
@@ -132,7 +133,7 @@ func (v *View) SetTheme(th Theme) {
 	v.pal = th.palette()
 	s := v.scr
 	s.fade.FillColor = withAlpha(v.pal.bg, 0)
-	s.staleBg.FillColor = withAlpha(v.pal.warn, 0x24)
+	s.staleBg.FillColor = v.pal.warnBg
 	s.staleDot.FillColor = v.pal.warn
 	s.staleText.Color = v.pal.warn
 	if v.has && !v.blanked {
@@ -183,12 +184,18 @@ func (v *View) rebuild() {
 		v.release(v.scr.setSlide(nil))
 		return
 	}
-	b := &builder{sz: slide.SizesFor(size.Width, size.Height), p: v.pal, scale: 1}
+	b := &builder{sz: v.sizes(size), p: v.pal, scale: 1}
 	if c := fyne.CurrentApp().Driver().CanvasForObject(v.scr); c != nil {
 		b.scale = c.Scale()
 	}
 	b.build(v.cur)
+	v.notes = b.notes
 	v.release(v.scr.setSlide(b.objs))
+}
+
+// sizes is the layout's sizes for a screen of size.
+func (v *View) sizes(size fyne.Size) slide.Sizes {
+	return slide.SizesIn(size.Width, size.Height, v.th.SafeArea)
 }
 
 // release frees the textures of objects that left the screen. Fyne keeps a
@@ -272,7 +279,7 @@ func newScreen(v *View) *screen {
 		fade:      canvas.NewRectangle(withAlpha(p.bg, 0)),
 		logo:      &canvas.Image{FillMode: canvas.ImageFillContain},
 		clock:     canvas.NewText("", p.text),
-		staleBg:   canvas.NewRectangle(withAlpha(p.warn, 0x24)),
+		staleBg:   canvas.NewRectangle(p.warnBg),
 		staleDot:  canvas.NewCircle(p.warn),
 		staleText: canvas.NewText("", p.warn),
 		notice:    newNotice(),
@@ -299,10 +306,12 @@ func (s *screen) layoutChrome() {
 	if size.Width < 1 || size.Height < 1 {
 		return
 	}
-	sz := slide.SizesFor(size.Width, size.Height)
+	sz := s.v.sizes(size)
 	c := s.v.chrome
-	mid := sz.Top * 0.52
-	right := size.Width - sz.Pad
+	row := sz.Chrome()
+	mid := row.Y + row.H/2
+	right := row.Right()
+	logoW, logoH := s.logoSize(sz)
 
 	clockSize := sz.Small * 1.25
 	s.clock.Text = c.Clock
@@ -321,14 +330,15 @@ func (s *screen) layoutChrome() {
 		s.staleDot.Hide()
 		s.staleText.Hide()
 	} else {
-		ts := sz.Small * 0.9
-		_, txt := slide.FitLine(c.Stale, ts, ts, size.Width*0.45, measure(true))
-		s.staleText.Text = txt
-		s.staleText.TextSize = ts
-		tm := s.staleText.MinSize()
+		ts := sz.Small
 		h := ts * 1.9
 		dot := ts * 0.5
 		pad := ts * 0.75
+		avail := right - row.X - logoW - sz.Unit*3 - (2*pad + dot + ts*0.5)
+		_, txt := slide.FitLine(c.Stale, ts, ts, max(0, avail), measure(true))
+		s.staleText.Text = txt
+		s.staleText.TextSize = ts
+		tm := s.staleText.MinSize()
 		w := pad + dot + ts*0.5 + tm.Width + pad
 		x := right - w
 		s.staleBg.CornerRadius = h / 2
@@ -348,21 +358,15 @@ func (s *screen) layoutChrome() {
 		s.staleDot.Refresh()
 		right = x - sz.Unit*1.2
 	}
-	s.notice.layout(c.Notice, sz, sz.Pad+sz.Unit*30, right, mid, s.v.blanked)
+	s.notice.layout(c.Notice, sz, row.X+sz.Unit*30, right, mid, s.v.blanked)
 
-	if img := s.v.logo(); img != nil && img.Bounds().Dx() > 0 && img.Bounds().Dy() > 0 {
-		b := img.Bounds()
-		h := sz.Unit * 5
-		w := h * float32(b.Dx()) / float32(b.Dy())
-		if maxW := sz.Unit * 28; w > maxW {
-			w, h = maxW, maxW*float32(b.Dy())/float32(b.Dx())
-		}
+	if img := s.v.logo(); logoW > 0 {
 		if !sameImage(s.logo.Image, img) {
 			s.logo.Image = img
 			s.logo.Refresh()
 		}
-		s.logo.Move(fyne.NewPos(sz.Pad, mid-h/2))
-		s.logo.Resize(fyne.NewSize(w, h))
+		s.logo.Move(fyne.NewPos(row.X, mid-logoH/2))
+		s.logo.Resize(fyne.NewSize(logoW, logoH))
 		if !s.v.blanked {
 			s.logo.Show()
 		}
@@ -370,6 +374,22 @@ func (s *screen) layoutChrome() {
 		s.logo.Image = nil
 		s.logo.Hide()
 	}
+}
+
+// logoSize is the size of the chrome's logo: four fifths of the chrome
+// row's height, at most 28 units wide; zero without a logo.
+func (s *screen) logoSize(sz slide.Sizes) (w, h float32) {
+	img := s.v.logo()
+	if img == nil || img.Bounds().Dx() <= 0 || img.Bounds().Dy() <= 0 {
+		return 0, 0
+	}
+	b := img.Bounds()
+	h = sz.Band * 0.8
+	w = h * float32(b.Dx()) / float32(b.Dy())
+	if maxW := sz.Unit * 28; w > maxW {
+		w, h = maxW, maxW*float32(b.Dy())/float32(b.Dx())
+	}
+	return w, h
 }
 
 // setFade sets the overlay's opacity. Only a partly transparent overlay is

@@ -22,8 +22,14 @@ import (
 // screenOf shows s on a fresh View in a w×h software canvas.
 func screenOf(t testing.TB, s slide.Slide, c slide.Chrome, w, h int) (*View, test.WindowlessCanvas) {
 	t.Helper()
-	th := DefaultTheme()
-	fyne.CurrentApp().Settings().SetTheme(th.Fyne())
+	fyne.CurrentApp().Settings().SetTheme(DefaultTheme().Fyne())
+	return screenOfTheme(t, s, c, DefaultTheme(), w, h)
+}
+
+// screenOfTheme shows s on a fresh View with theme th (which the caller
+// has made the app's) in a w×h software canvas.
+func screenOfTheme(t testing.TB, s slide.Slide, c slide.Chrome, th Theme, w, h int) (*View, test.WindowlessCanvas) {
+	t.Helper()
 	v := NewView(th)
 	v.Show(s, c)
 	cv := software.NewCanvas()
@@ -57,22 +63,7 @@ func (p placed) drawn() slide.Rect {
 }
 
 func leaves(o fyne.CanvasObject, off fyne.Position, out *[]placed) {
-	if o == nil || !o.Visible() {
-		return
-	}
-	pos := off.Add(o.Position())
-	switch x := o.(type) {
-	case *fyne.Container:
-		for _, c := range x.Objects {
-			leaves(c, pos, out)
-		}
-	case fyne.Widget:
-		for _, c := range test.WidgetRenderer(x).Objects() {
-			leaves(c, pos, out)
-		}
-	default:
-		*out = append(*out, placed{o, pos})
-	}
+	walk(o, off, func(o fyne.CanvasObject, pos fyne.Position) { *out = append(*out, placed{o, pos}) })
 }
 
 // slideLeaves are the visible objects of the slide itself (no chrome).
@@ -295,11 +286,11 @@ func TestEdgeCasesRenderReadably(t *testing.T) {
 		{"wins: 12,345,678,901 and a fall", slide.FromWins([]feeds.Metric{
 			{Label: "Impressions", Value: 12_345_678_901, Previous: 13e9, HasPrevious: true, Period: "Q3"},
 			{Label: "Shares", Value: 4812, Previous: 6000, HasPrevious: true, Period: "Q3"},
-		}), freshChrome, []string{"12.3 B", "–5 %", "–20 %"}},
-		{"one win", slide.FromWins([]feeds.Metric{{Label: "Reach", Value: 987654321}}), freshChrome, []string{"988 M", "Reach"}},
+		}, 0), freshChrome, []string{"12.3 B", "–5 %", "–20 %"}},
+		{"one win", slide.FromWins([]feeds.Metric{{Label: "Reach", Value: 987654321}}, 0), freshChrome, []string{"988 M", "Reach"}},
 		{"leaderboard of one", slide.FromLeaderboard([]feeds.Standing{{Rank: 1, Name: "Ana Lima", Points: 1}}, nil, "Q3"), freshChrome, []string{"Ana Lima", "1 pt", "1"}},
 		{"empty leaderboard", slide.FromLeaderboard(nil, nil, ""), freshChrome, []string{"Welcome"}},
-		{"empty wins", slide.FromWins(nil), freshChrome, []string{"Welcome"}},
+		{"empty wins", slide.FromWins(nil, 0), freshChrome, []string{"Welcome"}},
 		{"empty welcome", slide.WelcomeSlide("", "", nil), slide.Chrome{}, []string{"Welcome"}},
 		{"zero slide", slide.Slide{}, slide.Chrome{}, []string{"Welcome"}},
 		{"post kind without a post", slide.Slide{Kind: slide.KindPost}, slide.Chrome{Clock: "09:00"}, []string{"Welcome", "09:00"}},
@@ -588,7 +579,7 @@ func TestSetThemeRestylesTheSlideOnScreen(t *testing.T) {
 	darkText := func() bool {
 		for _, tx := range texts(slideLeaves(v)) {
 			if strings.HasPrefix(postTextOnly().Post.Text, tx.Text) {
-				return luminance(toNRGBA(tx.Color)) < 0.5
+				return slide.Luminance(toNRGBA(tx.Color)) < 0.5
 			}
 		}
 		t.Fatal("the post's text is not on screen")
