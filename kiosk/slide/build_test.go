@@ -44,7 +44,7 @@ func TestFromPost(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			s := FromPost(tt.post, tt.avatar, tt.picture, now, time.UTC)
+			s := FromPost(tt.post, tt.avatar, tt.picture, now, time.UTC, nil)
 			if s.Kind != KindPost || s.Post == nil {
 				t.Fatalf("got kind %q, post %v", s.Kind, s.Post)
 			}
@@ -63,7 +63,7 @@ func TestFromPost(t *testing.T) {
 			}
 		})
 	}
-	p := FromPost(base, nil, nil, now, time.UTC).Post
+	p := FromPost(base, nil, nil, now, time.UTC, nil).Post
 	if p.Text != "Shipped the new onboarding flow today!" || p.Age != "2 h ago" || p.Network != "mastodon" || p.Team != "Design" {
 		t.Errorf("post = %+v", p)
 	}
@@ -77,7 +77,7 @@ func TestFromWins(t *testing.T) {
 		{Label: "New followers", Value: 1_234_567, Unit: "followers", Period: "this year"},
 		{Label: "Fifth is dropped", Value: 1},
 	}
-	s := FromWins(ms)
+	s := FromWins(ms, nil)
 	if s.Kind != KindWins {
 		t.Fatalf("kind %q", s.Kind)
 	}
@@ -102,7 +102,7 @@ func standings(rows ...feeds.Standing) []feeds.Standing { return rows }
 func TestFromLeaderboard(t *testing.T) {
 	face := solid(64, 64)
 	t.Run("one person", func(t *testing.T) {
-		s := FromLeaderboard(standings(feeds.Standing{Rank: 1, Name: "Ana Lima", Points: 1240}), nil, "November")
+		s := FromLeaderboard(standings(feeds.Standing{Rank: 1, Name: "Ana Lima", Points: 1240}), nil, "November", nil)
 		b := s.Board
 		if s.Kind != KindLeaderboard || b == nil {
 			t.Fatalf("kind %q board %v", s.Kind, b)
@@ -124,7 +124,7 @@ func TestFromLeaderboard(t *testing.T) {
 		}
 		rows = append(rows, feeds.Standing{Name: "Unranked low", Points: 1}, feeds.Standing{Name: "Unranked high", Points: 5})
 		avatars := map[string]image.Image{"https://img/P1": face, "@P2": face, "P3": face}
-		b := FromLeaderboard(rows, avatars, "").Board
+		b := FromLeaderboard(rows, avatars, "", nil).Board
 		var got []string
 		for _, p := range b.Podium {
 			got = append(got, p.Name)
@@ -151,7 +151,7 @@ func TestFromLeaderboard(t *testing.T) {
 		}
 	})
 	t.Run("nobody", func(t *testing.T) {
-		b := FromLeaderboard(nil, nil, "Q3").Board
+		b := FromLeaderboard(nil, nil, "Q3", nil).Board
 		if len(b.Podium) != 0 || b.Mover != nil {
 			t.Errorf("empty board = %+v", b)
 		}
@@ -192,19 +192,19 @@ func TestLeaderboardMoverFromRows(t *testing.T) {
 		feeds.Standing{Rank: 4, Name: "Dee", Points: 600, Change: 7},
 		feeds.Standing{Rank: 3, Name: "Cy", Points: 700, Change: -2},
 	)
-	b := FromLeaderboard(rows, nil, "").Board
+	b := FromLeaderboard(rows, nil, "", nil).Board
 	if b.Mover == nil || b.Mover.Name != "Dee" || b.Mover.Change != 7 {
 		t.Fatalf("mover = %+v, want Dee +7", b.Mover)
 	}
 }
 
 func TestWelcomeSlide(t *testing.T) {
-	s := WelcomeSlide("", "  ", nil)
+	s := WelcomeSlide("", "  ", nil, nil)
 	if s.Kind != KindWelcome || s.Welcome == nil || s.Welcome.Message != "Welcome" {
 		t.Errorf("empty welcome = %+v", s.Welcome)
 	}
 	logo := solid(10, 10)
-	s = WelcomeSlide(" Acme ", "Hello, visitors", logo)
+	s = WelcomeSlide(" Acme ", "Hello, visitors", logo, nil)
 	if s.Welcome.Company != "Acme" || s.Welcome.Message != "Hello, visitors" || s.Welcome.Logo != logo {
 		t.Errorf("welcome = %+v", s.Welcome)
 	}

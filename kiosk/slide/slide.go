@@ -29,11 +29,17 @@ type Slide struct {
 	Wins    []Win
 	Board   *Board
 	Welcome *Welcome
+	// Title heads slides that have a heading of their own ("Our wins"),
+	// already in the kiosk's language.
+	Title string
 }
 
 // Post is an employee post, ready to show.
 type Post struct {
 	Name, Handle, Network, Team string // Network: mastodon|bluesky|linkedin|x|blog|story|…
+	// Mark is the network mark's label ("LinkedIn", "Blog"), in the kiosk's
+	// language.
+	Mark string
 	// Initials are drawn on an AvatarColor disc when Avatar is nil.
 	Initials    string
 	AvatarColor color.NRGBA
@@ -105,6 +111,7 @@ type Person struct {
 	Avatar                 image.Image // nil: initials disc
 	Points                 string      // "1,240 pts"
 	Change                 int         // places moved up (+) or down (-)
+	Moved                  string      // "7 places" when Change > 0, in the kiosk's language
 }
 
 // Board is the leaderboard highlight.
@@ -113,6 +120,7 @@ type Board struct {
 	Podium        []Person // places 1–3, in rank order
 	Rest          []Person // the next places, at most 5
 	Mover         *Person  // who moved up most; nil when nobody moved up
+	MoverLabel    string   // "Biggest mover", in the kiosk's language
 }
 
 // Welcome is the slide shown between content, and when there is none.

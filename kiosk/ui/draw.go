@@ -304,7 +304,7 @@ func (b *builder) build(s slide.Slide) {
 	case s.Kind == slide.KindPost && s.Post != nil:
 		b.post(s.Post)
 	case s.Kind == slide.KindWins && len(s.Wins) > 0:
-		b.wins(s.Wins)
+		b.wins(s.Wins, s.Title)
 	case s.Kind == slide.KindLeaderboard && s.Board != nil && len(s.Board.Podium) > 0:
 		b.board(s.Board)
 	case s.Kind == slide.KindWelcome && s.Welcome != nil:
@@ -344,7 +344,7 @@ func (b *builder) post(p *slide.Post) {
 	f.Y = min(f.Y, boxes.Text.Y+off+blockH+footGap)
 	x := f.X
 	ps := s.Small * 0.9
-	if label := slide.NetworkLabel(p.Network); label != "" {
+	if label := p.Mark; label != "" {
 		w, h := pillSize(label, ps)
 		b.pill(label, slide.NetworkColor(p.Network), color.White, x, f.Y+(f.H-h)/2, ps)
 		x += w + s.Unit*1.6
@@ -406,7 +406,7 @@ func (b *builder) quote(p *slide.Post, boxes slide.PostBoxes) {
 
 	// Author row: avatar, name over byline, network mark and age.
 	d := r.H * 0.86
-	label := slide.NetworkLabel(p.Network)
+	label := p.Mark
 	ps := s.Small * 0.9
 	pw, ph := float32(0), float32(0)
 	if label != "" {
@@ -466,7 +466,7 @@ func (b *builder) quote(p *slide.Post, boxes slide.PostBoxes) {
 }
 
 // wins draws 1–4 tiles with one shared number size.
-func (b *builder) wins(ws []slide.Win) {
+func (b *builder) wins(ws []slide.Win, title string) {
 	s := b.sz
 	if len(ws) > slide.MaxWins {
 		ws = ws[:slide.MaxWins]
@@ -474,7 +474,7 @@ func (b *builder) wins(ws []slide.Win) {
 	heading, body := slide.HeadedLayout(s)
 	// A period every tile shares is said once, in the heading.
 	period := commonPeriod(ws)
-	b.heading(heading, "Our wins", period)
+	b.heading(heading, title, period)
 	if period != "" {
 		ws = append([]slide.Win(nil), ws...)
 		for i := range ws {
@@ -583,7 +583,7 @@ func (b *builder) board(bd *slide.Board) {
 		b.rest(bd.Rest, boxes.List)
 	}
 	if bd.Mover != nil {
-		b.mover(*bd.Mover, boxes.Mover)
+		b.mover(*bd.Mover, bd.MoverLabel, boxes.Mover)
 	}
 }
 
@@ -695,7 +695,7 @@ func (b *builder) rest(people []slide.Person, area slide.Rect) {
 }
 
 // mover draws the "biggest mover" callout.
-func (b *builder) mover(p slide.Person, r slide.Rect) {
+func (b *builder) mover(p slide.Person, label string, r slide.Rect) {
 	s := b.sz
 	bg := b.rect(b.p.accentSoft, r, s.Radius*0.7)
 	bg.StrokeColor = withAlpha(b.p.accent, 0x90)
@@ -706,21 +706,17 @@ func (b *builder) mover(p slide.Person, r slide.Rect) {
 	b.avatar(p.Avatar, p.Initials, p.AvatarColor, x, r.Y+(r.H-d)/2, d)
 	x += d + s.Unit*2
 	right := r.Right() - pad
-	// Right: "▲ 7 places".
-	places := "places"
-	if p.Change == 1 {
-		places = "place"
-	}
+	// Right: "▲ 7 places" (p.Moved).
 	upSize := s.Body
 	mid := r.Y + r.H/2
-	pt := b.textRight(strconv.Itoa(p.Change)+" "+places, upSize, b.p.up, true, right, capsAt(upSize, true, mid))
+	pt := b.textRight(p.Moved, upSize, b.p.up, true, right, capsAt(upSize, true, mid))
 	ah := 0.72 * upSize
 	aw := ah / 0.75
 	b.trend(slide.TrendUp, b.p.up, pt.Position().X-s.Unit*1.2-aw, mid-ah/2, ah)
 	textR := pt.Position().X - s.Unit*3 - aw
 	// Left: label over name.
 	labelSize := s.Small
-	_, label := slide.FitLine("Biggest mover", labelSize, labelSize, textR-x, measure(true))
+	_, label = slide.FitLine(label, labelSize, labelSize, textR-x, measure(true))
 	nameSize, name := slide.FitLine(p.Name, s.Body, s.Small, textR-x, measure(true))
 	lh, nh := 0.72*labelSize, 0.72*nameSize
 	g := s.Unit * 1.6

@@ -155,7 +155,7 @@ func TestGoldenTextIsInBundledFonts(t *testing.T) {
 func slideStrings(s slide.Slide) []string {
 	var out []string
 	if p := s.Post; p != nil {
-		out = append(out, p.Name, p.Byline(), p.Text, p.Age, slide.NetworkLabel(p.Network), p.Initials)
+		out = append(out, p.Name, p.Byline(), p.Text, p.Age, slide.NetworkLabel(nil, p.Network), p.Initials)
 	}
 	for _, w := range s.Wins {
 		out = append(out, w.Label, w.Value, w.Unit, w.Period, w.Change)
