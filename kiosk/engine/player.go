@@ -170,7 +170,7 @@ func (p *Player) Build(ctx context.Context, item playlist.Item, r content.Report
 	case playlist.Post:
 		for _, post := range r.Posts {
 			if post.ID == item.PostID {
-				return slide.FromPost(post.Post, p.image(ctx, post.Author.Avatar), p.image(ctx, post.Image), now, cfg.Location, nil)
+				return slide.FromPost(post.Post, p.image(ctx, post.Author.Avatar), p.image(ctx, post.Image), now, cfg.Location, cfg.Locale)
 			}
 		}
 	case playlist.Wins:
@@ -178,7 +178,7 @@ func (p *Player) Build(ctx context.Context, item playlist.Item, r content.Report
 		for i, w := range r.Wins {
 			ms[i] = feeds.Metric{Label: w.Label, Value: w.Value, Previous: w.Previous, HasPrevious: w.HasPrevious, Unit: w.Unit, Period: w.Period}
 		}
-		return slide.FromWins(ms, nil)
+		return slide.FromWins(ms, cfg.Locale)
 	case playlist.Leaderboard:
 		avatars := map[string]image.Image{}
 		for i, s := range r.Leaderboard {
@@ -189,9 +189,13 @@ func (p *Player) Build(ctx context.Context, item playlist.Item, r content.Report
 				avatars[s.Avatar] = img
 			}
 		}
-		return slide.FromLeaderboard(r.Leaderboard, avatars, r.Period, nil)
+		period := r.Period
+		if r.Computed {
+			period = slide.PeriodLabel(cfg.Locale, cfg.Leaderboard.Period, now, cfg.Location)
+		}
+		return slide.FromLeaderboard(r.Leaderboard, avatars, period, cfg.Locale)
 	}
-	return slide.WelcomeSlide(cfg.Name, cfg.Display.Welcome, p.currentLogo(), nil)
+	return slide.WelcomeSlide(cfg.Name, cfg.Display.Welcome, p.currentLogo(), cfg.Locale)
 }
 
 func (p *Player) image(ctx context.Context, src string) image.Image {
@@ -229,7 +233,7 @@ func (p *Player) Chrome(r content.Report, now time.Time) slide.Chrome {
 	p.mu.Unlock()
 	stale := ""
 	if len(r.Sources) > 0 {
-		stale = slide.StaleMark(nil, last, now, offline, cfg.Display.StaleAfter.Duration, cfg.Location)
+		stale = slide.StaleMark(cfg.Locale, last, now, offline, cfg.Display.StaleAfter.Duration, cfg.Location)
 	}
 	return slide.Chrome{Clock: slide.Clock(now, cfg.Location), Stale: stale, Logo: p.currentLogo()}
 }

@@ -9,7 +9,6 @@
 package locale
 
 import (
-	"bytes"
 	"embed"
 	"encoding/json"
 	"fmt"
@@ -19,7 +18,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"text/template"
 
 	"github.com/nicksnyder/go-i18n/v2/i18n"
 	"golang.org/x/text/language"
@@ -179,27 +177,6 @@ func SystemTag() string {
 	return Normalize(loc)
 }
 
-// QuietPOSIXLocale makes the C locale read as English for libraries that
-// parse the environment themselves. Fyne reads LC_ALL/LC_MESSAGES/LANG and
-// then LANGUAGE through go-locale, and logs "Error parsing user locale C"
-// on every font lookup when it finds "C.UTF-8" (the default of containers
-// and of systemd services). Setting LANGUAGE, which gettext consults for
-// everything but the bare C locale, pre-empts that without changing the
-// character set the C library uses.
-func QuietPOSIXLocale() {
-	if os.Getenv("LANGUAGE") != "" {
-		return
-	}
-	for _, v := range []string{"LC_ALL", "LC_MESSAGES", "LANG"} {
-		if loc := os.Getenv(v); loc != "" {
-			if IsPOSIX(loc) {
-				os.Setenv("LANGUAGE", "en")
-			}
-			return
-		}
-	}
-}
-
 func newLocale(tag language.Tag) (*Locale, error) {
 	l := &Locale{Tag: tag, loc: i18n.NewLocalizer(bundle, tag.String())}
 	l.digits = []rune(l.T("number.digits"))
@@ -254,18 +231,4 @@ func (l *Locale) N(key string, n int, shown string) string {
 		return key
 	}
 	return s
-}
-
-// Fill fills a template such as "{{.N}} Mio." without a translation lookup;
-// for callers holding a message already.
-func Fill(tmpl string, data map[string]any) string {
-	t, err := template.New("").Parse(tmpl)
-	if err != nil {
-		return tmpl
-	}
-	var b bytes.Buffer
-	if t.Execute(&b, data) != nil {
-		return tmpl
-	}
-	return b.String()
 }

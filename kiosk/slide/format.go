@@ -10,6 +10,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"lobbykiosk/feeds/leaderboard"
 	"lobbykiosk/kiosk/locale"
 )
 
@@ -373,4 +374,25 @@ func FormatMoved(l *locale.Locale, n int) string {
 		l = locale.English()
 	}
 	return l.N("board.places", n, l.Int(n))
+}
+
+// PeriodLabel names a computed leaderboard's period (leaderboard.Month,
+// Quarter or Days30) holding now, in language l (nil: English): "November
+// 2026", "Q4 2026", "novembro de 2026".
+func PeriodLabel(l *locale.Locale, period string, now time.Time, loc *time.Location) string {
+	if l == nil {
+		l = locale.English()
+	}
+	if loc == nil {
+		loc = time.Local
+	}
+	n := now.In(loc)
+	year := l.Int(n.Year())
+	switch period {
+	case leaderboard.Quarter:
+		return l.T("period.quarter", map[string]any{"Q": l.Int((int(n.Month())-1)/3 + 1), "Year": year})
+	case leaderboard.Days30:
+		return l.T("period.30d")
+	}
+	return l.T("period.month", map[string]any{"Month": l.MonthName(n.Month()), "Year": year})
 }
