@@ -1,0 +1,228 @@
+// Package fonts knows which characters the kiosk can draw: those of the
+// fonts bundled with Fyne (Noto Sans and its emoji font) and those of the
+// system's fonts (the Noto packages the .deb pulls in), through
+// go-text's index of the system fonts. It says which script a text needs
+// a font for and which Debian package has one, so a post no installed font
+// can draw is held back with that reason instead of shown as boxes; and it
+// picks and loads, only when a line needs one, the system face that draws a
+// whole run of a script (so an Arabic word is shaped in one font and joins).
+package fonts
+
+import (
+	"bytes"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"unicode"
+
+	"fyne.io/fyne/v2/theme"
+	"github.com/go-text/typesetting/font"
+	ot "github.com/go-text/typesetting/font/opentype"
+	"github.com/go-text/typesetting/font/opentype/tables"
+	"github.com/go-text/typesetting/fontscan"
+)
+
+var (
+	loadOnce  sync.Once
+	system    []fontscan.Footprint
+	bundled   []font.Cmap
+	loadErr   error
+	cacheUsed string
+)
+
+// Load indexes the system's fonts once per process. The index is cached in
+// the first writable of the user's cache folder and dirs (the state
+// folder, say), and of the temporary folder: go-text, which Fyne uses for
+// its fallback fonts too, refuses to use the system fonts at all when it
+// cannot write that cache, and a service user may have no home. Call it
+// before Fyne measures any text, so that Fyne shares this index instead
+// of failing to make its own. The first scan of a few hundred font files
+// takes seconds; later starts read the cache.
+func Load(dirs ...string) error {
+	loadOnce.Do(func() {
+		for _, f := range []fyneFont{theme.DefaultTextFont(), theme.DefaultEmojiFont()} {
+			if cm, err := cmapOf(f.Content()); err == nil {
+				bundled = append(bundled, cm)
+			}
+		}
+		var cands []string
+		if d, err := os.UserCacheDir(); err == nil {
+			cands = append(cands, d)
+		}
+		for _, d := range dirs {
+			if d != "" {
+				cands = append(cands, filepath.Join(d, ".cache"))
+			}
+		}
+		cands = append(cands, filepath.Join(os.TempDir(), fmt.Sprintf("lobbykiosk-fonts-%d", os.Getuid())))
+		for _, d := range cands {
+			if writable(d) {
+				cacheUsed = d
+				break
+			}
+		}
+		system, loadErr = fontscan.SystemFonts(quiet{}, cacheUsed)
+		if loadErr != nil {
+			loadErr = fmt.Errorf("system fonts (index cached in %s): %w", cacheUsed, loadErr)
+		}
+	})
+	return loadErr
+}
+
+type fyneFont interface{ Content() []byte }
+
+// quiet drops go-text's per-font scan chatter.
+type quiet struct{}
+
+func (quiet) Printf(string, ...any) {}
+
+func writable(dir string) bool {
+	if os.MkdirAll(dir, 0o755) != nil {
+		return false
+	}
+	f, err := os.CreateTemp(dir, ".write-test-*")
+	if err != nil {
+		return false
+	}
+	f.Close()
+	os.Remove(f.Name())
+	return true
+}
+
+// cmapOf reads only the character map of a font file, not its glyphs.
+func cmapOf(data []byte) (font.Cmap, error) {
+	ld, err := ot.NewLoader(bytes.NewReader(data))
+	if err != nil {
+		return nil, err
+	}
+	raw, err := ld.RawTable(ot.MustNewTag("cmap"))
+	if err != nil {
+		return nil, err
+	}
+	t, _, err := tables.ParseCmap(raw)
+	if err != nil {
+		return nil, err
+	}
+	cm, _, err := font.ProcessCmap(t, 0)
+	return cm, err
+}
+
+// InBundled reports whether Fyne's bundled fonts draw r.
+func InBundled(r rune) bool {
+	Load()
+	for _, cm := range bundled {
+		if _, ok := cm.Lookup(r); ok {
+			return true
+		}
+	}
+	return false
+}
+
+// Drawable reports whether some font, bundled or installed, draws r.
+func Drawable(r rune) bool {
+	if InBundled(r) {
+		return true
+	}
+	for i := range system {
+		if system[i].Runes.Contains(r) {
+			return true
+		}
+	}
+	return false
+}
+
+// invisible are characters no font needs to draw: spaces, controls, and
+// format characters (joiners, direction marks, variation selectors).
+func invisible(r rune) bool {
+	return unicode.IsSpace(r) || unicode.IsControl(r) || unicode.Is(unicode.Cf, r) ||
+		unicode.Is(unicode.Variation_Selector, r)
+}
+
+// Missing is what keeps text off the screen: the first character that no
+// font draws, the name of its script ("Thai", or "" for a symbol) and the
+// Debian package that has a font for it. ok is true when every character
+// can be drawn.
+func Missing(text string) (r rune, script, pkg string, ok bool) {
+	Load()
+	for _, r := range text {
+		if invisible(r) || Drawable(r) {
+			continue
+		}
+		script = scriptOf(r)
+		return r, script, packageFor(script, r), false
+	}
+	return 0, "", "", true
+}
+
+// Reason says why text cannot be shown, for `content`, health and the
+// admin page: "no font for Thai script: install fonts-noto-core". It is ""
+// when every character can be drawn.
+func Reason(text string) string {
+	r, script, pkg, ok := Missing(text)
+	if ok {
+		return ""
+	}
+	if script != "" {
+		return fmt.Sprintf("no font for %s script: install %s", script, pkg)
+	}
+	return fmt.Sprintf("no font for %q (U+%04X): install %s", string(r), r, pkg)
+}
+
+// scriptOf names r's Unicode script ("Devanagari"), "" for Common and
+// Inherited characters (symbols, punctuation).
+func scriptOf(r rune) string {
+	names := make([]string, 0, len(unicode.Scripts))
+	for name := range unicode.Scripts {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		if name == "Common" || name == "Inherited" {
+			continue
+		}
+		if unicode.Is(unicode.Scripts[name], r) {
+			return strings.ReplaceAll(name, "_", " ")
+		}
+	}
+	return ""
+}
+
+// cjk are the scripts Debian's fonts-noto-cjk covers; fonts-noto-core has
+// the other living scripts, fonts-noto-extra the rest.
+var cjk = map[string]bool{"Han": true, "Hiragana": true, "Katakana": true, "Hangul": true, "Bopomofo": true}
+
+func packageFor(script string, r rune) string {
+	switch {
+	case cjk[script]:
+		return "fonts-noto-cjk"
+	case script == "":
+		if unicode.Is(unicode.So, r) && r >= 0x1F000 {
+			return "fonts-noto-color-emoji"
+		}
+		return "fonts-noto-core"
+	}
+	return "fonts-noto-core"
+}
+
+// CacheDir is where the system font index is cached ("" before Load).
+func CacheDir() string { return cacheUsed }
+
+// Count is how many system font faces are indexed.
+func Count() int {
+	Load()
+	return len(system)
+}
+
+// LogLoad loads the index and logs what it found, once, for the kiosk's
+// start-up log.
+func LogLoad(log *slog.Logger, dirs ...string) {
+	if err := Load(dirs...); err != nil {
+		log.Warn("no system fonts: only Latin, Greek, Cyrillic and emoji can be drawn", "err", err)
+		return
+	}
+	log.Debug("system fonts indexed", "faces", len(system), "cache", cacheUsed)
+}
