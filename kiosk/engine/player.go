@@ -235,7 +235,7 @@ func (p *Player) Chrome(r content.Report, now time.Time) slide.Chrome {
 	if len(r.Sources) > 0 {
 		stale = slide.StaleMark(cfg.Locale, last, now, offline, cfg.Display.StaleAfter.Duration, cfg.Location)
 	}
-	return slide.Chrome{Clock: slide.Clock(now, cfg.Location), Stale: stale, Logo: p.currentLogo()}
+	return slide.Chrome{Clock: slide.Clock(cfg.Locale, now, cfg.Location), Stale: stale, Logo: p.currentLogo()}
 }
 
 func (p *Player) record(item playlist.Item, now time.Time) {

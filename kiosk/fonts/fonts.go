@@ -226,3 +226,140 @@ func LogLoad(log *slog.Logger, dirs ...string) {
 	}
 	log.Debug("system fonts indexed", "faces", len(system), "cache", cacheUsed)
 }
+
+var (
+	faceMu    sync.Mutex
+	faces     = map[fontscan.Location]*font.Face{}
+	bundledMu sync.Mutex
+	parsed    = map[string]*font.Face{}
+)
+
+// Bundled returns a parsed bundled font: Fyne's Noto Sans (bold or regular)
+// or, with emoji, its emoji font. Each is parsed the first time a line
+// needs it.
+func Bundled(bold, emoji bool) *font.Face {
+	key, res := "regular", theme.DefaultTextFont()
+	switch {
+	case emoji:
+		key, res = "emoji", theme.DefaultEmojiFont()
+	case bold:
+		key, res = "bold", theme.DefaultTextBoldFont()
+	}
+	bundledMu.Lock()
+	defer bundledMu.Unlock()
+	if f, ok := parsed[key]; ok {
+		return f
+	}
+	f, err := font.ParseTTF(bytes.NewReader(res.Content()))
+	if err != nil {
+		f = nil
+	}
+	parsed[key] = f
+	return f
+}
+
+// Face returns the installed face that draws every rune of rs, loading it
+// on first use: a Noto Sans face of the right weight when there is one
+// ("Noto Sans Arabic" for an Arabic word, so it is shaped in one font and
+// its letters join). It is nil when no installed font covers them all.
+func Face(rs []rune, bold bool) *font.Face {
+	if Load() != nil {
+		return nil
+	}
+	best, bestScore := -1, -1
+	for i := range system {
+		fp := &system[i]
+		covers := true
+		for _, r := range rs {
+			if !invisible(r) && !fp.Runes.Contains(r) {
+				covers = false
+				break
+			}
+		}
+		if !covers {
+			continue
+		}
+		if s := score(fp, bold); s > bestScore {
+			best, bestScore = i, s
+		}
+	}
+	if best < 0 {
+		return nil
+	}
+	return load(system[best].Location)
+}
+
+// score ranks a face for screen text: Noto's sans faces first (they match
+// the bundled Noto Sans), upright, of the weight asked for, and not the
+// compact "UI" cuts, display cuts or serif/mono families.
+func score(fp *fontscan.Footprint, bold bool) int {
+	s := 0
+	fam := fp.Family // normalized: lower case, no spaces
+	switch {
+	case strings.HasPrefix(fam, "notosans") && !strings.HasPrefix(fam, "notosansmono"):
+		s += 100
+	case strings.HasPrefix(fam, "noto"):
+		s += 60
+	case strings.HasPrefix(fam, "dejavusans"):
+		s += 40
+	}
+	for _, bad := range []string{"mono", "serif", "display", "looped"} {
+		if strings.Contains(strings.TrimPrefix(fam, "notosans"), bad) {
+			s -= 30
+		}
+	}
+	if strings.HasSuffix(fam, "ui") {
+		s -= 30
+	}
+	if fp.Aspect.Style == font.StyleNormal {
+		s += 20
+	}
+	want := font.WeightNormal
+	if bold {
+		want = font.WeightBold
+	}
+	d := fp.Aspect.Weight - want
+	if d < 0 {
+		d = -d
+	}
+	s -= int(d / 20)
+	if fp.Aspect.Stretch == font.StretchNormal {
+		s += 10
+	}
+	return s
+}
+
+// load opens the face at loc once per process.
+func load(loc fontscan.Location) *font.Face {
+	faceMu.Lock()
+	defer faceMu.Unlock()
+	if f, ok := faces[loc]; ok {
+		return f
+	}
+	var face *font.Face
+	if file, err := os.Open(loc.File); err == nil {
+		if lds, err := ot.NewLoaders(file); err == nil && int(loc.Index) < len(lds) {
+			if ft, err := font.NewFont(lds[loc.Index]); err == nil {
+				face = font.NewFace(ft)
+			}
+		}
+		file.Close()
+	}
+	faces[loc] = face
+	return face
+}
+
+// Loaded names the installed font files loaded so far, for the memory
+// figures and tests: a slide that needs no fallback loads none.
+func Loaded() []string {
+	faceMu.Lock()
+	defer faceMu.Unlock()
+	var out []string
+	for loc, f := range faces {
+		if f != nil {
+			out = append(out, filepath.Base(loc.File))
+		}
+	}
+	sort.Strings(out)
+	return out
+}

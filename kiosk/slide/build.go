@@ -194,6 +194,9 @@ func person(r feeds.Standing, avatars map[string]image.Image, l *locale.Locale) 
 	if r.Change > 0 {
 		p.Moved = FormatMoved(l, r.Change)
 	}
+	if l != nil {
+		p.Digits = l.Int
+	}
 	for _, key := range []string{r.Avatar, r.Handle, r.Name} {
 		if key == "" {
 			continue

@@ -69,12 +69,17 @@ func calendarDays(a, b time.Time) int {
 	return int(db.Sub(da).Hours() / 24)
 }
 
-// Clock is the time shown in the corner: "14:05".
-func Clock(now time.Time, loc *time.Location) string {
+// Clock is the time shown in the corner: "14:05", in language l's digits
+// (nil: English; "١٤:٠٥" in Arabic).
+func Clock(l *locale.Locale, now time.Time, loc *time.Location) string {
 	if loc == nil {
 		loc = time.UTC
 	}
-	return now.In(loc).Format("15:04")
+	s := now.In(loc).Format("15:04")
+	if l == nil {
+		return s
+	}
+	return l.Number(s)
 }
 
 // StaleMark is the freshness note for Chrome.Stale, in language l (nil:

@@ -172,7 +172,7 @@ func TestStaleMark(t *testing.T) {
 
 func TestClock(t *testing.T) {
 	now := time.Date(2025, 11, 12, 13, 5, 0, 0, time.UTC)
-	if got := Clock(now, time.FixedZone("CET", 3600)); got != "14:05" {
+	if got := Clock(nil, now, time.FixedZone("CET", 3600)); got != "14:05" {
 		t.Errorf("Clock = %q, want 14:05", got)
 	}
 }

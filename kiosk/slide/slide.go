@@ -9,6 +9,7 @@ package slide
 import (
 	"image"
 	"image/color"
+	"strconv"
 )
 
 // Kind is the kind of a slide.
@@ -112,6 +113,28 @@ type Person struct {
 	Points                 string      // "1,240 pts"
 	Change                 int         // places moved up (+) or down (-)
 	Moved                  string      // "7 places" when Change > 0, in the kiosk's language
+	// Digits writes the rank and the change in the kiosk's digits; nil
+	// writes them in ASCII digits.
+	Digits func(int) string
+}
+
+// RankText is the rank as the screen writes it: "4", "٤".
+func (p Person) RankText() string { return p.digits(p.Rank) }
+
+// ChangeText is how many places p moved, without a sign (the arrow says
+// which way): "7", "٧".
+func (p Person) ChangeText() string {
+	if p.Change < 0 {
+		return p.digits(-p.Change)
+	}
+	return p.digits(p.Change)
+}
+
+func (p Person) digits(n int) string {
+	if p.Digits != nil {
+		return p.Digits(n)
+	}
+	return strconv.Itoa(n)
 }
 
 // Board is the leaderboard highlight.

@@ -5,14 +5,17 @@ import (
 	"image/color"
 	"math"
 	"reflect"
-	"strconv"
+	"strings"
+	"unicode"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	lru "github.com/hashicorp/golang-lru/v2"
 
 	"lobbykiosk/feeds/images"
+	"lobbykiosk/kiosk/bidi"
 	"lobbykiosk/kiosk/slide"
+	"lobbykiosk/kiosk/typeset"
 )
 
 // builder lays out one slide as absolutely positioned canvas objects for one
@@ -78,9 +81,29 @@ func measured(s string, size float32, bold bool) fyne.Size {
 	if m, ok := measures.Get(k); ok {
 		return m
 	}
-	m := fyne.MeasureText(s, size, style(bold))
+	var m fyne.Size
+	if needsTypeset(s) {
+		l := shaped(s, size, bold)
+		m = fyne.NewSize(l.Width, l.Height)
+	} else {
+		m = fyne.MeasureText(s, size, style(bold))
+	}
 	measures.Add(k, m)
 	return m
+}
+
+// lines remembers shaped right-to-left and mixed lines: fitting measures a
+// line at several sizes, and drawing it needs the shaping again.
+var typesetLines, _ = lru.New[measureKey, *typeset.Line](512)
+
+func shaped(s string, size float32, bold bool) *typeset.Line {
+	k := measureKey{s, size, bold}
+	if l, ok := typesetLines.Get(k); ok {
+		return l
+	}
+	l := typeset.Shape(s, size, bold)
+	typesetLines.Add(k, l)
+	return l
 }
 
 // lineH is the height of a text object (one line) at size.
@@ -106,8 +129,17 @@ func capsAt(size float32, bold bool, mid float32) float32 {
 	return mid - (capTop(size, bold)+baseline(size, bold))/2
 }
 
-// text places s with its top-left at x, y, sized to its content.
-func (b *builder) text(s string, size float32, col color.Color, bold bool, x, y float32) *canvas.Text {
+// text places s with its top-left at x, y, sized to its content. A line
+// with right-to-left text is laid out by package typeset (lineText), the
+// rest is a canvas.Text.
+func (b *builder) text(s string, size float32, col color.Color, bold bool, x, y float32) fyne.CanvasObject {
+	if needsTypeset(s) {
+		t := newLineText(s, size, col, bold)
+		t.Move(fyne.NewPos(x, y))
+		t.Resize(t.MinSize())
+		b.add(t)
+		return t
+	}
 	t := canvas.NewText(s, col)
 	t.TextSize = size
 	t.TextStyle = style(bold)
@@ -118,7 +150,7 @@ func (b *builder) text(s string, size float32, col color.Color, bold bool, x, y 
 }
 
 // textCentered centres s horizontally in [x, x+w].
-func (b *builder) textCentered(s string, size float32, col color.Color, bold bool, x, y, w float32) *canvas.Text {
+func (b *builder) textCentered(s string, size float32, col color.Color, bold bool, x, y, w float32) fyne.CanvasObject {
 	t := b.text(s, size, col, bold, x, y)
 	mw := t.MinSize().Width
 	t.Move(fyne.NewPos(x+(w-mw)/2, y))
@@ -126,7 +158,7 @@ func (b *builder) textCentered(s string, size float32, col color.Color, bold boo
 }
 
 // textRight places s so that it ends at right.
-func (b *builder) textRight(s string, size float32, col color.Color, bold bool, right, y float32) *canvas.Text {
+func (b *builder) textRight(s string, size float32, col color.Color, bold bool, right, y float32) fyne.CanvasObject {
 	t := b.text(s, size, col, bold, right, y)
 	t.Move(fyne.NewPos(right-t.MinSize().Width, y))
 	return t
@@ -268,14 +300,18 @@ func (b *builder) trendColor(t slide.Trend) color.NRGBA {
 	return b.p.flat
 }
 
-// lines draws wrapped lines from y, every lh×size, left-aligned at x or
-// centred in [x, x+w].
+// lines draws wrapped lines from y, every lh×size, centred in [x, x+w] or
+// aligned to the side their paragraph starts from: left, or right for a
+// right-to-left paragraph.
 func (b *builder) lines(ls []string, size float32, col color.Color, bold, center bool, x, y, w float32) {
 	for i, l := range ls {
 		ly := y + float32(i)*size*b.sz.LineHeight
-		if center {
+		switch {
+		case center:
 			b.textCentered(l, size, col, bold, x, ly, w)
-		} else {
+		case bidi.IsRTL(l):
+			b.textRight(l, size, col, bold, x+w, ly)
+		default:
 			b.text(l, size, col, bold, x, ly)
 		}
 	}
@@ -530,12 +566,18 @@ func (b *builder) tile(w slide.Win, t slide.Rect, pad, gap, valueSize, unitScale
 	iw := t.W - 2*pad
 	labelSize, label := slide.FitLine(w.Label, s.Body, s.Small, iw, measure(true))
 	vInk := 0.74 * valueSize // cap height of the digits
+	// A compact number in Arabic ("١٫٢ مليون") has letters that reach far
+	// below the digits' baseline: the trend row moves down by as much.
+	var vDesc float32
+	if needsTypeset(w.Value) && strings.IndexFunc(w.Value, unicode.IsLetter) >= 0 {
+		vDesc = 0.3 * valueSize
+	}
 	// Stack by ink so the gaps look even: label caps, digits, trend row.
 	labelInk := 0.72 * labelSize
 	trendSize := s.Body
 	trendInk := 0.72 * trendSize
 	hasTrend := w.Change != "" || w.Period != ""
-	total := labelInk + gap*1.2 + vInk
+	total := labelInk + gap*1.2 + vInk + vDesc
 	if hasTrend {
 		total += gap*1.8 + trendInk
 	}
@@ -553,7 +595,7 @@ func (b *builder) tile(w slide.Win, t slide.Rect, pad, gap, valueSize, unitScale
 	if !hasTrend {
 		return
 	}
-	y += vInk + gap*1.8
+	y += vInk + vDesc + gap*1.8
 	ty := y - capTop(trendSize, true)
 	tx := x
 	if w.Change != "" {
@@ -615,7 +657,7 @@ func (b *builder) podium(people []slide.Person, area slide.Rect) {
 		}
 		rankSize = min(rankSize, bh*0.45)
 		ry := block.Y + s.Unit*2.2
-		b.textCentered(strconv.Itoa(p.Rank), rankSize, fg, true, cx, ry-capTop(rankSize, true), colW)
+		b.textCentered(p.RankText(), rankSize, fg, true, cx, ry-capTop(rankSize, true), colW)
 		ptSize, pts := slide.FitLine(p.Points, s.Body, s.Small, colW-2*s.Unit, measure(false))
 		py := ry + 0.72*rankSize + s.Unit*2.2
 		if py+0.72*ptSize < block.Bottom()-s.Unit {
@@ -654,7 +696,7 @@ func (b *builder) rest(people []slide.Person, area slide.Rect) {
 	ptSize := s.Small
 	rankW := float32(0)
 	for _, p := range people {
-		rankW = max(rankW, textWidth(strconv.Itoa(p.Rank), size, true))
+		rankW = max(rankW, textWidth(p.RankText(), size, true))
 	}
 	d := min(s.AvatarSmall, rowH-s.Unit*1.6)
 	nameX := area.X + pad + rankW + s.Unit*2 + d + s.Unit*2
@@ -675,16 +717,16 @@ func (b *builder) rest(people []slide.Person, area slide.Rect) {
 		b.rect(b.p.surface, r, s.Radius*0.7)
 		mid := r.Y + r.H/2
 		x := r.X + pad
-		b.text(strconv.Itoa(p.Rank), size, b.p.muted, true, x, capsAt(size, true, mid))
+		b.text(p.RankText(), size, b.p.muted, true, x, capsAt(size, true, mid))
 		x += rankW + s.Unit*2
 		b.avatar(p.Avatar, p.Initials, p.AvatarColor, x, mid-d/2, d)
 		_, name := slide.FitLine(p.Name, nameSize, nameSize, nameW, measure(false))
 		b.text(name, nameSize, b.p.text, false, nameX, capsAt(nameSize, false, mid))
 		b.textRight(p.Points, ptSize, b.p.muted, false, ptsRight, capsAt(ptSize, false, mid))
 		if p.Change != 0 {
-			t, ch := slide.TrendUp, strconv.Itoa(p.Change)
+			t, ch := slide.TrendUp, p.ChangeText()
 			if p.Change < 0 {
-				t, ch = slide.TrendDown, strconv.Itoa(-p.Change)
+				t = slide.TrendDown
 			}
 			col := b.trendColor(t)
 			ct := b.textRight(ch, s.Small, col, true, r.Right()-pad, capsAt(s.Small, true, mid))

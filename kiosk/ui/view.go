@@ -212,6 +212,9 @@ func (v *View) release(objs []fyne.CanvasObject) {
 		if r, ok := o.(*canvas.Raster); ok {
 			r.Generator = released
 		}
+		if t, ok := o.(*lineText); ok {
+			t.release()
+		}
 	}
 }
 
@@ -259,6 +262,9 @@ type screen struct {
 	staleBg   *canvas.Rectangle
 	staleDot  *canvas.Circle
 	staleText *canvas.Text
+	// staleLine holds the mark instead of staleText when it is in a
+	// right-to-left language (a lineText).
+	staleLine *fyne.Container
 
 	black *canvas.Rectangle
 }
@@ -274,6 +280,7 @@ func newScreen(v *View) *screen {
 		staleBg:   canvas.NewRectangle(withAlpha(p.warn, 0x24)),
 		staleDot:  canvas.NewCircle(p.warn),
 		staleText: canvas.NewText("", p.warn),
+		staleLine: &fyne.Container{},
 		black:     canvas.NewRectangle(color.Black),
 	}
 	s.clock.TextStyle.Bold = true
@@ -318,12 +325,21 @@ func (s *screen) layoutChrome() {
 		s.staleBg.Hide()
 		s.staleDot.Hide()
 		s.staleText.Hide()
+		s.staleLine.Hide()
 	} else {
 		ts := sz.Small * 0.9
 		_, txt := slide.FitLine(c.Stale, ts, ts, size.Width*0.45, measure(true))
 		s.staleText.Text = txt
 		s.staleText.TextSize = ts
 		tm := s.staleText.MinSize()
+		var line fyne.CanvasObject
+		s.staleLine.Objects = nil
+		if needsTypeset(txt) {
+			s.staleText.Text = ""
+			line = newLineText(txt, ts, s.v.pal.warn, true)
+			tm = line.MinSize()
+			s.staleLine.Objects = []fyne.CanvasObject{line}
+		}
 		h := ts * 1.9
 		dot := ts * 0.5
 		pad := ts * 0.75
@@ -336,13 +352,19 @@ func (s *screen) layoutChrome() {
 		s.staleDot.Resize(fyne.NewSize(dot, dot))
 		s.staleText.Move(fyne.NewPos(x+pad+dot+ts*0.5, capsAt(ts, true, mid)))
 		s.staleText.Resize(tm)
+		if line != nil {
+			line.Move(s.staleText.Position())
+			line.Resize(tm)
+		}
 		if !s.v.blanked {
 			s.staleBg.Show()
 			s.staleDot.Show()
 			s.staleText.Show()
+			s.staleLine.Show()
 		}
 		s.staleBg.Refresh()
 		s.staleText.Refresh()
+		s.staleLine.Refresh()
 		s.staleDot.Refresh()
 	}
 
@@ -427,6 +449,7 @@ func (s *screen) applyBlank() {
 		s.staleBg.Hide()
 		s.staleDot.Hide()
 		s.staleText.Hide()
+		s.staleLine.Hide()
 		return
 	}
 	s.black.Hide()
@@ -467,7 +490,7 @@ func (r *screenRenderer) MinSize() fyne.Size { return fyne.NewSize(320, 180) }
 
 func (r *screenRenderer) Objects() []fyne.CanvasObject {
 	s := r.s
-	return []fyne.CanvasObject{s.layer, s.fade, s.logo, s.staleBg, s.staleDot, s.staleText, s.clock, s.black}
+	return []fyne.CanvasObject{s.layer, s.fade, s.logo, s.staleBg, s.staleDot, s.staleText, s.staleLine, s.clock, s.black}
 }
 
 func (r *screenRenderer) Refresh() {

@@ -41,6 +41,10 @@ type placed struct {
 
 // drawn is the box a text's glyphs occupy, or an object's box.
 func (p placed) drawn() slide.Rect {
+	if t, ok := p.obj.(*lineText); ok {
+		m := t.MinSize()
+		return slide.Rect{X: p.pos.X, Y: p.pos.Y, W: m.Width, H: m.Height}
+	}
 	if t, ok := p.obj.(*canvas.Text); ok {
 		m := t.MinSize()
 		x := p.pos.X
@@ -62,6 +66,8 @@ func leaves(o fyne.CanvasObject, off fyne.Position, out *[]placed) {
 	}
 	pos := off.Add(o.Position())
 	switch x := o.(type) {
+	case *lineText:
+		*out = append(*out, placed{o, pos}) // a line of text, like a canvas.Text
 	case *fyne.Container:
 		for _, c := range x.Objects {
 			leaves(c, pos, out)
@@ -91,11 +97,27 @@ func allLeaves(v *View) []placed {
 func texts(ps []placed) []*canvas.Text {
 	var out []*canvas.Text
 	for _, p := range ps {
-		if t, ok := p.obj.(*canvas.Text); ok && t.Text != "" {
+		if t, ok := asText(p.obj); ok && t.Text != "" {
 			out = append(out, t)
 		}
 	}
 	return out
+}
+
+// asText is o as a text: a canvas.Text, or a stand-in for a line typeset
+// drew (right-to-left or mixed), with its text, size and box.
+func asText(o fyne.CanvasObject) (*canvas.Text, bool) {
+	switch t := o.(type) {
+	case *canvas.Text:
+		return t, true
+	case *lineText:
+		c := canvas.NewText(t.Text, t.Color)
+		c.TextSize, c.TextStyle = t.TextSize, fyne.TextStyle{Bold: t.Bold}
+		c.Move(t.Position())
+		c.Resize(t.Size())
+		return c, true
+	}
+	return nil, false
 }
 
 // assertReadable checks what any screen must satisfy: something to read, and
@@ -105,7 +127,7 @@ func assertReadable(t *testing.T, v *View, w, h int) {
 	screen := slide.Rect{W: float32(w), H: float32(h)}
 	n := 0
 	for _, p := range allLeaves(v) {
-		tx, ok := p.obj.(*canvas.Text)
+		tx, ok := asText(p.obj)
 		if !ok || tx.Text == "" {
 			continue
 		}
@@ -143,7 +165,7 @@ func TestLongPostStaysOnScreen(t *testing.T) {
 			}
 			var body []*canvas.Text
 			for _, p := range ps {
-				tx, ok := p.obj.(*canvas.Text)
+				tx, ok := asText(p.obj)
 				if !ok || !strings.Contains(longPost().Post.Text, strings.TrimSuffix(tx.Text, slide.Ellipsis)) || len(tx.Text) < 10 {
 					continue
 				}
