@@ -99,7 +99,7 @@ func outcome(action string, before, after content.Post, until time.Time, loc *ti
 	case "pin":
 		text = "Pinned " + what
 		if !until.IsZero() {
-			text += " until " + until.In(loc).Format("Mon 2 Jan, 15:04")
+			text += " until " + until.In(loc).Format("Mon 2 Jan, 15:04 MST")
 		}
 		text += ": it comes first in the rotation."
 	}
@@ -139,7 +139,7 @@ func parseUntil(s string, loc *time.Location, now time.Time) (t time.Time, probl
 		return time.Time{}, fmt.Sprintf("Pin until %q is not a date and time; use the form's picker (%s, kiosk time, %s).", s, now.Add(24*time.Hour).In(loc).Format(untilLayout), loc)
 	}
 	if !t.After(now) {
-		return time.Time{}, fmt.Sprintf("Pin until %s is in the past (it is now %s, kiosk time).", t.In(loc).Format("Mon 2 Jan, 15:04"), now.In(loc).Format("Mon 2 Jan, 15:04"))
+		return time.Time{}, fmt.Sprintf("Pin until %s is in the past (it is now %s, kiosk time).", t.In(loc).Format("Mon 2 Jan, 15:04 MST"), now.In(loc).Format("Mon 2 Jan, 15:04 MST"))
 	}
 	return t, ""
 }

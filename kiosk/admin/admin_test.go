@@ -296,7 +296,7 @@ func TestDecisions(t *testing.T) {
 		{"approve", "/", "Lyon", "approve", nil, moderate.Shown, false, time.Time{}, "Approved “Lyon is open: Our new office in Lyon"},
 		{"reject", "/", "Noor", "reject", nil, moderate.Rejected, false, time.Time{}, "Rejected “Welcome Noor: Please welcome Noor"},
 		{"pin until", "/shown", "Lyon", "pin", []string{"until", "2026-11-24T18:30"}, moderate.Shown, true,
-			time.Date(2026, 11, 24, 18, 30, 0, 0, paris), "until Tue 24 Nov, 18:30: it comes first"},
+			time.Date(2026, 11, 24, 18, 30, 0, 0, paris), "until Tue 24 Nov, 18:30 CET: it comes first"},
 		{"unpin", "/shown", "Lyon", "unpin", nil, moderate.Shown, false, time.Time{}, "Unpinned"},
 		{"pin without end", "/shown", "Lyon", "pin", []string{"until", ""}, moderate.Shown, true, time.Time{}, "it comes first"},
 		{"revoke", "/shown", "Lyon", "revoke", nil, moderate.Revoked, false, time.Time{}, "Revoked"},
@@ -445,7 +445,7 @@ func TestBadActions(t *testing.T) {
 		{"no post", "", "approve", nil, http.StatusBadRequest, "The form named no post"},
 		{"unknown action", lyon, "delete", nil, http.StatusBadRequest, `"delete" is not an action`},
 		{"unpin a post that is not pinned", lyon, "unpin", nil, http.StatusConflict, "is not pinned (it is pending"},
-		{"pin until the past", lyon, "pin", []string{"until", "2026-11-20T10:00"}, http.StatusBadRequest, "is in the past (it is now Sat 21 Nov, 13:00, kiosk time)"},
+		{"pin until the past", lyon, "pin", []string{"until", "2026-11-20T10:00"}, http.StatusBadRequest, "is in the past (it is now Sat 21 Nov, 13:00 CET, kiosk time)"},
 		{"pin until nonsense", lyon, "pin", []string{"until", "next friday"}, http.StatusBadRequest, `Pin until "next friday" is not a date and time`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -249,13 +249,13 @@ func (s *Server) postView(p content.Post, now time.Time, v view, back string) po
 	pv.Initials = initials(pv.Name)
 	if !p.Published.IsZero() {
 		pv.Age = ago(now.Sub(p.Published))
-		pv.When = p.Published.In(loc).Format("Mon 2 Jan 2006, 15:04")
+		pv.When = p.Published.In(loc).Format("Mon 2 Jan 2006, 15:04 MST")
 		pv.WhenISO = p.Published.Format(time.RFC3339)
 	}
 	if p.Pinned {
 		pv.PinnedText = "Pinned, with no end"
 		if p.PinnedUntil != nil {
-			pv.PinnedText = "Pinned until " + p.PinnedUntil.In(loc).Format("Mon 2 Jan, 15:04")
+			pv.PinnedText = "Pinned until " + p.PinnedUntil.In(loc).Format("Mon 2 Jan, 15:04 MST")
 		}
 	}
 	if cur := v.Screen; cur.Known && cur.Post != nil && cur.Post.ID == p.ID {
@@ -271,7 +271,7 @@ func (s *Server) screen(r content.Report, now time.Time, v view) screenView {
 	c := s.o.Current()
 	sv := screenView{Known: true, Kind: kindName(c.Kind), On: c.On, Offline: c.Offline, Count: c.Count}
 	if !c.Since.IsZero() {
-		sv.Since = c.Since.In(s.eng.CurrentConfig().Location).Format("15:04:05")
+		sv.Since = c.Since.In(s.eng.CurrentConfig().Location).Format("15:04:05 MST")
 		sv.SinceAgo = ago(now.Sub(c.Since))
 	}
 	if c.PostID != "" {
@@ -318,7 +318,7 @@ func (s *Server) sourceView(src feeds.SourceState, now time.Time) sourceView {
 		sv.State, sv.StateClass = "ok", "ok"
 	}
 	stamp := func(t time.Time) string {
-		return t.In(loc).Format("Mon 2 Jan, 15:04") + " (" + ago(now.Sub(t)) + ")"
+		return t.In(loc).Format("Mon 2 Jan, 15:04 MST") + " (" + ago(now.Sub(t)) + ")"
 	}
 	if !src.FetchedAt.IsZero() {
 		sv.LastOK = stamp(src.FetchedAt)
@@ -328,7 +328,7 @@ func (s *Server) sourceView(src feeds.SourceState, now time.Time) sourceView {
 	}
 	if !src.NextTry.IsZero() {
 		d := src.NextTry.Sub(now)
-		sv.Next = src.NextTry.In(loc).Format("15:04")
+		sv.Next = src.NextTry.In(loc).Format("15:04 MST")
 		if d > 0 {
 			sv.Next += " (in " + strings.TrimSuffix(ago(d), " ago") + ")"
 		}
