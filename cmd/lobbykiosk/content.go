@@ -14,6 +14,7 @@ import (
 	"lobbykiosk/kiosk/config"
 	"lobbykiosk/kiosk/content"
 	"lobbykiosk/kiosk/engine"
+	"lobbykiosk/kiosk/locale"
 )
 
 func init() {
@@ -47,7 +48,7 @@ func (f configFlags) open(ctx context.Context, e *env, offline bool) (*engine.En
 			return nil, nil, err
 		}
 		cleanup = func() { os.RemoveAll(dir) }
-		if path, err = assets.ExtractDemo(dir); err != nil {
+		if path, err = assets.ExtractDemoIn(dir, locale.System().Lang()); err != nil {
 			cleanup()
 			return nil, nil, fmt.Errorf("demo: %w", err)
 		}

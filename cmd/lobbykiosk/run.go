@@ -18,6 +18,7 @@ import (
 	"lobbykiosk/kiosk/admin"
 	"lobbykiosk/kiosk/config"
 	"lobbykiosk/kiosk/engine"
+	"lobbykiosk/kiosk/locale"
 	"lobbykiosk/kiosk/ui"
 )
 
@@ -58,7 +59,7 @@ func runDemo(ctx context.Context, e *env, args []string) int {
 		return e.errorf("demo: %v", err)
 	}
 	defer os.RemoveAll(dir)
-	path, err := assets.ExtractDemo(dir)
+	path, err := assets.ExtractDemoIn(dir, locale.System().Lang())
 	if err != nil {
 		return e.errorf("demo: %v", err)
 	}
