@@ -14,6 +14,7 @@ import (
 	"lobbykiosk/kiosk/config"
 	"lobbykiosk/kiosk/content"
 	"lobbykiosk/kiosk/engine"
+	"lobbykiosk/kiosk/fonts"
 	"lobbykiosk/kiosk/locale"
 )
 
@@ -57,6 +58,9 @@ func (f configFlags) open(ctx context.Context, e *env, offline bool) (*engine.En
 	if err != nil {
 		cleanup()
 		return nil, nil, err
+	}
+	if err := fonts.Load(cfg.StateDir); err != nil {
+		fmt.Fprintf(e.stderr, "warning: %v\n", err)
 	}
 	// A broken central config is printed; the fallback still shows content.
 	if cfg, err = effectiveConfig(ctx, e, cfg, offline); err != nil {

@@ -18,6 +18,7 @@ import (
 	"lobbykiosk/kiosk/admin"
 	"lobbykiosk/kiosk/config"
 	"lobbykiosk/kiosk/engine"
+	"lobbykiosk/kiosk/fonts"
 	"lobbykiosk/kiosk/locale"
 	"lobbykiosk/kiosk/ui"
 )
@@ -102,6 +103,10 @@ func kiosk(ctx context.Context, e *env, path string, rf runFlags) int {
 		return 1
 	}
 	log := serviceLogger(e.stderr)
+	// The system fonts' index, before Fyne's first text: Fyne gives up
+	// every fallback font when it cannot write that index's cache, and a
+	// service user's home may be read-only; the state folder is not.
+	fonts.LogLoad(log, cfg.StateDir)
 	// Headquarters' central config (when [fleet] config_url is set) is merged
 	// over the local file before anything starts: the copy kept on disk, so
 	// start-up never waits on the network. The fleet watcher pulls a fresh
