@@ -28,6 +28,7 @@ func TestReasonWithoutSystemFonts(t *testing.T) {
 			{"Hello नमस्ते", "no font for Devanagari script: install fonts-noto-core"},
 			{"שלום", "no font for Hebrew script: install fonts-noto-core"},
 			{"Hi \u200f\u200d\ufe0f there", ""}, // marks and joiners need no glyph
+			{"Sewing 🧵 day \U0001FAE8", ""},     // an emoji no font has is a box, not a reason to hide the post
 		} {
 			if got := Reason(c.text); got != c.want {
 				t.Errorf("Reason(%q) = %q, want %q", c.text, got, c.want)

@@ -71,7 +71,7 @@ func measured(s string, size float32, bold bool) fyne.Size {
 		th = a.Settings().Theme()
 	}
 	if th != nil && !reflect.TypeOf(th).Comparable() {
-		return fyne.MeasureText(s, size, style(bold)) // cannot tell whether it changed
+		return measureNow(s, size, bold) // cannot tell whether it changed
 	}
 	if th != measuredIn {
 		measures.Purge()
@@ -81,15 +81,19 @@ func measured(s string, size float32, bold bool) fyne.Size {
 	if m, ok := measures.Get(k); ok {
 		return m
 	}
-	var m fyne.Size
-	if needsTypeset(s) {
-		l := shaped(s, size, bold)
-		m = fyne.NewSize(l.Width, l.Height)
-	} else {
-		m = fyne.MeasureText(s, size, style(bold))
-	}
+	m := measureNow(s, size, bold)
 	measures.Add(k, m)
 	return m
+}
+
+// measureNow measures s the way it will be drawn: by typeset for a line
+// with right-to-left text, else by Fyne.
+func measureNow(s string, size float32, bold bool) fyne.Size {
+	if needsTypeset(s) {
+		l := shaped(s, size, bold)
+		return fyne.NewSize(l.Width, l.Height)
+	}
+	return fyne.MeasureText(s, size, style(bold))
 }
 
 // lines remembers shaped right-to-left and mixed lines: fitting measures a
