@@ -62,6 +62,9 @@ func (f configFlags) open(ctx context.Context, e *env, offline bool) (*engine.En
 	if err := fonts.Load(cfg.StateDir); err != nil {
 		fmt.Fprintf(e.stderr, "warning: %v\n", err)
 	}
+	if err := fonts.UseFile(cfg.Theme.Font); err != nil {
+		fmt.Fprintf(e.stderr, "warning: %v\n", err)
+	}
 	// A broken central config is printed; the fallback still shows content.
 	if cfg, err = effectiveConfig(ctx, e, cfg, offline); err != nil {
 		fmt.Fprintf(e.stderr, "warning: %v\n", err)

@@ -107,6 +107,9 @@ func kiosk(ctx context.Context, e *env, path string, rf runFlags) int {
 	// every fallback font when it cannot write that index's cache, and a
 	// service user's home may be read-only; the state folder is not.
 	fonts.LogLoad(log, cfg.StateDir)
+	if err := fonts.UseFile(cfg.Theme.Font); err != nil {
+		log.Warn("theme font not used for other scripts", "err", err)
+	}
 	// Headquarters' central config (when [fleet] config_url is set) is merged
 	// over the local file before anything starts: the copy kept on disk, so
 	// start-up never waits on the network. The fleet watcher pulls a fresh

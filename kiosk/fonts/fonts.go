@@ -122,10 +122,16 @@ func InBundled(r rune) bool {
 	return false
 }
 
-// Drawable reports whether some font, bundled or installed, draws r.
+// Drawable reports whether some font, bundled, configured or installed,
+// draws r.
 func Drawable(r rune) bool {
 	if InBundled(r) {
 		return true
+	}
+	if c := customFace(); c != nil {
+		if _, ok := c.NominalGlyph(r); ok {
+			return true
+		}
 	}
 	for i := range system {
 		if system[i].Runes.Contains(r) {
@@ -253,11 +259,15 @@ func Bundled(bold, emoji bool) *font.Face {
 	return f
 }
 
-// Face returns the installed face that draws every rune of rs, loading it
-// on first use: a Noto Sans face of the right weight when there is one
+// Face returns the face that draws every rune of rs: the config's font
+// (UseFile) when it does, else an installed one, loaded on first use: a
+// Noto Sans face of the right weight when there is one
 // ("Noto Sans Arabic" for an Arabic word, so it is shaped in one font and
 // its letters join). It is nil when no installed font covers them all.
 func Face(rs []rune, bold bool) *font.Face {
+	if c := customFace(); c != nil && covers(c, rs) {
+		return c
+	}
 	if Load() != nil {
 		return nil
 	}
@@ -282,6 +292,15 @@ func Face(rs []rune, bold bool) *font.Face {
 		return nil
 	}
 	return load(system[best].Location)
+}
+
+func covers(f *font.Face, rs []rune) bool {
+	for _, r := range rs {
+		if _, ok := f.NominalGlyph(r); !ok && !invisible(r) {
+			return false
+		}
+	}
+	return true
 }
 
 // score ranks a face for screen text: Noto's sans faces first (they match
@@ -357,4 +376,37 @@ func Loaded() []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+var (
+	customMu sync.Mutex
+	custom   *font.Face // the config's theme.font, when it has one
+)
+
+// UseFile adds the font file a kiosk's config names (theme.font: "for
+// scripts the bundled font lacks"): what it draws counts as drawable, and
+// it is the first choice for a word the bundled font cannot draw.
+func UseFile(path string) error {
+	if path == "" {
+		return nil
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return fmt.Errorf("theme.font: %w", err)
+	}
+	f, err := font.ParseTTF(bytes.NewReader(data))
+	if err != nil {
+		return fmt.Errorf("theme.font %s: not a TTF/OTF font: %w", path, err)
+	}
+	customMu.Lock()
+	custom = f
+	customMu.Unlock()
+	return nil
+}
+
+// customFace is the config's font, nil without one.
+func customFace() *font.Face {
+	customMu.Lock()
+	defer customMu.Unlock()
+	return custom
 }

@@ -1,6 +1,7 @@
 package fonts
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/go-text/typesetting/fontscan"
@@ -51,5 +52,29 @@ func TestInstalledScripts(t *testing.T) {
 	}
 	if Count() < 10 {
 		t.Errorf("only %d system faces indexed", Count())
+	}
+}
+
+// The config's theme.font counts: with it, Hebrew is drawable on a system
+// without other fonts, and it is the face a Hebrew word gets.
+func TestUseFile(t *testing.T) {
+	const dejavu = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
+	withoutSystemFonts(t, func() {
+		if Reason("שלום") == "" {
+			t.Fatal("Hebrew drawable without any font")
+		}
+		if err := UseFile(dejavu); err != nil {
+			t.Skip(err)
+		}
+		defer func() { custom = nil }()
+		if r := Reason("שלום"); r != "" {
+			t.Errorf("with theme.font = DejaVu Sans: %s", r)
+		}
+		if Face([]rune("שלום"), false) != customFace() {
+			t.Error("a Hebrew word does not get the configured font")
+		}
+	})
+	if err := UseFile("/nonexistent.ttf"); err == nil || !strings.Contains(err.Error(), "theme.font") {
+		t.Errorf("a missing font file gave %v", err)
 	}
 }
