@@ -157,7 +157,7 @@ func firstLetter(w string) string {
 		var b strings.Builder
 		b.WriteString(strings.ToUpper(string(r)))
 		for _, m := range w[i+utf8.RuneLen(r):] {
-			if !unicode.Is(unicode.Mn, m) && !unicode.Is(unicode.Me, m) {
+			if !unicode.Is(unicode.Mn, m) && !unicode.Is(unicode.Me, m) || isVirama(m) {
 				break
 			}
 			b.WriteRune(m)
@@ -165,6 +165,18 @@ func firstLetter(w string) string {
 		return b.String()
 	}
 	return ""
+}
+
+// isVirama reports whether r is a virama (halant), the mark that joins an
+// Indic consonant to the next: kept with an initial, it would fuse the
+// two initials into one conjunct ("प्रिया शर्मा" is "पश", not "प्श").
+func isVirama(r rune) bool {
+	switch r {
+	case 0x094D, 0x09CD, 0x0A4D, 0x0ACD, 0x0B4D, 0x0BCD, 0x0C4D, 0x0CCD, 0x0D4D, 0x0DCA,
+		0x1039, 0x103A, 0x17D2, 0x1B44, 0xA8C4, 0x11046, 0x1107F:
+		return true
+	}
+	return false
 }
 
 // avatarPalette is mid-dark so white initials stay readable on every colour.

@@ -29,6 +29,7 @@ func TestInitials(t *testing.T) {
 		{"مريم الحسيني", "م\u200cح"}, // the article is not an initial
 		{"عبد الله", "ع\u200cل"},     // "الله" keeps its letters after the article
 		{"Alice Allen", "AA"},
+		{"प्रिया शर्मा", "पश"}, // the virama stays with its word
 		{"— Lima", "L"},
 	}
 	for _, tt := range tests {
