@@ -229,6 +229,18 @@ done
 # LOBBYKIOSK_DEB_RENDERS=DIR keeps the renders to look at.
 [ -z "${LOBBYKIOSK_DEB_RENDERS:-}" ] || { mkdir -p "$LOBBYKIOSK_DEB_RENDERS" && cp -r "$tmp/scripts/." "$LOBBYKIOSK_DEB_RENDERS/"; }
 
+
+# The admin password: its hash goes to a file only the kiosk's user may read,
+# never into the world-readable config.
+check "the packaged kiosk.toml sets no password_hash" bash -c '! grep -qE "^[[:space:]]*password_hash" /etc/lobbykiosk/kiosk.toml'
+check "lobbykiosk admin set-password (as root) writes the hash" bash -c \
+  'printf "tern lobby window 42\ntern lobby window 42\n" | /usr/bin/lobbykiosk admin set-password --config /etc/lobbykiosk/kiosk.toml'
+check "the password file is lobbykiosk's, mode 600" bash -c '[ "$(stat -c "%U:%G %a" /var/lib/lobbykiosk/admin-password)" = "lobbykiosk:lobbykiosk 600" ]'
+check "another user cannot read the password file" bash -c '! runuser -u nobody -- cat /var/lib/lobbykiosk/admin-password >/dev/null 2>&1'
+check "the config still holds no password_hash, and stays 644" bash -c \
+  '! grep -qE "^[[:space:]]*password_hash" /etc/lobbykiosk/kiosk.toml && [ "$(stat -c %a /etc/lobbykiosk/kiosk.toml)" = 644 ]'
+check "lobbykiosk admin says where the password is" bash -c \
+  '/usr/bin/lobbykiosk admin --config /etc/lobbykiosk/kiosk.toml | grep -q "Password:    set; its hash is in /var/lib/lobbykiosk/admin-password (mode 0600, owner lobbykiosk)"'
 code=0
 out=$(/usr/bin/lobbykiosk service status 2>&1) || code=$?
 case "$code" in

@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
+	"net/netip"
 	"os"
 	"strings"
 
@@ -16,47 +18,180 @@ import (
 )
 
 func init() {
-	register(command{name: "admin", usage: "admin set-password [--config FILE]", run: runAdmin})
+	register(command{name: "admin", usage: "admin [status|set-password] [--config FILE]", run: runAdmin})
 }
 
-func runAdmin(_ context.Context, e *env, args []string) int {
-	if len(args) == 0 || args[0] != "set-password" {
-		fmt.Fprintf(e.stderr, "Usage: lobbykiosk %s\n", commands["admin"].usage)
-		fmt.Fprintln(e.stderr, "  set-password  asks for the admin page's password twice and writes its hash into the config")
-		if len(args) == 0 {
-			return 2
-		}
-		return e.errorf("admin: unknown subcommand %q; use set-password", args[0])
+func runAdmin(ctx context.Context, e *env, args []string) int {
+	sub := "status"
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		sub, args = args[0], args[1:]
 	}
-	fs := newFlags("admin", e)
+	switch sub {
+	case "status", "set-password":
+	default:
+		fmt.Fprintf(e.stderr, "Usage: lobbykiosk %s\n", commands["admin"].usage)
+		fmt.Fprintln(e.stderr, "  status        (the default) where the admin page is, its certificate's fingerprint, where its password is kept")
+		fmt.Fprintln(e.stderr, "  set-password  asks for the admin page's password twice and writes its hash to the password file")
+		return e.errorf("admin: unknown subcommand %q; use status or set-password", sub)
+	}
+	fs := newFlags("admin "+sub, e)
 	path := fs.String("config", config.DefaultPath, "config file")
-	if fs.Parse(args[1:]) != nil {
+	if fs.Parse(args) != nil {
 		return 2
 	}
 	if fs.NArg() > 0 {
-		return e.errorf("admin set-password takes no arguments: it asks for the password (a password on the command line would end up in the shell history)")
+		if sub == "set-password" {
+			return e.errorf("admin set-password takes no arguments: it asks for the password (a password on the command line would end up in the shell history)")
+		}
+		return e.errorf("admin status takes no arguments")
 	}
-	// Before asking: typing a password twice for a file that is not there
-	// wastes the person's time.
+	// Before asking: typing a password twice for a config that is not
+	// there or is broken wastes the person's time.
 	if _, err := os.Stat(*path); err != nil {
 		if errors.Is(err, os.ErrNotExist) {
 			return e.errorf("config %s does not exist (copy packaging/kiosk.example.toml there, or pass --config FILE)", *path)
 		}
 		return e.errorf("config %s: %v", *path, err)
 	}
+	cfg, err := config.Load(*path)
+	if err != nil {
+		fmt.Fprintln(e.stderr, err)
+		return e.errorf("admin %s: fix the config first (lobbykiosk check --config %s)", sub, *path)
+	}
+	if sub == "status" {
+		return adminStatus(e, cfg)
+	}
+	return setPassword(e, cfg, *path)
+}
+
+func setPassword(e *env, cfg *config.Config, path string) int {
 	pw, err := readNewPassword(e)
 	if err != nil {
 		return e.errorf("admin set-password: %v; nothing was changed", err)
 	}
-	hash, err := admin.HashPassword(pw)
+	hash, err := admin.HashPassword(pw, cfg.Name)
 	if err != nil {
 		return e.errorf("admin set-password: %v; nothing was changed", err)
 	}
-	if err := admin.SetPasswordHash(*path, hash); err != nil {
-		return e.errorf("admin set-password: %v", err)
+	file := cfg.Admin.PasswordFile
+	if err := admin.WritePasswordFile(file, hash); err != nil {
+		return e.errorf("admin set-password: %v; run it as root (sudo) or as the kiosk's user", err)
 	}
-	fmt.Fprintf(e.stdout, "Admin password set in %s. Restart the kiosk for the admin page to use it (lobbykiosk service restart).\n", *path)
+	fmt.Fprintf(e.stdout, "Admin password set: its hash is in %s (readable by the kiosk's user only).\n", file)
+	// An older version kept the hash in the config, which others may
+	// read: it goes once the file holds the new one.
+	removed, err := admin.RemovePasswordHash(path)
+	switch {
+	case err != nil:
+		fmt.Fprintf(e.stderr, "warning: %v; the old password_hash there is ignored now, but others may read it\n", err)
+	case removed:
+		fmt.Fprintf(e.stdout, "The old password_hash line was removed from %s.\n", path)
+	}
+	fmt.Fprintln(e.stdout, "Restart the kiosk for the admin page to use it (lobbykiosk service restart).")
 	return 0
+}
+
+// adminStatus prints where the page is, how a browser recognises it, and
+// where its password is kept.
+func adminStatus(e *env, cfg *config.Config) int {
+	a := cfg.Admin
+	out := e.stdout
+	fmt.Fprintf(out, "Admin page of %q (config %s)\n", cfg.Name, cfg.Path)
+	if a.Listen == "" {
+		fmt.Fprintln(out, "  It is off: set [admin] listen (\"127.0.0.1:8080\" on this machine, \"0.0.0.0:8443\" for the LAN).")
+		printPassword(out, cfg)
+		return 0
+	}
+	scheme := "http"
+	if admin.UsesTLS(a) {
+		scheme = "https"
+	}
+	for _, u := range adminURLs(scheme, a.Listen) {
+		fmt.Fprintf(out, "  Address:     %s\n", u)
+	}
+	if scheme == "https" {
+		fp, file, err := admin.ReadFingerprint(cfg)
+		made := false
+		if err == nil && fp == "" {
+			// Not made yet (the kiosk makes it at its first start): made
+			// here, for the kiosk's user, so it can be checked now.
+			var c *admin.Certificate
+			if c, err = admin.LoadCertificate(cfg); err == nil {
+				fp, file, made = c.Fingerprint, c.File, true
+			}
+		}
+		switch {
+		case err != nil:
+			fmt.Fprintf(out, "  Certificate: %v\n", err)
+		default:
+			kind := "your own"
+			if a.CertFile == "" {
+				kind = "self-signed, made by the kiosk"
+				if made {
+					kind = "self-signed, made just now"
+				}
+			}
+			fmt.Fprintf(out, "  Certificate: %s (%s)\n", kind, file)
+			fmt.Fprintf(out, "               SHA-256 %s\n", fp)
+			if a.CertFile == "" {
+				fmt.Fprintln(out, "               A browser warns once about a self-signed certificate: go on only if the")
+				fmt.Fprintln(out, "               SHA-256 fingerprint it shows (click the address bar's icon) is this one.")
+			}
+		}
+	} else {
+		fmt.Fprintln(out, "  Plain HTTP: only for this machine or behind a TLS proxy ([admin] tls).")
+	}
+	printPassword(out, cfg)
+	if a.MetricsToken != "" {
+		fmt.Fprintln(out, "  /metrics:    a signed-in browser, or a scraper sending [admin] metrics_token as a bearer token")
+	} else {
+		fmt.Fprintln(out, "  /metrics:    a signed-in browser only (set [admin] metrics_token for a scraper)")
+	}
+	if len(a.TrustedProxies) > 0 {
+		fmt.Fprintf(out, "  Proxies:     X-Forwarded-For and -Proto believed from %s\n", strings.Join(a.TrustedProxies, ", "))
+	}
+	return 0
+}
+
+func printPassword(out io.Writer, cfg *config.Config) {
+	pw, err := admin.LoadPassword(cfg)
+	switch {
+	case err != nil:
+		fmt.Fprintf(out, "  Password:    %v\n", err)
+	case pw.File != "":
+		fmt.Fprintf(out, "  Password:    set; its hash is in %s%s\n", pw.File, describeFile(pw.File))
+	default:
+		fmt.Fprintf(out, "  Password:    set, but in the config\n")
+	}
+	if err == nil && pw.Warning != "" {
+		fmt.Fprintf(out, "               %s\n", pw.Warning)
+	}
+}
+
+// adminURLs are the addresses a browser can use for listen: each of the
+// machine's addresses when it listens on all of them.
+func adminURLs(scheme, listen string) []string {
+	host, port, err := net.SplitHostPort(listen)
+	if err != nil {
+		return []string{scheme + "://" + listen + "/"}
+	}
+	ip, perr := netip.ParseAddr(host)
+	if host != "" && (perr != nil || !ip.IsUnspecified()) {
+		return []string{scheme + "://" + net.JoinHostPort(host, port) + "/"}
+	}
+	var out []string
+	if h, err := os.Hostname(); err == nil {
+		out = append(out, scheme+"://"+net.JoinHostPort(strings.TrimSuffix(h, ".local")+".local", port)+"/")
+	}
+	addrs, _ := net.InterfaceAddrs()
+	for _, a := range addrs {
+		p, err := netip.ParsePrefix(a.String())
+		if err != nil || p.Addr().IsLoopback() || p.Addr().IsLinkLocalUnicast() {
+			continue
+		}
+		out = append(out, scheme+"://"+net.JoinHostPort(p.Addr().Unmap().String(), port)+"/")
+	}
+	return out
 }
 
 // readNewPassword asks twice without echo on a terminal; otherwise (a script,
@@ -69,7 +204,7 @@ func readNewPassword(e *env) (string, error) {
 			fmt.Fprintln(e.stderr)
 			return string(b), err
 		}
-		a, err := ask(fmt.Sprintf("New admin password (at least %d characters): ", admin.MinPasswordLength))
+		a, err := ask(fmt.Sprintf("New admin password (at least %d characters, not a common one): ", admin.MinPasswordLength))
 		if err != nil {
 			return "", err
 		}

@@ -87,11 +87,22 @@ func startHealth(ctx context.Context, log *slog.Logger, local *config.Config, en
 type mounter interface {
 	Mount(pattern string, h http.Handler)
 	SignedIn(r *http.Request) bool
+	MetricsAllowed(r *http.Request) bool
 }
 
 // mountHealth serves /healthz (details for a signed-in user, the bare status
-// for anyone else) and /metrics (names and numbers only) on the admin server.
+// for anyone else) and /metrics (for a signed-in user or a scraper with
+// [admin] metrics_token: it names the kiosk, its version and its sources)
+// on the admin server.
 func mountHealth(srv mounter, m *health.Monitor) {
 	srv.Mount("/healthz", m.Healthz(srv.SignedIn))
-	srv.Mount("/metrics", m.Metrics())
+	metrics := m.Metrics()
+	srv.Mount("/metrics", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !srv.MetricsAllowed(r) {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="lobbykiosk"`)
+			http.Error(w, "Sign in, or send [admin] metrics_token as \"Authorization: Bearer TOKEN\".", http.StatusUnauthorized)
+			return
+		}
+		metrics.ServeHTTP(w, r)
+	}))
 }

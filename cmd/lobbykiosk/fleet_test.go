@@ -134,6 +134,9 @@ func (a *adminServer) Mount(pattern string, h http.Handler) {
 }
 
 func (a *adminServer) SignedIn(r *http.Request) bool { return r.Header.Get("Cookie") == "s=1" }
+func (a *adminServer) MetricsAllowed(r *http.Request) bool {
+	return a.SignedIn(r) || r.Header.Get("Authorization") == "Bearer scrape-token-1234567"
+}
 
 func TestMountHealth(t *testing.T) {
 	cfg, err := config.Parse("kiosk.toml", []byte(fmt.Sprintf("name = \"Lab\"\nstate_dir = %q\n", t.TempDir())))
@@ -174,9 +177,20 @@ func TestMountHealth(t *testing.T) {
 			t.Errorf("without a session: %q", rec.Body)
 		}
 	}
+	// /metrics names the kiosk, its version and its sources: not for
+	// anyone on the LAN.
 	rec := httptest.NewRecorder()
 	admin.mux.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/metrics", nil))
-	if !strings.Contains(rec.Body.String(), `lobbykiosk_info{version="`+version+`",name="Lab"} 1`) {
-		t.Errorf("metrics:\n%s", rec.Body)
+	if rec.Code != http.StatusUnauthorized || strings.Contains(rec.Body.String(), "Lab") || !strings.HasPrefix(rec.Header().Get("WWW-Authenticate"), "Bearer") {
+		t.Errorf("metrics without a session or token: %d %q\n%s", rec.Code, rec.Header().Get("WWW-Authenticate"), rec.Body)
+	}
+	for _, h := range [][2]string{{"Cookie", "s=1"}, {"Authorization", "Bearer scrape-token-1234567"}} {
+		req := httptest.NewRequest(http.MethodGet, "/metrics", nil)
+		req.Header.Set(h[0], h[1])
+		rec := httptest.NewRecorder()
+		admin.mux.ServeHTTP(rec, req)
+		if rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), `lobbykiosk_info{version="`+version+`",name="Lab"} 1`) {
+			t.Errorf("metrics with %s: %d\n%s", h[0], rec.Code, rec.Body)
+		}
 	}
 }

@@ -12,6 +12,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/app"
+	"fyne.io/fyne/v2/driver"
 	"fyne.io/fyne/v2/driver/desktop"
 
 	"lobbykiosk/assets"
@@ -21,6 +22,7 @@ import (
 	"lobbykiosk/kiosk/fonts"
 	"lobbykiosk/kiosk/locale"
 	"lobbykiosk/kiosk/ui"
+	"lobbykiosk/kiosk/xcapture"
 )
 
 func init() {
@@ -160,6 +162,16 @@ func kiosk(ctx context.Context, e *env, path string, rf runFlags) int {
 	if rf.slideScale > 0 {
 		player.SlideScale = rf.slideScale
 	}
+	// The admin page's certificate is made before the first slide, so the
+	// welcome slide of a kiosk being set up can show its fingerprint.
+	var cert *admin.Certificate
+	if cfg.Admin.Listen != "" && admin.UsesTLS(cfg.Admin) {
+		if cert, err = admin.LoadCertificate(cfg); err != nil {
+			log.Error("admin page certificate", "err", err)
+		} else {
+			player.SetupNote = setupNote(cfg, cert)
+		}
+	}
 	go eng.Run(ctx)
 	go player.Run(ctx)
 	go keepMemoryLow(ctx, shown, 2*time.Second, 5*time.Second, time.Minute)
@@ -167,7 +179,7 @@ func kiosk(ctx context.Context, e *env, path string, rf runFlags) int {
 	monitor := startHealth(ctx, log, local, eng, player, watcher)
 	if cfg.Admin.Listen != "" {
 		adm, err := admin.New(admin.Options{Config: cfg, Engine: eng, Current: player.Current, Logger: log,
-			Screenshot: func() (image.Image, error) { return capture(w) }})
+			Certificate: cert, Screenshot: func() (image.Image, error) { return capture(w) }})
 		if err != nil {
 			log.Error("admin page not started", "err", err) // the screen keeps running
 		} else {
@@ -189,6 +201,19 @@ func kiosk(ctx context.Context, e *env, path string, rf runFlags) int {
 	cancel()
 	log.Info("kiosk stopped")
 	return 0
+}
+
+// setupNote is the welcome slide's line for whoever sets the kiosk up:
+// where the admin page is, and the fingerprint their browser will show.
+func setupNote(cfg *config.Config, cert *admin.Certificate) string {
+	urls := adminURLs("https", cfg.Admin.Listen)
+	u := ""
+	for _, x := range urls {
+		if u == "" || !strings.Contains(x, ".local:") && strings.Contains(u, ".local:") {
+			u = x
+		}
+	}
+	return "Admin page " + strings.TrimSuffix(u, "/") + " · certificate SHA-256 " + cert.Fingerprint
 }
 
 // applyTransition sets the view's transition from [display].
@@ -239,13 +264,52 @@ func theme(cfg *config.Config, warn func(msg string, args ...any)) (ui.Theme, im
 	return th, logo
 }
 
-// capture is the frame on screen now, read from the window's canvas on the
-// Fyne thread.
+// capture is what the kiosk's window shows now, read from the X server
+// (as `import -window` reads it). Fyne's own Canvas.Capture is the
+// fallback where there is no X11 window (Wayland): it reads the GL front
+// buffer, which under Mesa is empty once a frame has been swapped to the
+// screen, so an empty frame is an error, never a black PNG.
 func capture(w fyne.Window) (image.Image, error) {
+	var id uintptr
+	fyne.DoAndWait(func() {
+		if nw, ok := w.(driver.NativeWindow); ok {
+			nw.RunNative(func(ctx any) {
+				if x, ok := ctx.(driver.X11WindowContext); ok {
+					id = x.WindowHandle
+				}
+			})
+		}
+	})
+	var xerr error
+	if id != 0 {
+		img, err := xcapture.Window(uint64(id))
+		if err == nil {
+			return img, nil
+		}
+		xerr = err
+	}
 	var img image.Image
 	fyne.DoAndWait(func() { img = w.Canvas().Capture() })
-	if img == nil {
-		return nil, errors.New("the window has no frame yet")
+	if img == nil || transparent(img) {
+		if xerr != nil {
+			return nil, fmt.Errorf("the screen could not be read: %v; the window's own capture gave an empty frame", xerr)
+		}
+		return nil, errors.New("the window's capture gave an empty frame (no X11 window to read instead)")
 	}
 	return img, nil
+}
+
+// transparent reports whether every pixel of a sample grid is fully
+// transparent: what a GL read of an empty buffer gives. A black screen
+// (display hours over) is opaque.
+func transparent(img image.Image) bool {
+	b := img.Bounds()
+	for y := b.Min.Y; y < b.Max.Y; y += max(1, b.Dy()/64) {
+		for x := b.Min.X; x < b.Max.X; x += max(1, b.Dx()/64) {
+			if _, _, _, a := img.At(x, y).RGBA(); a != 0 {
+				return false
+			}
+		}
+	}
+	return true
 }

@@ -447,7 +447,13 @@ func readableBy(path string, u *user.User) error {
 	case mode&0o004 != 0:
 		return nil
 	}
-	return fmt.Errorf("config %s (mode %04o) is not readable by user %s: `sudo chmod a+r %s`", path, mode, u.Username, path)
+	// Readable by the kiosk's group, not by everyone: the config may hold
+	// [admin] metrics_token.
+	group := u.Gid
+	if g, err := user.LookupGroupId(u.Gid); err == nil {
+		group = g.Name
+	}
+	return fmt.Errorf("config %s (mode %04o) is not readable by user %s: `sudo chgrp %s %s && sudo chmod g+r %s`", path, mode, u.Username, group, path, path)
 }
 
 func inGroup(u *user.User, gid string) bool {

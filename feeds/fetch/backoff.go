@@ -15,9 +15,12 @@ const (
 	// FirstBackoff is the wait after the first transient failure; it doubles
 	// with each further one, up to the source's refresh interval.
 	FirstBackoff = 30 * time.Second
-	// SlowDown is the least wait after a client error (401, 403, 404, 410…):
-	// a wrong URL or a revoked token does not fix itself in minutes.
-	SlowDown = time.Hour
+	// ClientErrorCap bounds the wait after client errors (401, 403, 404,
+	// 410…) in refresh intervals: a wrong URL or a revoked token does not
+	// fix itself in seconds, so each one in a row doubles the wait from one
+	// refresh, but the person who just fixed the feed must not wait an hour
+	// to see it work (a 404 on a one-minute source waited 55 minutes).
+	ClientErrorCap = 4
 	// jitterSpread is ±20 %: kiosks that lost the same server together must
 	// not come back in lockstep.
 	jitterSpread = 0.2
@@ -30,7 +33,8 @@ const (
 //
 //   - success: now + refresh
 //   - 429 or 503 with Retry-After: now + Retry-After, clamped to [10s, 24h]
-//   - other 4xx (401, 403, 404, 410…; not 408/425/429): now + max(refresh, 1h)
+//   - other 4xx (401, 403, 404, 410…; not 408/425/429): on the source's own
+//     schedule, slowing down: refresh, 2× refresh, then 4× refresh at most
 //   - everything else (5xx, timeouts, resets, DNS, too large, a missing
 //     file, a parse error the caller passes in): 30s, 60s, 120s… ±20 %,
 //     never more than refresh
@@ -48,10 +52,21 @@ func NextTry(now time.Time, failures int, err error, refresh time.Duration, jitt
 		case (s == http.StatusTooManyRequests || s == http.StatusServiceUnavailable) && fe.RetryAfter > 0:
 			return now.Add(clampRetryAfter(fe.RetryAfter))
 		case s >= 400 && s <= 499 && !temporaryStatus(s):
-			return now.Add(max(refresh, SlowDown))
+			return now.Add(clientErrorWait(failures, refresh))
 		}
 	}
 	return now.Add(min(backoff(failures, jitter), refresh))
+}
+
+// clientErrorWait is refresh doubled per client error in a row after the
+// first, at most ClientErrorCap refreshes. No jitter: the source's own
+// refresh has none, and a 404 is no crowd coming back at once.
+func clientErrorWait(failures int, refresh time.Duration) time.Duration {
+	d := refresh
+	for i := 1; i < failures && d < ClientErrorCap*refresh; i++ {
+		d *= 2
+	}
+	return min(d, ClientErrorCap*refresh)
 }
 
 // backoff is FirstBackoff doubled per failure after the first, spread by

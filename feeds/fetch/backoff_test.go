@@ -51,11 +51,16 @@ func TestNextTry(t *testing.T) {
 		{"jitter out of range means none", 1, status(500, 0), 10 * time.Minute, func() float64 { return 7 }, 30 * time.Second},
 		{"jitter never exceeds refresh", 5, status(500, 0), 8 * time.Minute, func() float64 { return 0.99 }, 8 * time.Minute},
 
-		{"401", 1, status(401, 0), 10 * time.Minute, mid, time.Hour},
-		{"403", 4, status(403, 0), 10 * time.Minute, mid, time.Hour},
-		{"404", 1, status(404, 0), 10 * time.Minute, mid, time.Hour},
-		{"410", 1, status(410, 0), 10 * time.Minute, mid, time.Hour},
+		{"401", 1, status(401, 0), 10 * time.Minute, mid, 10 * time.Minute},
+		{"403 fourth in a row is capped", 4, status(403, 0), 10 * time.Minute, mid, 40 * time.Minute},
+		{"404 on a one-minute source", 1, status(404, 0), time.Minute, mid, time.Minute},
+		{"404 second in a row", 2, status(404, 0), time.Minute, mid, 2 * time.Minute},
+		{"404 third in a row", 3, status(404, 0), time.Minute, mid, 4 * time.Minute},
+		{"404 many in a row never past 4x refresh", 1 << 30, status(404, 0), time.Minute, mid, 4 * time.Minute},
+		{"410", 1, status(410, 0), 10 * time.Minute, mid, 10 * time.Minute},
+		{"404 ignores jitter", 2, status(404, 0), 10 * time.Minute, func() float64 { return 0.99 }, 20 * time.Minute},
 		{"404 with a refresh over an hour", 1, status(404, 0), 3 * time.Hour, mid, 3 * time.Hour},
+		{"404 with no refresh set", 3, status(404, 0), 0, mid, 4 * MinRetryAfter},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

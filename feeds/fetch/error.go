@@ -131,11 +131,15 @@ func (c *Client) describe(ctx, reqCtx context.Context, u string, err error) *Err
 		hne x509.HostnameError
 		cie x509.CertificateInvalidError
 		ne  net.Error
+		ae  *AddressError
 	)
 	switch {
 	case ctx.Err() != nil:
 		e.Err = fmt.Errorf("%w (%v)", ctx.Err(), cause)
 		e.msg = fmt.Sprintf("fetching %s was cancelled", u)
+	case errors.As(err, &ae):
+		e.Temporary = false
+		e.msg = fmt.Sprintf("refused to fetch %s: %v", u, ae)
 	case errors.As(err, &rd):
 		e.Temporary = false
 		if rd.tooMany {

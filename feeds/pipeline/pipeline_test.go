@@ -242,3 +242,27 @@ func TestRunSignalsChanges(t *testing.T) {
 	cancel()
 	<-done
 }
+
+// A 404 is tried again on the source's own schedule, slowing down to at
+// most four refreshes: a one-minute source whose URL was wrong for a while
+// is back within minutes of the fix, not an hour later.
+func TestNotFoundRetriedOnTheSourcesSchedule(t *testing.T) {
+	f := &feedServer{}
+	f.set("", http.StatusNotFound)
+	srv := httptest.NewServer(f)
+	defer srv.Close()
+	p := newPipeline(t, t.TempDir(), feeds.SourceSpec{Name: "team", Kind: feeds.KindPosts, URL: srv.URL, Refresh: time.Minute})
+	var waits []time.Duration
+	for range 5 {
+		p.RefreshAll(context.Background())
+		s := p.Snapshot().Sources[0]
+		if s.OK || !strings.Contains(s.Error, "404") {
+			t.Fatalf("source state after a 404: %+v", s)
+		}
+		waits = append(waits, s.NextTry.Sub(s.LastAttempt).Round(time.Second))
+	}
+	want := []time.Duration{time.Minute, 2 * time.Minute, 4 * time.Minute, 4 * time.Minute, 4 * time.Minute}
+	if fmt.Sprint(waits) != fmt.Sprint(want) {
+		t.Errorf("waits after 404s in a row = %v, want %v", waits, want)
+	}
+}

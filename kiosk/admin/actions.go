@@ -16,8 +16,10 @@ import (
 const untilLayout = "2006-01-02T15:04"
 
 // decide applies one editor's action to one post, through the same decision
-// store and with the same rules as `lobbykiosk moderate`, then sends the
-// browser back with a message saying what the screen will do now.
+// store and with the same rules as `lobbykiosk moderate`, then answers with
+// what the screen will do now: as JSON for the page's script (which keeps
+// the page where it is), or by sending the browser back to the card it was
+// at (#post-ID) with a message.
 func (s *Server) decide(w http.ResponseWriter, r *http.Request, sess *session) {
 	id := strings.TrimSpace(r.PostForm.Get("id"))
 	action := r.PostForm.Get("action")
@@ -33,14 +35,42 @@ func (s *Server) decide(w http.ResponseWriter, r *http.Request, sess *session) {
 		return
 	}
 	now := s.now()
-	post, ok := findPost(s.eng.Report(now), id)
+	rep := s.eng.Report(now)
+	post, ok := findPost(rep, id)
 	if !ok {
 		s.fail(w, r, sess, http.StatusNotFound, fmt.Sprintf("There is no post with ID %s among this kiosk's posts: it may have left its feed since the page was loaded. Nothing was changed; reload the page.", id))
 		return
 	}
+	// Revoking takes a post off every screen: asked once, by the page's
+	// script, or by this page when there is none.
+	if action == "revoke" && r.PostForm.Get("confirm") != "yes" {
+		s.confirm(w, r, sess, post, back)
+		return
+	}
+	var until time.Time
+	if action == "pin" {
+		var problem string
+		if until, problem = parseUntil(r.PostForm.Get("until"), s.eng.CurrentConfig().Location, now); problem != "" {
+			s.fail(w, r, sess, http.StatusBadRequest, problem+" Nothing was changed.")
+			return
+		}
+	}
+	if status, err := s.apply(action, post, until); err != nil {
+		s.fail(w, r, sess, status, err.Error())
+		return
+	}
+	after := s.eng.Report(now)
+	done, _ := findPost(after, post.ID)
+	s.log.Info("admin decision", "action", action, "post", post.ID, "source", post.Source, "status", done.Status, "ip", s.clientIP(r))
+	f := outcome(action, post, done, until, s.eng.CurrentConfig().Location)
+	s.answer(w, r, sess, back, rep, after, []string{post.ID}, f)
+}
+
+// apply records one decision. The error is worded for the person; status
+// is the HTTP status that goes with it.
+func (s *Server) apply(action string, post content.Post, until time.Time) (int, error) {
 	dec := s.eng.Decisions()
 	var err error
-	var until time.Time
 	switch action {
 	case "approve":
 		err = dec.Approve(post.ID, post.Link)
@@ -49,17 +79,11 @@ func (s *Server) decide(w http.ResponseWriter, r *http.Request, sess *session) {
 	case "revoke":
 		err = dec.Revoke(post.ID, post.Link)
 	case "pin":
-		var problem string
-		if until, problem = parseUntil(r.PostForm.Get("until"), s.eng.CurrentConfig().Location, now); problem != "" {
-			s.fail(w, r, sess, http.StatusBadRequest, problem+" Nothing was changed.")
-			return
-		}
 		err = dec.Pin(post.ID, post.Link, until)
 	case "unpin":
 		d, found := dec.Lookup(post.ID, post.Link)
 		if !found || d.Action != moderate.ActionPin {
-			s.fail(w, r, sess, http.StatusConflict, fmt.Sprintf("“%s” is not pinned (it is %s: %s). Nothing was changed.", clip(post.Text, 60), post.Status, post.Reason))
-			return
+			return http.StatusConflict, fmt.Errorf("“%s” is not pinned (it is %s: %s). Nothing was changed.", clip(post.Text, 60), post.Status, post.Reason)
 		}
 		// The pin may be recorded under an earlier ID of the same post.
 		err = dec.Unpin(d.ID)
@@ -70,13 +94,149 @@ func (s *Server) decide(w http.ResponseWriter, r *http.Request, sess *session) {
 			status = http.StatusConflict
 		}
 		s.log.Error("admin decision not saved", "action", action, "post", post.ID, "err", err)
-		s.fail(w, r, sess, status, fmt.Sprintf("The decision to %s “%s” could not be saved: %v", action, clip(post.Text, 60), err))
+		return status, fmt.Errorf("The decision to %s “%s” could not be saved: %v", action, clip(post.Text, 60), err)
+	}
+	return http.StatusOK, nil
+}
+
+// bulk applies approve or reject to every selected post of the queue.
+func (s *Server) bulk(w http.ResponseWriter, r *http.Request, sess *session) {
+	action := r.PostForm.Get("action")
+	back := safeBack(r.PostForm.Get("back"))
+	if action != "approve" && action != "reject" {
+		s.fail(w, r, sess, http.StatusBadRequest, fmt.Sprintf("%q is not an action for several posts; approve or reject. Nothing was changed.", action))
 		return
 	}
-	after, _ := findPost(s.eng.Report(now), post.ID)
-	s.log.Info("admin decision", "action", action, "post", post.ID, "source", post.Source, "status", after.Status, "ip", clientIP(r))
-	s.sessions.setFlash(sess, outcome(action, post, after, until, s.eng.CurrentConfig().Location))
-	http.Redirect(w, r, back, http.StatusSeeOther)
+	ids := r.PostForm["id"]
+	if len(ids) == 0 {
+		s.fail(w, r, sess, http.StatusBadRequest, "No post was selected: tick the posts first. Nothing was changed.")
+		return
+	}
+	if len(ids) > 500 {
+		s.fail(w, r, sess, http.StatusBadRequest, "More than 500 posts at once; select fewer. Nothing was changed.")
+		return
+	}
+	now := s.now()
+	rep := s.eng.Report(now)
+	var done, missing, failed, held []string
+	for _, id := range ids {
+		post, ok := findPost(rep, id)
+		if !ok {
+			missing = append(missing, id)
+			continue
+		}
+		if _, err := s.apply(action, post, time.Time{}); err != nil {
+			failed = append(failed, err.Error())
+			continue
+		}
+		done = append(done, post.ID)
+	}
+	after := s.eng.Report(now)
+	for _, id := range done {
+		if p, _ := findPost(after, id); action == "approve" && p.Status != moderate.Shown {
+			held = append(held, "“"+clip(p.Text, 40)+"” ("+p.Reason+")")
+		}
+	}
+	s.log.Info("admin decision", "action", action, "posts", len(done), "ip", s.clientIP(r))
+	verb := map[string]string{"approve": "Approved", "reject": "Rejected"}[action]
+	f := flash{Text: fmt.Sprintf("%s %d %s.", verb, len(done), plural(len(done), "post", "posts"))}
+	if action == "approve" && len(done) > len(held) {
+		f.Text += " They join the rotation at the next slide."
+	}
+	if len(held) > 0 {
+		f.Error = true
+		f.Text += fmt.Sprintf(" Still not shown, the policy wins over an approval: %s.", strings.Join(held, "; "))
+	}
+	if len(missing) > 0 {
+		f.Error = true
+		f.Text += fmt.Sprintf(" %d %s left the feed since the page was loaded.", len(missing), plural(len(missing), "post has", "posts have"))
+	}
+	if len(failed) > 0 {
+		f.Error = true
+		f.Text += " " + strings.Join(failed, " ")
+	}
+	s.answer(w, r, sess, back, rep, after, done, f)
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+// actionResult is what the page's script gets after an action.
+type actionResult struct {
+	OK      bool   `json:"ok"`
+	Message string `json:"message"`
+	Error   bool   `json:"error"`
+	// Gone are the cards that leave the page; Cards the new HTML of those
+	// that stay, by post ID.
+	Gone   []string          `json:"gone"`
+	Cards  map[string]string `json:"cards"`
+	Counts counts            `json:"counts"`
+}
+
+// wantsJSON reports whether the page's script sent the form.
+func wantsJSON(r *http.Request) bool {
+	return strings.Contains(r.Header.Get("Accept"), "application/json")
+}
+
+// answer ends an action: JSON for the script, or a redirect back to where
+// the browser was, with the message for the next page.
+func (s *Server) answer(w http.ResponseWriter, r *http.Request, sess *session, back string, before, after content.Report, ids []string, f flash) {
+	now := s.now()
+	path, filt := pageOf(back)
+	acted := map[string]bool{}
+	for _, id := range ids {
+		acted[id] = true
+	}
+	if !wantsJSON(r) {
+		s.sessions.setFlash(sess, f)
+		target := back
+		if a := anchorAfter(listOf(back, before, now), listOf(back, after, now), acted); a != "" {
+			target += "#post-" + a
+		}
+		http.Redirect(w, r, target, http.StatusSeeOther)
+		return
+	}
+	v := s.base(sess, "", "", after, now)
+	v.Flash = nil
+	res := actionResult{OK: true, Message: f.Text, Error: f.Error, Gone: []string{}, Cards: map[string]string{}, Counts: v.Counts}
+	for _, id := range ids {
+		p, ok := findPost(after, id)
+		if !ok || !belongs(path, filt, p, now) {
+			res.Gone = append(res.Gone, id)
+			continue
+		}
+		pv := s.postView(p, now, v, back)
+		pv.Pick = path == "/"
+		var b strings.Builder
+		if err := s.pages.sets["card"].ExecuteTemplate(&b, "card", pv); err != nil {
+			s.log.Error("admin card not rendered", "err", err)
+			res.Gone = append(res.Gone, id) // the script reloads the page for it
+			continue
+		}
+		res.Cards[id] = b.String()
+	}
+	writeJSON(w, res)
+}
+
+// confirm asks, on a page of its own, whether to revoke post: what a
+// browser without the page's script gets.
+func (s *Server) confirm(w http.ResponseWriter, r *http.Request, sess *session, post content.Post, back string) {
+	if wantsJSON(r) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusConflict)
+		writeJSONBody(w, actionResult{Message: "Revoking needs a confirmation; nothing was changed.", Error: true})
+		return
+	}
+	rep, now := s.report()
+	v := s.base(sess, "", "Revoke this post?", rep, now)
+	pv := s.postView(post, now, v, back)
+	v.Confirm = &pv
+	v.Back = back + "#post-" + post.ID
+	s.pages.render(w, s.log, http.StatusOK, "confirm", v)
 }
 
 // outcome words what an action did, and warns when policy still keeps the
@@ -99,7 +259,7 @@ func outcome(action string, before, after content.Post, until time.Time, loc *ti
 	case "pin":
 		text = "Pinned " + what
 		if !until.IsZero() {
-			text += " until " + until.In(loc).Format("Mon 2 Jan, 15:04 MST")
+			text += " until " + until.In(loc).Format(stampLayout)
 		}
 		text += ": it comes first in the rotation."
 	}
@@ -139,7 +299,7 @@ func parseUntil(s string, loc *time.Location, now time.Time) (t time.Time, probl
 		return time.Time{}, fmt.Sprintf("Pin until %q is not a date and time; use the form's picker (%s, kiosk time, %s).", s, now.Add(24*time.Hour).In(loc).Format(untilLayout), loc)
 	}
 	if !t.After(now) {
-		return time.Time{}, fmt.Sprintf("Pin until %s is in the past (it is now %s, kiosk time).", t.In(loc).Format("Mon 2 Jan, 15:04 MST"), now.In(loc).Format("Mon 2 Jan, 15:04 MST"))
+		return time.Time{}, fmt.Sprintf("Pin until %s is in the past (it is now %s, kiosk time).", t.In(loc).Format(stampLayout), now.In(loc).Format(stampLayout))
 	}
 	return t, ""
 }

@@ -5,16 +5,21 @@
 //
 // Decisions go to the same store (feeds/moderate, in state_dir) that
 // `lobbykiosk moderate` writes, so the page, the CLI and the screen always
-// agree. Pages are rendered on the server with inline CSS and no scripts: the
-// LAN may have no internet, and a phone needs nothing but a browser.
+// agree. Pages are rendered on the server with inline CSS and one small
+// inline script (that keeps the queue where it was after an action; every
+// form works without it): the LAN may have no internet, and a phone needs
+// nothing but a browser.
 //
 // The page is off unless [admin] listen is set, and it has no default
 // password: New refuses to build a server until `lobbykiosk admin
-// set-password` has written a bcrypt hash into the config.
+// set-password` has written a bcrypt hash into the password file (0600, in
+// state_dir). Reachable from the LAN it speaks HTTPS, with a certificate
+// it makes itself unless the admin gives one.
 package admin
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"image"
@@ -23,8 +28,6 @@ import (
 	"net/http"
 	"strings"
 	"time"
-
-	"golang.org/x/crypto/bcrypt"
 
 	"lobbykiosk/kiosk/config"
 	"lobbykiosk/kiosk/engine"
@@ -40,6 +43,9 @@ type Options struct {
 	// Screenshot is the current frame; nil when there is no window.
 	Screenshot func() (image.Image, error)
 	Logger     *slog.Logger
+	// Certificate is the page's TLS certificate when it serves HTTPS; nil
+	// makes LoadCertificate's when [admin] tls asks for HTTPS.
+	Certificate *Certificate
 	// Now is the clock for sessions, sign-in limits and post ages (tests
 	// inject one); nil means time.Now.
 	Now func() time.Time
@@ -58,6 +64,7 @@ type Server struct {
 	sessions *sessions
 	limit    *limiter
 	pages    *pages
+	door     door
 }
 
 // New builds the admin page for o. It is an error when no password hash is
@@ -72,31 +79,28 @@ func New(o Options) (*Server, error) {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	file := o.Config.Path
-	if file == "" {
-		file = config.DefaultPath
+	pw, err := LoadPassword(o.Config)
+	if err != nil {
+		return nil, fmt.Errorf("admin page: %w", err)
 	}
-	hash := strings.TrimSpace(o.Config.Admin.PasswordHash)
-	if hash == "" {
-		return nil, fmt.Errorf("admin page: no password is set in %s, and there is no default one; run `lobbykiosk admin set-password --config %s`", file, file)
-	}
-	if _, err := bcrypt.Cost([]byte(hash)); err != nil {
-		return nil, fmt.Errorf("admin page: [admin] password_hash in %s is not a bcrypt hash (%v); write a new one with `lobbykiosk admin set-password --config %s`", file, err, file)
+	if pw.Warning != "" {
+		o.Logger.Warn("admin password: " + pw.Warning)
 	}
 	p, err := newPages()
 	if err != nil {
 		return nil, fmt.Errorf("admin page: %w", err)
 	}
 	s := &Server{
-		o: o, cfg: o.Config, eng: o.Engine, hash: []byte(hash),
-		log: o.Logger.With("component", "admin"), now: o.Now,
+		o: o, cfg: o.Config, eng: o.Engine, hash: []byte(pw.Hash),
+		door: newDoor(o.Config.Admin),
+		log:  o.Logger.With("component", "admin"), now: o.Now,
 		mux:      http.NewServeMux(),
 		sessions: newSessions(SessionTTL),
 		limit:    newLimiter(),
 		pages:    p,
 	}
 	s.routes()
-	s.handler = securityHeaders(s.mux)
+	s.handler = s.checkHost(securityHeaders(s.mux))
 	return s, nil
 }
 
@@ -112,6 +116,8 @@ func (s *Server) routes() {
 	m.Handle("GET /sources", s.page(s.sourcesPage))
 	m.Handle("GET /screen", s.page(s.screenPage))
 	m.Handle("POST /post", s.action(s.decide))
+	m.Handle("POST /posts", s.action(s.bulk))
+	m.HandleFunc("GET /admin.js", serveScript)
 
 	m.Handle("GET /image", s.api(s.image))
 	m.Handle("GET /screenshot.png", s.api(s.screenshot))
@@ -132,27 +138,65 @@ func (s *Server) Mount(pattern string, h http.Handler) { s.mux.Handle(pattern, h
 func (s *Server) SignedIn(r *http.Request) bool { return s.session(r) != nil }
 
 // ListenAndServe serves the page on Config.Admin.Listen until ctx ends, then
-// shuts down gracefully. It returns nil after a shutdown, an error when the
-// address cannot be used.
+// shuts down gracefully: over HTTPS when UsesTLS says so (a browser that
+// comes over plain HTTP is sent to the https:// address on the same port).
+// It returns nil after a shutdown, an error when the address or the
+// certificate cannot be used.
 func (s *Server) ListenAndServe(ctx context.Context) error {
 	addr := strings.TrimSpace(s.cfg.Admin.Listen)
 	if addr == "" {
 		return errors.New("admin page: [admin] listen is not set (for example \"127.0.0.1:8080\")")
 	}
+	var cert *Certificate
+	if UsesTLS(s.cfg.Admin) {
+		cert = s.o.Certificate
+		if cert == nil {
+			var err error
+			if cert, err = LoadCertificate(s.cfg); err != nil {
+				return fmt.Errorf("admin page: %w", err)
+			}
+		}
+		if cert.Created {
+			s.log.Info("admin page certificate made", "file", cert.File, "sha256", cert.Fingerprint)
+		}
+	}
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return fmt.Errorf("admin page: cannot listen on %s: %w", addr, err)
 	}
-	if !isLoopback(ln.Addr()) {
-		s.log.Warn("the admin page is reachable from other machines over plain HTTP; keep it on a trusted LAN", "listen", addr)
+	if cert == nil && !isLoopback(ln.Addr()) {
+		s.log.Warn("the admin page is reachable from other machines over plain HTTP ([admin] tls = \"off\"): passwords and cookies cross the LAN readable; keep it behind a TLS proxy", "listen", addr)
 	}
-	return s.serve(ctx, ln)
+	return s.serve(ctx, ln, cert)
 }
 
-// serve serves the page on ln until ctx ends.
-func (s *Server) serve(ctx context.Context, ln net.Listener) error {
-	srv := &http.Server{
-		Handler:           s.handler,
+// serve serves the page on ln until ctx ends, over TLS with cert when it
+// is not nil.
+func (s *Server) serve(ctx context.Context, ln net.Listener, cert *Certificate) error {
+	srv := s.httpServer(ctx, s.handler)
+	if cert == nil {
+		s.log.Info("admin page listening", "url", "http://"+ln.Addr().String()+"/")
+		return s.run(ctx, ln, srv)
+	}
+	split := newSplitListener(ln)
+	go split.run()
+	redirect := s.httpServer(ctx, s.checkHost(toHTTPS(ln.Addr())))
+	go redirect.Serve(split.plain)
+	defer redirect.Close()
+	tlsLn := tls.NewListener(split.tls, &tls.Config{
+		Certificates: []tls.Certificate{cert.TLS},
+		MinVersion:   tls.VersionTLS12,
+		NextProtos:   []string{"http/1.1"},
+	})
+	s.log.Info("admin page listening", "url", "https://"+ln.Addr().String()+"/", "certificate_sha256", cert.Fingerprint)
+	err := s.run(ctx, tlsLn, srv)
+	ln.Close()
+	return err
+}
+
+func (s *Server) httpServer(ctx context.Context, h http.Handler) *http.Server {
+	return &http.Server{
+		Handler:           h,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,
@@ -161,7 +205,10 @@ func (s *Server) serve(ctx context.Context, ln net.Listener) error {
 		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
 		BaseContext:       func(net.Listener) context.Context { return ctx },
 	}
-	s.log.Info("admin page listening", "url", "http://"+ln.Addr().String()+"/")
+}
+
+// run serves srv on ln until ctx ends.
+func (s *Server) run(ctx context.Context, ln net.Listener, srv *http.Server) error {
 	done := make(chan error, 1)
 	go func() { done <- srv.Serve(ln) }()
 	select {
@@ -185,27 +232,16 @@ func isLoopback(a net.Addr) bool {
 	return ok && ta.IP.IsLoopback()
 }
 
-// securityHeaders keeps every response to the page itself: no scripts at
-// all, pictures only from this server, no framing, and no Referer that would
+// securityHeaders keeps every response to the page itself: its own script
+// only (no inline or foreign ones), pictures only from this server, no framing, and no Referer that would
 // carry picture addresses to the sites posts link to.
 func securityHeaders(h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		hd := w.Header()
-		hd.Set("Content-Security-Policy", "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+		hd.Set("Content-Security-Policy", "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; script-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
 		hd.Set("X-Content-Type-Options", "nosniff")
 		hd.Set("X-Frame-Options", "DENY")
 		hd.Set("Referrer-Policy", "no-referrer")
 		h.ServeHTTP(w, r)
 	})
-}
-
-// clientIP is the peer's address. Forwarded headers are not trusted: the
-// page is meant to be reached directly on the LAN, and a header would let
-// anyone dodge the sign-in limit.
-func clientIP(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
 }

@@ -6,6 +6,7 @@ import (
 	"html"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -71,16 +72,28 @@ type fixture struct {
 	picHits sync.Map
 }
 
-// newFixture is a kiosk with one manual source read from a file (the feed
-// in testdata, its pictures on a local HTTP server), one source that cannot
+// newFixture is a kiosk with one manual source (the feed in testdata)
+// served with its pictures by a local web server, one source that cannot
 // be reached, and the admin page over its engine.
 func newFixture(t *testing.T, o ...func(*Options)) *fixture {
+	return newFixtureWith(t, "", o...)
+}
+
+// newFixtureWith is newFixture with more lines in the config's [admin].
+func newFixtureWith(t *testing.T, adminConfig string, o ...func(*Options)) *fixture {
 	t.Helper()
 	f := &fixture{t: t, dir: t.TempDir(), clock: &clock{t: start}, logs: &logBuffer{}}
+	feed, err := os.ReadFile("testdata/feed.rss")
+	if err != nil {
+		t.Fatal(err)
+	}
 	f.pics = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		n, _ := f.picHits.LoadOrStore(r.URL.Path, new(atomic.Int64))
 		n.(*atomic.Int64).Add(1)
 		switch r.URL.Path {
+		case "/feed.rss":
+			w.Header().Set("Content-Type", "application/rss+xml")
+			io.WriteString(w, strings.ReplaceAll(string(feed), "@BASE@", f.pics.URL))
 		case "/photo.jpg", "/avatar.png", "/secret.png":
 			http.ServeFile(w, r, filepath.Join("testdata", strings.Replace(r.URL.Path, "secret", "avatar", 1)))
 		default:
@@ -89,11 +102,6 @@ func newFixture(t *testing.T, o ...func(*Options)) *fixture {
 	}))
 	t.Cleanup(f.pics.Close)
 
-	feed, err := os.ReadFile("testdata/feed.rss")
-	if err != nil {
-		t.Fatal(err)
-	}
-	writeFile(t, filepath.Join(f.dir, "feed.rss"), strings.ReplaceAll(string(feed), "@BASE@", f.pics.URL))
 	hash, err := bcrypt.GenerateFromPassword([]byte(testPassword), bcrypt.MinCost)
 	if err != nil {
 		t.Fatal(err)
@@ -106,7 +114,7 @@ state_dir = "state"
 [[source]]
 name = "team-journal"
 kind = "posts"
-path = "feed.rss"
+url = "`+f.pics.URL+`/feed.rss"
 approval = "manual"
 
 [[source]]
@@ -119,10 +127,13 @@ blocked_words = ["project falcon"]
 
 [admin]
 listen = "127.0.0.1:0"
-password_hash = "`+string(hash)+`"
+`+adminConfig+`
 `)
 	f.cfg, err = config.Load(f.cfgPath)
 	if err != nil {
+		t.Fatal(err)
+	}
+	if err := WritePasswordFile(f.cfg.Admin.PasswordFile, string(hash)); err != nil {
 		t.Fatal(err)
 	}
 	quiet := slog.New(slog.DiscardHandler)
@@ -198,10 +209,14 @@ type browser struct {
 	h       http.Handler
 	ip      string
 	cookies map[string]*http.Cookie
+	// host is the Host header, as a browser sends the address it was
+	// given; header holds more headers to send (a proxy's).
+	host   string
+	header http.Header
 }
 
 func (f *fixture) browser(ip string) *browser {
-	return &browser{t: f.t, h: f.srv.Handler(), ip: ip, cookies: map[string]*http.Cookie{}}
+	return &browser{t: f.t, h: f.srv.Handler(), ip: ip, cookies: map[string]*http.Cookie{}, host: "192.168.1.20:8443", header: http.Header{}}
 }
 
 type response struct {
@@ -217,7 +232,11 @@ func (b *browser) do(method, target string, form url.Values) response {
 		body = strings.NewReader(form.Encode())
 	}
 	req := httptest.NewRequest(method, target, body)
-	req.RemoteAddr = b.ip + ":50123"
+	req.RemoteAddr = net.JoinHostPort(b.ip, "50123")
+	req.Host = b.host
+	for k, v := range b.header {
+		req.Header[k] = v
+	}
 	if form != nil {
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	}

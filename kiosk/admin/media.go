@@ -3,6 +3,7 @@ package admin
 import (
 	"bytes"
 	"context"
+	"errors"
 	"image"
 	"image/jpeg"
 	"image/png"
@@ -12,6 +13,7 @@ import (
 	"golang.org/x/image/draw"
 
 	"lobbykiosk/kiosk/content"
+	"lobbykiosk/kiosk/engine"
 )
 
 // thumbMax is the largest side of a picture sent to the page: a phone shows
@@ -30,9 +32,14 @@ func (s *Server) image(w http.ResponseWriter, r *http.Request, sess *session) {
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), 15*time.Second)
 	defer cancel()
-	img, err := s.eng.Images.Get(ctx, src)
+	img, err := s.eng.Picture(ctx, src)
 	if err != nil {
-		s.log.Warn("admin picture not loaded", "src", src, "err", err)
+		// A picture that failed is remembered by the engine: logged once,
+		// not on every page view.
+		var pe *engine.PictureError
+		if !errors.As(err, &pe) || !pe.Remembered {
+			s.log.Warn("admin picture not loaded", "src", src, "err", err)
+		}
 		http.Error(w, "The picture could not be loaded: "+err.Error(), http.StatusBadGateway)
 		return
 	}

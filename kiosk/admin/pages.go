@@ -8,6 +8,8 @@ import (
 	"html/template"
 	"log/slog"
 	"net/http"
+	"net/url"
+	"sort"
 	"strings"
 	"time"
 	"unicode"
@@ -31,7 +33,7 @@ func newPages() (*pages, error) {
 		return nil, err
 	}
 	p := &pages{sets: map[string]*template.Template{}}
-	for _, name := range []string{"queue", "shown", "hidden", "sources", "screen", "error", "signin"} {
+	for _, name := range []string{"queue", "shown", "hidden", "sources", "screen", "error", "signin", "confirm", "card"} {
 		t, err := template.Must(base.Clone()).ParseFS(templateFiles, "templates/"+name+".html")
 		if err != nil {
 			return nil, err
@@ -46,8 +48,9 @@ func newPages() (*pages, error) {
 func (p *pages) render(w http.ResponseWriter, log *slog.Logger, status int, name string, data any) {
 	var b bytes.Buffer
 	entry := "layout"
-	if name == "signin" {
-		entry = "signin"
+	switch name {
+	case "signin", "card":
+		entry = name
 	}
 	if err := p.sets[name].ExecuteTemplate(&b, entry, data); err != nil {
 		log.Error("admin page not rendered", "page", name, "err", err)
@@ -79,24 +82,35 @@ type view struct {
 	Screenshot bool
 	// MinUntil is the earliest pin end the form accepts (datetime-local).
 	MinUntil string
+	// Filter is the queue's filter bar.
+	Filter filterView
+	// Confirm is the post a confirmation page asks about.
+	Confirm *postView
 }
 
 type counts struct{ Pending, Shown, Hidden, Failing int }
 
 type postView struct {
 	content.Post
-	Name        string
-	Initials    string
-	Age         string
-	When        string // local date and time
-	WhenISO     string
-	PinnedText  string
-	HasImage    bool
-	HasAvatar   bool
+	Name       string
+	Initials   string
+	Age        string
+	When       string // local date and time
+	WhenISO    string
+	PinnedText string
+	HasImage   bool
+	HasAvatar  bool
+	// ImageError says why the picture is not shown, when loading it
+	// failed before (it is not tried on every page view).
+	ImageError  string
 	CSRF, Back  string
 	MinUntil    string
 	OnScreen    bool
 	StatusClass string
+	// Pick shows the checkbox that selects the card for a bulk action.
+	Pick bool
+	// Zone is the kiosk's time zone, which the pin form's time is in.
+	Zone string
 }
 
 type sourceView struct {
@@ -152,7 +166,22 @@ func (s *Server) report() (content.Report, time.Time) {
 func (s *Server) queuePage(w http.ResponseWriter, r *http.Request, sess *session) {
 	rep, now := s.report()
 	v := s.base(sess, "queue", "Waiting for approval", rep, now)
-	v.Posts = s.posts(rep, now, v, "/", func(p content.Post) bool { return p.Status == moderate.Pending })
+	f := readFilter(r.URL.Query())
+	back := "/" + f.query()
+	var pending []content.Post
+	for _, p := range rep.Posts {
+		if p.Status == moderate.Pending {
+			pending = append(pending, p)
+		}
+	}
+	for _, p := range pending {
+		if f.keep(p, now) {
+			pv := s.postView(p, now, v, back)
+			pv.Pick = true
+			v.Posts = append(v.Posts, pv)
+		}
+	}
+	v.Filter = newFilterView(f, pending, len(v.Posts), now)
 	s.pages.render(w, s.log, http.StatusOK, "queue", v)
 }
 
@@ -181,6 +210,10 @@ func (s *Server) sourcesPage(w http.ResponseWriter, r *http.Request, sess *sessi
 	for _, src := range rep.Sources {
 		v.Sources = append(v.Sources, s.sourceView(src, now))
 	}
+	// What needs attention first: failing, then not fetched yet or only
+	// cached, then the ones that work; config order within each.
+	rank := map[string]int{"bad": 0, "warn": 1, "ok": 2}
+	sort.SliceStable(v.Sources, func(i, j int) bool { return rank[v.Sources[i].StateClass] < rank[v.Sources[j].StateClass] })
 	s.pages.render(w, s.log, http.StatusOK, "sources", v)
 }
 
@@ -193,8 +226,16 @@ func (s *Server) screenPage(w http.ResponseWriter, r *http.Request, sess *sessio
 	s.pages.render(w, s.log, http.StatusOK, "screen", v)
 }
 
-// fail shows an error page with the status, keeping the navigation.
+// fail shows an error page with the status, keeping the navigation; the
+// page's script gets the message as JSON.
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, sess *session, status int, msg string) {
+	if wantsJSON(r) {
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("Cache-Control", "no-store")
+		w.WriteHeader(status)
+		writeJSONBody(w, actionResult{Message: msg, Error: true})
+		return
+	}
 	rep, now := s.report()
 	v := s.base(sess, "", http.StatusText(status), rep, now)
 	v.Error = msg
@@ -218,6 +259,10 @@ func (s *Server) apiScreen(w http.ResponseWriter, r *http.Request, sess *session
 func writeJSON(w http.ResponseWriter, v any) {
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Cache-Control", "no-store")
+	writeJSONBody(w, v)
+}
+
+func writeJSONBody(w http.ResponseWriter, v any) {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	enc.Encode(v)
@@ -236,9 +281,15 @@ func (s *Server) posts(r content.Report, now time.Time, v view, back string, kee
 func (s *Server) postView(p content.Post, now time.Time, v view, back string) postView {
 	loc := s.eng.CurrentConfig().Location
 	pv := postView{
-		Post: p, Name: p.Author.Name, CSRF: v.CSRF, Back: back, MinUntil: v.MinUntil,
+		Post: p, Name: p.Author.Name, CSRF: v.CSRF, Back: back, MinUntil: v.MinUntil, Zone: loc.String(),
 		HasImage: p.Image != "", HasAvatar: p.Author.Avatar != "",
 		StatusClass: string(p.Status),
+	}
+	if f := s.eng.PictureFailure(p.Image); p.Image != "" && f != nil {
+		pv.HasImage, pv.ImageError = false, f.Describe(loc)
+	}
+	if f := s.eng.PictureFailure(p.Author.Avatar); p.Author.Avatar != "" && f != nil {
+		pv.HasAvatar = false
 	}
 	if pv.Name == "" {
 		pv.Name = p.Author.Handle
@@ -255,7 +306,7 @@ func (s *Server) postView(p content.Post, now time.Time, v view, back string) po
 	if p.Pinned {
 		pv.PinnedText = "Pinned, with no end"
 		if p.PinnedUntil != nil {
-			pv.PinnedText = "Pinned until " + p.PinnedUntil.In(loc).Format("Mon 2 Jan, 15:04 MST")
+			pv.PinnedText = "Pinned until " + p.PinnedUntil.In(loc).Format(stampLayout)
 		}
 	}
 	if cur := v.Screen; cur.Known && cur.Post != nil && cur.Post.ID == p.ID {
@@ -318,7 +369,7 @@ func (s *Server) sourceView(src feeds.SourceState, now time.Time) sourceView {
 		sv.State, sv.StateClass = "ok", "ok"
 	}
 	stamp := func(t time.Time) string {
-		return t.In(loc).Format("Mon 2 Jan, 15:04 MST") + " (" + ago(now.Sub(t)) + ")"
+		return t.In(loc).Format(stampLayout) + " (" + ago(now.Sub(t)) + ")"
 	}
 	if !src.FetchedAt.IsZero() {
 		sv.LastOK = stamp(src.FetchedAt)
@@ -327,13 +378,32 @@ func (s *Server) sourceView(src feeds.SourceState, now time.Time) sourceView {
 		sv.LastTry = stamp(src.LastAttempt)
 	}
 	if !src.NextTry.IsZero() {
-		d := src.NextTry.Sub(now)
-		sv.Next = src.NextTry.In(loc).Format("15:04 MST")
-		if d > 0 {
-			sv.Next += " (in " + strings.TrimSuffix(ago(d), " ago") + ")"
+		layout := "15:04 MST"
+		if y, m, d := src.NextTry.In(loc).Date(); y != now.In(loc).Year() || m != now.In(loc).Month() || d != now.In(loc).Day() {
+			layout = stampLayout
 		}
+		sv.Next = src.NextTry.In(loc).Format(layout) + " (" + ahead(src.NextTry.Sub(now)) + ")"
 	}
 	return sv
+}
+
+// stampLayout is how the page writes a time: with its zone, the kiosk's,
+// which need not be the browser's.
+const stampLayout = "Mon 2 Jan, 15:04 MST"
+
+// ahead words a wait for a person glancing at a phone.
+func ahead(d time.Duration) string {
+	switch {
+	case d <= 0:
+		return "due now"
+	case d < time.Minute:
+		return "in less than a minute"
+	case d < time.Hour:
+		return fmt.Sprintf("in %d min", int((d+time.Minute-1)/time.Minute))
+	case d < 48*time.Hour:
+		return fmt.Sprintf("in %d h", int(d/time.Hour))
+	}
+	return fmt.Sprintf("in %d days", int(d/(24*time.Hour)))
 }
 
 // ago words a duration for a person glancing at a phone.
@@ -376,10 +446,14 @@ func initials(name string) string {
 var backPages = map[string]bool{"/": true, "/shown": true, "/hidden": true, "/screen": true, "/sources": true}
 
 // safeBack keeps the redirect after an action on one of the page's own
-// pages, whatever the form says.
+// pages, with the queue's filter and nothing else, whatever the form says.
 func safeBack(p string) string {
-	if backPages[p] {
-		return p
+	u, err := url.Parse(p)
+	if err != nil || u.Scheme != "" || u.Host != "" || !backPages[u.Path] {
+		return "/"
 	}
-	return "/"
+	if u.Path == "/" {
+		return "/" + readFilter(u.Query()).query()
+	}
+	return u.Path
 }

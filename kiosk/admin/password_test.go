@@ -7,150 +7,152 @@ import (
 	"testing"
 
 	"golang.org/x/crypto/bcrypt"
+
+	"lobbykiosk/kiosk/config"
 )
 
-// Real hashes (cost 4) of "correct horse battery" and "a new admin
-// password", so the rewritten files can be compared exactly.
-const (
-	oldHash = "$2a$04$dCyuIVS4dpNkDH58FDZU9e/x3oiozvaQY.SeB.hHFQ31Pup9s6Gaa"
-	newHash = "$2a$04$i39phnem0FlvvwkZXAq5vO.crB/GGhmPzd1QXtVEeBF319.3ubq7u"
-)
+// A real hash (cost 4) of "correct horse battery".
+const oldHash = "$2a$04$dCyuIVS4dpNkDH58FDZU9e/x3oiozvaQY.SeB.hHFQ31Pup9s6Gaa"
 
-func TestWithPasswordHash(t *testing.T) {
-	for _, tc := range []struct{ name, in, want string }{
+func TestWithoutPasswordHash(t *testing.T) {
+	for _, tc := range []struct {
+		name, in, want string
+		found          bool
+	}{
 		{
-			name: "replaces the key, keeps its indent and everything else",
-			in:   "# my kiosk\nname = \"Lobby\"\n\n[admin]\nlisten = \"127.0.0.1:8080\" # LAN only\n  password_hash = \"" + oldHash + "\"  # old\n\n[fleet]\nrefresh = \"5m\"\n",
-			want: "# my kiosk\nname = \"Lobby\"\n\n[admin]\nlisten = \"127.0.0.1:8080\" # LAN only\n  password_hash = \"" + newHash + "\"\n\n[fleet]\nrefresh = \"5m\"\n",
+			name:  "removes the key, keeps everything else",
+			in:    "# my kiosk\nname = \"Lobby\"\n\n[admin]\nlisten = \"127.0.0.1:8080\" # LAN only\n  password_hash = \"" + oldHash + "\"  # old\n\n[fleet]\nrefresh = \"5m\"\n",
+			want:  "# my kiosk\nname = \"Lobby\"\n\n[admin]\nlisten = \"127.0.0.1:8080\" # LAN only\n\n[fleet]\nrefresh = \"5m\"\n",
+			found: true,
 		},
 		{
-			name: "after the commented example, as in kiosk.example.toml",
-			in:   "[admin]\n# listen = \"127.0.0.1:8080\"   # off unless set\n# password_hash = \"\"          # written by: lobbykiosk admin set-password\n\n# ----- fleet\n[fleet]\n",
-			want: "[admin]\n# listen = \"127.0.0.1:8080\"   # off unless set\n# password_hash = \"\"          # written by: lobbykiosk admin set-password\npassword_hash = \"" + newHash + "\"\n\n# ----- fleet\n[fleet]\n",
+			name:  "a commented example stays",
+			in:    "[admin]\n# password_hash = \"\"\nlisten = \"0.0.0.0:8443\"\n",
+			want:  "[admin]\n# password_hash = \"\"\nlisten = \"0.0.0.0:8443\"\n",
+			found: false,
 		},
 		{
-			name: "after the table's last key",
-			in:   "[admin] # the web page\nlisten = \"0.0.0.0:8080\"\n\n# comment about fleet\n[fleet]\n",
-			want: "[admin] # the web page\nlisten = \"0.0.0.0:8080\"\npassword_hash = \"" + newHash + "\"\n\n# comment about fleet\n[fleet]\n",
+			name:  "not the one in another table",
+			in:    "[[source]]\nname = \"a\"\npassword_hash = \"not this one\"\n[admin.extra]\npassword_hash = \"nor this\"\n[admin]\npassword_hash = \"x\"\n",
+			want:  "[[source]]\nname = \"a\"\npassword_hash = \"not this one\"\n[admin.extra]\npassword_hash = \"nor this\"\n[admin]\n",
+			found: true,
 		},
 		{
-			name: "an empty [admin] at the end without a newline",
-			in:   "name = \"x\"\n[ admin ]",
-			want: "name = \"x\"\n[ admin ]\npassword_hash = \"" + newHash + "\"\n",
+			name:  "Windows line endings stay",
+			in:    "name = \"x\"\r\n[admin]\r\npassword_hash = \"x\"\r\nlisten = \"127.0.0.1:8080\"\r\n",
+			want:  "name = \"x\"\r\n[admin]\r\nlisten = \"127.0.0.1:8080\"\r\n",
+			found: true,
 		},
 		{
-			name: "no [admin] table: one is added at the end",
-			in:   "name = \"x\"\n\n[[source]]\nname = \"a\"\npassword_hash = \"not this one\"\n",
-			want: "name = \"x\"\n\n[[source]]\nname = \"a\"\npassword_hash = \"not this one\"\n\n[admin]\npassword_hash = \"" + newHash + "\"\n",
+			name:  "a dotted key at the top level",
+			in:    "name = \"x\"\nadmin.password_hash = \"" + oldHash + "\"\n[display]\n",
+			want:  "name = \"x\"\n[display]\n",
+			found: true,
 		},
 		{
-			name: "no trailing newline and no [admin]",
-			in:   "name = \"x\"",
-			want: "name = \"x\"\n\n[admin]\npassword_hash = \"" + newHash + "\"\n",
-		},
-		{
-			name: "[admin.extra] is another table",
-			in:   "[admin]\nlisten = \"127.0.0.1:8080\"\n[admin.extra]\npassword_hash = \"other\"\n",
-			want: "[admin]\nlisten = \"127.0.0.1:8080\"\npassword_hash = \"" + newHash + "\"\n[admin.extra]\npassword_hash = \"other\"\n",
-		},
-		{
-			name: "Windows line endings stay",
-			in:   "name = \"x\"\r\n[admin]\r\nlisten = \"127.0.0.1:8080\"\r\n",
-			want: "name = \"x\"\r\n[admin]\r\nlisten = \"127.0.0.1:8080\"\r\npassword_hash = \"" + newHash + "\"\r\n",
-		},
-		{
-			name: "a dotted key at the top level",
-			in:   "name = \"x\"\nadmin.password_hash = \"" + oldHash + "\"\n[display]\n",
-			want: "name = \"x\"\nadmin.password_hash = \"" + newHash + "\"\n[display]\n",
-		},
-		{
-			name: "a header inside a multi-line string is not a header",
-			in:   "[display]\nwelcome = \"\"\"\n[admin]\npassword_hash = \"x\"\n\"\"\"\n",
-			want: "[display]\nwelcome = \"\"\"\n[admin]\npassword_hash = \"x\"\n\"\"\"\n\n[admin]\npassword_hash = \"" + newHash + "\"\n",
+			name:  "a header inside a multi-line string is not a header",
+			in:    "[display]\nwelcome = \"\"\"\n[admin]\npassword_hash = \"x\"\n\"\"\"\n",
+			want:  "[display]\nwelcome = \"\"\"\n[admin]\npassword_hash = \"x\"\n\"\"\"\n",
+			found: false,
 		},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			got := string(withPasswordHash([]byte(tc.in), newHash))
-			if got != tc.want {
-				t.Errorf("got:\n%s\nwant:\n%s", got, tc.want)
+			got, found := withoutPasswordHash([]byte(tc.in))
+			if string(got) != tc.want || found != tc.found {
+				t.Errorf("got (found %v):\n%s\nwant (found %v):\n%s", found, got, tc.found, tc.want)
 			}
 		})
 	}
 }
 
-func TestSetPasswordHash(t *testing.T) {
-	example, err := os.ReadFile("../../packaging/kiosk.example.toml")
-	if err != nil {
-		t.Fatal(err)
-	}
+// An office upgrading from a version that kept the hash in the config: the
+// page still signs in with it and says how to move it; set-password's file
+// then wins, and the line goes from the config with nothing else touched.
+func TestPasswordMovesOutOfTheConfig(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "kiosk.toml")
-	if err := os.WriteFile(path, example, 0o640); err != nil {
+	old := "# Lyon\nname = \"Lobby Lyon\"\nstate_dir = \"state\"\n\n[admin]\nlisten = \"127.0.0.1:8080\"\npassword_hash = \"" + oldHash + "\"\n"
+	if err := os.WriteFile(path, []byte(old), 0o640); err != nil {
 		t.Fatal(err)
 	}
 	link := filepath.Join(dir, "current.toml")
 	if err := os.Symlink("kiosk.toml", link); err != nil {
 		t.Fatal(err)
 	}
-	for _, hash := range []string{oldHash, newHash} {
-		if err := SetPasswordHash(link, hash); err != nil {
-			t.Fatal(err)
-		}
-	}
-	got, err := os.ReadFile(path)
+	cfg, err := config.Load(link)
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Exactly one line more than the example: the hash, under [admin].
-	wantLines := strings.Split(string(example), "\n")
-	gotLines := strings.Split(string(got), "\n")
-	if len(gotLines) != len(wantLines)+1 {
-		t.Fatalf("%d lines, want %d:\n%s", len(gotLines), len(wantLines)+1, got)
+	src, err := LoadPassword(cfg)
+	if err != nil || src.Hash != oldHash || src.File != "" || !strings.Contains(src.Warning, "move it to "+filepath.Join(dir, "state", "admin-password")) {
+		t.Fatalf("before: %+v, %v", src, err)
 	}
-	var added []string
-	for i, j := 0, 0; i < len(gotLines); i++ {
-		if j < len(wantLines) && gotLines[i] == wantLines[j] {
-			j++
-			continue
-		}
-		added = append(added, gotLines[i])
-	}
-	if len(added) != 1 || added[0] != `password_hash = "`+newHash+`"` {
-		t.Errorf("lines added or changed: %q", added)
-	}
-	if i := strings.Index(string(got), added[0]); i < strings.Index(string(got), "[admin]") || i > strings.Index(string(got), "[fleet]") {
-		t.Errorf("the hash is not under [admin]:\n%s", got)
-	}
-	fi, err := os.Lstat(path)
+
+	h, err := HashPassword("a new admin password for Lyon")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if fi.Mode() != 0o640 {
-		t.Errorf("mode %v, want -rw-r-----", fi.Mode())
+	if err := WritePasswordFile(cfg.Admin.PasswordFile, h); err != nil {
+		t.Fatal(err)
+	}
+	fi, err := os.Stat(cfg.Admin.PasswordFile)
+	if err != nil || fi.Mode().Perm() != 0o600 {
+		t.Fatalf("password file: %v, %v; want mode 0600", fi, err)
+	}
+	src, err = LoadPassword(cfg)
+	if err != nil || src.Hash != h || src.File != cfg.Admin.PasswordFile || !strings.Contains(src.Warning, "still holds [admin] password_hash, which is ignored") {
+		t.Fatalf("with the file: %+v, %v", src, err)
+	}
+	removed, err := RemovePasswordHash(link)
+	if err != nil || !removed {
+		t.Fatalf("remove: %v %v", removed, err)
+	}
+	got, _ := os.ReadFile(path)
+	if want := strings.Replace(old, "password_hash = \""+oldHash+"\"\n", "", 1); string(got) != want {
+		t.Errorf("config after:\n%s\nwant:\n%s", got, want)
+	}
+	if fi, _ := os.Lstat(path); fi.Mode().Perm() != 0o640 {
+		t.Errorf("config mode %v, want 0640 kept", fi.Mode().Perm())
 	}
 	if li, err := os.Lstat(link); err != nil || li.Mode()&os.ModeSymlink == 0 {
 		t.Errorf("the symlink was replaced by a file")
 	}
+	if removed, err := RemovePasswordHash(link); removed || err != nil {
+		t.Errorf("second removal: %v %v, want nothing to do", removed, err)
+	}
 	left, _ := filepath.Glob(filepath.Join(dir, ".*tmp"))
-	if len(left) > 0 {
-		t.Errorf("temporary files left: %v", left)
+	left2, _ := filepath.Glob(filepath.Join(dir, "state", ".*tmp"))
+	if len(left)+len(left2) > 0 {
+		t.Errorf("temporary files left: %v %v", left, left2)
+	}
+
+	// A password file others may read is made private at start.
+	if err := os.Chmod(cfg.Admin.PasswordFile, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cfg.Admin.PasswordHash = ""
+	src, err = LoadPassword(cfg)
+	if err != nil || !strings.Contains(src.Warning, "could be read by others (mode 0644); it is private now") {
+		t.Errorf("world-readable file: %+v, %v", src, err)
+	}
+	if fi, _ := os.Stat(cfg.Admin.PasswordFile); fi.Mode().Perm() != 0o600 {
+		t.Errorf("mode after start %v, want 0600", fi.Mode().Perm())
 	}
 }
 
-func TestSetPasswordHashRefuses(t *testing.T) {
+func TestRemovePasswordHashRefuses(t *testing.T) {
 	dir := t.TempDir()
 	bad := filepath.Join(dir, "bad.toml")
-	broken := "name = \"x\"\n[admin\nlisten = 1\n"
+	broken := "name = \"x\"\n[admin\npassword_hash = 1\n"
 	if err := os.WriteFile(bad, []byte(broken), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	for _, tc := range []struct{ name, path, hash, want string }{
-		{"missing file", filepath.Join(dir, "none.toml"), newHash, "does not exist"},
-		{"not TOML", bad, newHash, "is not valid TOML, so it was left alone"},
-		{"not a hash", bad, "secret", "not a bcrypt hash"},
+	for _, tc := range []struct{ name, path, want string }{
+		{"missing file", filepath.Join(dir, "none.toml"), "no such file"},
+		{"not TOML", bad, "is not valid TOML, so it was left alone"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			err := SetPasswordHash(tc.path, tc.hash)
+			_, err := RemovePasswordHash(tc.path)
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Fatalf("err = %v, want one saying %q", err, tc.want)
 			}
@@ -159,26 +161,50 @@ func TestSetPasswordHashRefuses(t *testing.T) {
 	if got, _ := os.ReadFile(bad); string(got) != broken {
 		t.Errorf("the broken file was changed:\n%s", got)
 	}
+	if err := WritePasswordFile(filepath.Join(dir, "p"), "secret"); err == nil || !strings.Contains(err.Error(), "not a bcrypt hash") {
+		t.Errorf("a password file without a hash: %v", err)
+	}
 }
 
-func TestHashPassword(t *testing.T) {
+// The policy: long enough, and not a common password in disguise.
+func TestCheckPassword(t *testing.T) {
 	for _, tc := range []struct{ pw, want string }{
-		{"short", "has 5 characters; use at least 10"},
-		{"ünïcödé€€", "has 9 characters"},
+		{"short", "has 5 characters; use at least 12"},
+		{"password12", "has 10 characters; use at least 12"},
+		{"ünïcödé€€€", "has 10 characters"},
 		{strings.Repeat("long", 19), "bcrypt uses at most 72"},
+		{"password1234", `built on "password"`},
+		{"Password2026!", `built on "password"`},
+		{"P@ssw0rd2026", `built on "password"`},
+		{"passwordpassword", `built on "password"`},
+		{"iloveyou12345", `built on "iloveyou"`},
+		{"qwertyuiop123", `built on "qwertyuiop"`},
+		{"123456789012", "mostly digits"},
+		{"aaaaaaaaaaaa", "mostly digits"},
+		{"!!!!2026????", "mostly digits"},
+		{"Lobby-Lyon-2026", "the kiosk's name"},
+		{"lobbykiosk2026", `built on "lobbykiosk"`},
 	} {
-		if _, err := HashPassword(tc.pw); err == nil || !strings.Contains(err.Error(), tc.want) {
+		if err := CheckPassword(tc.pw, "Lobby Lyon"); err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%q: err = %v, want %q", tc.pw, err, tc.want)
 		}
 	}
-	h, err := HashPassword("ünïcödé€€€")
+	for _, pw := range []string{"correct horse battery", "tern lobby window 42", "ünïcödé€€€€€", "Lyon opens in spring"} {
+		if err := CheckPassword(pw, "Lobby Lyon"); err != nil {
+			t.Errorf("%q refused: %v", pw, err)
+		}
+	}
+	h, err := HashPassword("ünïcödé€€€ büro")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if bcrypt.CompareHashAndPassword([]byte(h), []byte("ünïcödé€€€")) != nil {
+	if bcrypt.CompareHashAndPassword([]byte(h), []byte("ünïcödé€€€ büro")) != nil {
 		t.Error("the hash does not match its password")
 	}
 	if c, _ := bcrypt.Cost([]byte(h)); c < bcrypt.DefaultCost {
 		t.Errorf("cost %d, want at least %d", c, bcrypt.DefaultCost)
+	}
+	if len(common) < 3000 {
+		t.Errorf("the common-password list has %d entries", len(common))
 	}
 }

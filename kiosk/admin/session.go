@@ -149,16 +149,6 @@ func (s *Server) session(r *http.Request) *session {
 	return s.sessions.get(c.Value, s.now())
 }
 
-func cookie(r *http.Request, name, value string, maxAge int) *http.Cookie {
-	return &http.Cookie{
-		Name: name, Value: value, Path: "/", MaxAge: maxAge,
-		HttpOnly: true, SameSite: http.SameSiteStrictMode,
-		// The page is usually plain HTTP on a LAN; behind TLS the cookie
-		// must not leak back onto plain HTTP.
-		Secure: r.TLS != nil,
-	}
-}
-
 // page wraps a signed-in page: without a session, the browser goes to the
 // sign-in page and comes back after.
 func (s *Server) page(h func(http.ResponseWriter, *http.Request, *session)) http.Handler {
@@ -200,7 +190,7 @@ func (s *Server) action(h func(http.ResponseWriter, *http.Request, *session)) ht
 			return
 		}
 		if !csrfOK(sess.csrf, r.PostForm.Get("csrf")) {
-			s.log.Warn("admin form refused: missing or wrong CSRF token", "ip", clientIP(r), "path", r.URL.Path)
+			s.log.Warn("admin form refused: missing or wrong CSRF token", "ip", s.clientIP(r), "path", r.URL.Path)
 			s.fail(w, r, sess, http.StatusForbidden, "This form did not come from this admin page, or it is out of date. Nothing was changed: reload the page and try again.")
 			return
 		}
@@ -249,31 +239,19 @@ func (s *Server) renderSignin(w http.ResponseWriter, r *http.Request, status int
 	} else {
 		d.CSRF = token(32)
 	}
-	http.SetCookie(w, cookie(r, signinCookie, d.CSRF, 3600))
+	http.SetCookie(w, s.cookie(r, signinCookie, d.CSRF, 3600))
 	w.Header().Set("Cache-Control", "no-store")
 	s.pages.render(w, s.log, status, "signin", d)
 }
 
 func (s *Server) signin(w http.ResponseWriter, r *http.Request) {
-	ip := clientIP(r)
-	now := s.now()
+	ip := s.clientIP(r)
 	r.Body = http.MaxBytesReader(w, r.Body, maxForm)
 	if err := r.ParseForm(); err != nil {
 		s.renderSignin(w, r, http.StatusBadRequest, signinData{Message: "The sign-in form could not be read; try again.", Error: true})
 		return
 	}
 	d := signinData{Next: safeNext(r.PostForm.Get("next")), Error: true}
-	// Locked out: refused before the password is even looked at, so the
-	// right password does not get through either.
-	if wait, first := s.limit.locked(ip, now); wait > 0 {
-		if first {
-			s.log.Warn("admin sign-in refused: too many wrong passwords", "ip", ip, "retry_after", wait.String())
-		}
-		w.Header().Set("Retry-After", strconv.Itoa(seconds(wait)))
-		d.Message = "Too many wrong passwords. Wait " + humanWait(wait) + " before the next try."
-		s.renderSignin(w, r, http.StatusTooManyRequests, d)
-		return
-	}
 	pre, err := r.Cookie(signinCookie)
 	if err != nil || !csrfOK(pre.Value, r.PostForm.Get("csrf")) {
 		s.log.Warn("admin sign-in refused: form without its token", "ip", ip)
@@ -281,8 +259,28 @@ func (s *Server) signin(w http.ResponseWriter, r *http.Request) {
 		s.renderSignin(w, r, http.StatusForbidden, d)
 		return
 	}
-	if bcrypt.CompareHashAndPassword(s.hash, []byte(r.PostForm.Get("password"))) != nil {
-		failures, lock := s.limit.fail(ip, now)
+	// The attempt is reserved before the password is compared: a locked
+	// address is refused without a comparison, and parallel guesses from
+	// one address wait for each other, so a race gains nothing.
+	at, no := s.limit.begin(r.Context(), ip, s.now)
+	if no != nil {
+		switch {
+		case no.busy:
+			w.Header().Set("Retry-After", "10")
+			d.Message = "Too many sign-ins at once. Wait a few seconds and try again."
+		default:
+			if no.first {
+				s.log.Warn("admin sign-in refused: too many wrong passwords", "ip", ip, "retry_after", no.wait.String())
+			}
+			w.Header().Set("Retry-After", strconv.Itoa(seconds(no.wait)))
+			d.Message = "Too many wrong passwords. Wait " + humanWait(no.wait) + " before the next try."
+		}
+		s.renderSignin(w, r, http.StatusTooManyRequests, d)
+		return
+	}
+	ok := bcrypt.CompareHashAndPassword(s.hash, []byte(r.PostForm.Get("password"))) == nil
+	failures, lock := at.done(ok, s.now())
+	if !ok {
 		s.log.Warn("admin sign-in failed: wrong password", "ip", ip, "failures", failures, "locked_for", lock.String())
 		d.Message = "Wrong password."
 		if lock > 0 {
@@ -292,18 +290,17 @@ func (s *Server) signin(w http.ResponseWriter, r *http.Request) {
 		s.renderSignin(w, r, http.StatusUnauthorized, d)
 		return
 	}
-	s.limit.succeed(ip)
-	tok, _ := s.sessions.create(now)
-	http.SetCookie(w, cookie(r, sessionCookie, tok, int(SessionTTL/time.Second)))
-	http.SetCookie(w, cookie(r, signinCookie, "", -1))
+	tok, _ := s.sessions.create(s.now())
+	http.SetCookie(w, s.cookie(r, sessionCookie, tok, int(SessionTTL/time.Second)))
+	http.SetCookie(w, s.cookie(r, signinCookie, "", -1))
 	s.log.Info("admin signed in", "ip", ip)
 	http.Redirect(w, r, d.Next, http.StatusSeeOther)
 }
 
 func (s *Server) signout(w http.ResponseWriter, r *http.Request, sess *session) {
 	s.sessions.delete(sess)
-	http.SetCookie(w, cookie(r, sessionCookie, "", -1))
-	s.log.Info("admin signed out", "ip", clientIP(r))
+	http.SetCookie(w, s.cookie(r, sessionCookie, "", -1))
+	s.log.Info("admin signed out", "ip", s.clientIP(r))
 	http.Redirect(w, r, "/signin?out=1", http.StatusSeeOther)
 }
 

@@ -8,6 +8,8 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"net"
+	"net/netip"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -104,6 +106,11 @@ func (c *Config) Specs() []feeds.SourceSpec {
 type Fetch struct {
 	Timeout   Duration `toml:"timeout"`     // per request, default 20s
 	MaxBodyMB int      `toml:"max_body_mb"` // default 10
+	// AllowPrivate lets pictures and avatars named by a remote feed come
+	// from private (LAN) addresses the feed itself does not live on.
+	// Loopback, link-local and the kiosk's own addresses stay refused.
+	// Only the kiosk's own file may set it.
+	AllowPrivate bool `toml:"allow_private"`
 }
 
 // DefaultTransitionFPS is display.transition_fps when unset.
@@ -166,9 +173,45 @@ type Leaderboard struct {
 
 // Admin is the admin web page (off unless Listen is set).
 type Admin struct {
-	Listen       string `toml:"listen"`
+	Listen string `toml:"listen"`
+	// PasswordFile holds the bcrypt hash of the password (written by
+	// `lobbykiosk admin set-password`, mode 0600, owned by the kiosk's
+	// user); default state_dir/admin-password.
+	PasswordFile string `toml:"password_file"`
+	// PasswordHash is where older versions kept the hash, in this
+	// (world-readable) file. Still read, with a warning saying how to move
+	// it.
 	PasswordHash string `toml:"password_hash"`
+	// TLS is "auto" (HTTPS unless listening on loopback only), "on" or
+	// "off" (plain HTTP: behind a TLS proxy on the same machine).
+	TLS string `toml:"tls"`
+	// CertFile and KeyFile are the admin's own certificate and key (PEM);
+	// without them a self-signed one is made in state_dir.
+	CertFile string `toml:"cert_file"`
+	KeyFile  string `toml:"key_file"`
+	// Hostnames are the names the page answers to besides IP addresses,
+	// localhost and the machine's own name: a Host header naming anything
+	// else (DNS rebinding) is refused.
+	Hostnames []string `toml:"hostnames"`
+	// TrustedProxies are the addresses or CIDR ranges of reverse proxies
+	// whose X-Forwarded-For and X-Forwarded-Proto are believed.
+	TrustedProxies []string `toml:"trusted_proxies"`
+	// MetricsToken lets a scraper read /metrics with
+	// "Authorization: Bearer TOKEN"; without it /metrics needs a sign-in.
+	MetricsToken string `toml:"metrics_token"`
 }
+
+// PasswordFileName is the admin password file's name in state_dir.
+const PasswordFileName = "admin-password"
+
+// DefaultPasswordFile is where the admin password hash lives when
+// [admin] password_file is not set.
+func (c *Config) DefaultPasswordFile() string {
+	return filepath.Join(c.StateDir, PasswordFileName)
+}
+
+// MinMetricsToken is the shortest metrics_token accepted, in characters.
+const MinMetricsToken = 16
 
 // Fleet is the link to headquarters.
 type Fleet struct {
@@ -698,6 +741,8 @@ func (c *Config) validate(loc lines, add func(line int, key, format string, args
 		}
 	}
 
+	c.validateAdmin(loc, add)
+
 	if c.Fleet.Refresh.Duration == 0 {
 		c.Fleet.Refresh.Duration = 5 * time.Minute
 	}
@@ -708,6 +753,75 @@ func (c *Config) validate(loc lines, add func(line int, key, format string, args
 			}
 		}
 	}
+}
+
+// validateAdmin checks [admin] and fills its defaults.
+func (c *Config) validateAdmin(loc lines, add func(line int, key, format string, args ...any)) {
+	a := &c.Admin
+	if a.Listen != "" {
+		if _, _, err := net.SplitHostPort(a.Listen); err != nil {
+			add(loc.first("admin.listen"), "admin.listen", "%q is not host:port (for example \"127.0.0.1:8080\", or \"0.0.0.0:8443\" for the LAN)", a.Listen)
+		}
+	}
+	if a.PasswordFile == "" {
+		a.PasswordFile = c.DefaultPasswordFile()
+	}
+	a.PasswordFile = c.resolve(a.PasswordFile)
+	if a.PasswordHash != "" {
+		c.Warnings = append(c.Warnings, fmt.Sprintf("%s:%d: admin.password_hash: the admin password's hash is in this file, which other users of the machine may read; "+
+			"move it to %s (readable by the kiosk only) with `sudo lobbykiosk admin set-password --config %s`, which also removes this line",
+			c.Path, loc.first("admin.password_hash"), a.PasswordFile, c.Path))
+	}
+	switch a.TLS {
+	case "":
+		a.TLS = "auto"
+	case "auto", "on", "off":
+	default:
+		add(loc.first("admin.tls"), "admin.tls", "%q is not a setting; auto (HTTPS unless the page listens on loopback only), on or off", a.TLS)
+	}
+	a.CertFile, a.KeyFile = c.resolve(a.CertFile), c.resolve(a.KeyFile)
+	switch {
+	case (a.CertFile == "") != (a.KeyFile == ""):
+		key := "admin.cert_file"
+		if a.CertFile != "" {
+			key = "admin.key_file"
+		}
+		add(loc.first("admin"), key, "missing; cert_file and key_file go together (or leave both out for a self-signed certificate)")
+	case a.CertFile != "" && a.TLS == "off":
+		add(loc.first("admin.tls"), "admin.tls", "is off, but cert_file is set: remove one of them")
+	}
+	for i, h := range a.Hostnames {
+		if h = strings.TrimSpace(h); h == "" || strings.ContainsAny(h, "/:@ ") {
+			add(loc.first("admin.hostnames"), "admin.hostnames", "%q is not a host name (only the name: \"lobby.example.com\", no scheme or port)", a.Hostnames[i])
+		}
+	}
+	for _, p := range a.TrustedProxies {
+		if _, err := ParsePrefix(p); err != nil {
+			add(loc.first("admin.trusted_proxies"), "admin.trusted_proxies", "%v", err)
+		}
+	}
+	if t := a.MetricsToken; t != "" && len(t) < MinMetricsToken {
+		add(loc.first("admin.metrics_token"), "admin.metrics_token", "is %d characters; use at least %d random ones (for example the output of `openssl rand -hex 16`)", len(t), MinMetricsToken)
+	}
+}
+
+// ParsePrefix reads an address ("192.168.1.10") or a CIDR range
+// ("10.0.0.0/8", "fd00::/8") as a prefix.
+func ParsePrefix(s string) (netip.Prefix, error) {
+	s = strings.TrimSpace(s)
+	if strings.Contains(s, "/") {
+		p, err := netip.ParsePrefix(s)
+		if err != nil {
+			return netip.Prefix{}, fmt.Errorf("%q is not an address or CIDR range (\"192.168.1.10\", \"10.0.0.0/8\")", s)
+		}
+		return p.Masked(), nil
+	}
+	a, err := netip.ParseAddr(s)
+	if err != nil {
+		return netip.Prefix{}, fmt.Errorf("%q is not an address or CIDR range (\"192.168.1.10\", \"10.0.0.0/8\")", s)
+	}
+	a = a.Unmap()
+	return netip.PrefixFrom(a, a.BitLen()), nil
 }
 
 // webURL reports whether s is an http(s) URL with a host: "https:" alone

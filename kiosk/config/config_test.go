@@ -106,6 +106,15 @@ func TestLoadProblems(t *testing.T) {
 		{"bad hours", "[display]\nhours = [\"Someday 7-9\"]\n", []string{":2: display.hours:"}},
 		{"syntax error", "name = \"x\n", []string{":1:"}},
 		{"wrong type", "[display]\npost_seconds = \"ten\"\n", []string{":2:", "post_seconds"}},
+		{"admin listen without a port", "[admin]\nlisten = \"0.0.0.0\"\n", []string{`:2: admin.listen: "0.0.0.0" is not host:port`}},
+		{"admin tls", "[admin]\ntls = \"yes\"\n", []string{`:2: admin.tls: "yes" is not a setting`}},
+		{"admin cert without key", "[admin]\ncert_file = \"c.pem\"\n", []string{`:1: admin.key_file: missing; cert_file and key_file go together`}},
+		{"admin cert with tls off", "[admin]\ntls = \"off\"\ncert_file = \"c.pem\"\nkey_file = \"k.pem\"\n", []string{`:2: admin.tls: is off, but cert_file is set`}},
+		{"admin hostname with a scheme", "[admin]\nhostnames = [\"https://lobby.example.com\"]\n", []string{`:2: admin.hostnames: "https://lobby.example.com" is not a host name`}},
+		{"admin proxy not an address", "[admin]\ntrusted_proxies = [\"10.0.0.300\", \"proxy.lan\"]\n",
+			[]string{`:2: admin.trusted_proxies: "10.0.0.300" is not an address`, `:2: admin.trusted_proxies: "proxy.lan" is not an address`}},
+		{"admin short metrics token", "[admin]\nmetrics_token = \"secret\"\n", []string{`:2: admin.metrics_token: is 6 characters; use at least 16`}},
+		{"fetch allow_private not a bool", "[fetch]\nallow_private = \"yes\"\n", []string{":2: fetch.allow_private:"}},
 		{"several at once", "[[source]]\nkind = \"posts\"\npath = \"/f\"\n[[source]]\nname = \"b\"\nkind = \"nope\"\npath = \"/f\"\n",
 			[]string{"source #1: name: missing", `source "b": kind`}},
 	}
@@ -126,6 +135,46 @@ func TestLoadProblems(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+func TestAdminDefaults(t *testing.T) {
+	p := write(t, "state_dir = \"state\"\n[admin]\nlisten = \"0.0.0.0:8443\"\ntrusted_proxies = [\"127.0.0.1\", \"10.1.0.0/16\", \"::ffff:10.2.0.1\"]\nhostnames = [\"lobby.example.com\"]\n")
+	c, err := Load(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Dir(p)
+	if want := filepath.Join(dir, "state", "admin-password"); c.Admin.PasswordFile != want {
+		t.Errorf("password_file = %q, want %q (in state_dir)", c.Admin.PasswordFile, want)
+	}
+	if c.Admin.TLS != "auto" {
+		t.Errorf("tls = %q, want auto", c.Admin.TLS)
+	}
+	if len(c.Warnings) != 0 {
+		t.Errorf("warnings: %q", c.Warnings)
+	}
+	for in, want := range map[string]string{"127.0.0.1": "127.0.0.1/32", "10.1.0.0/16": "10.1.0.0/16", "::ffff:10.2.0.1": "10.2.0.1/32", "10.1.2.3/16": "10.1.0.0/16", "fd00::1": "fd00::1/128"} {
+		if p, err := ParsePrefix(in); err != nil || p.String() != want {
+			t.Errorf("ParsePrefix(%q) = %v, %v; want %s", in, p, err, want)
+		}
+	}
+}
+
+// A config from before the password file still works, and says how to move
+// the hash out of it.
+func TestPasswordHashInConfigIsAWarning(t *testing.T) {
+	p := write(t, "state_dir = \"/var/lib/lobbykiosk\"\n\n[admin]\nlisten = \"127.0.0.1:8080\"\npassword_hash = \"$2a$10$abcdefghijklmnopqrstuu5s2v8xS9zS5XVbY6.aCyGkFdD7bi8dK\"\n")
+	c, err := Load(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Admin.PasswordHash == "" {
+		t.Error("the old hash was not read")
+	}
+	if len(c.Warnings) != 1 || !strings.Contains(c.Warnings[0], ":5: admin.password_hash:") ||
+		!strings.Contains(c.Warnings[0], "/var/lib/lobbykiosk/admin-password") || !strings.Contains(c.Warnings[0], "lobbykiosk admin set-password --config "+p) {
+		t.Errorf("warnings = %q", c.Warnings)
 	}
 }
 

@@ -318,7 +318,7 @@ func FuzzMerge(f *testing.F) {
 			t.Error("merged config without sources")
 		}
 		if c.Path != local.Path || c.Name != local.Name || c.StateDir != local.StateDir ||
-			c.Admin != local.Admin || c.Fleet != local.Fleet ||
+			!reflect.DeepEqual(c.Admin, local.Admin) || c.Fleet != local.Fleet || c.Fetch.AllowPrivate != local.Fetch.AllowPrivate ||
 			c.Display.OnCommand != local.Display.OnCommand || c.Display.OffCommand != local.Display.OffCommand {
 			t.Errorf("the fleet config changed a device setting: %+v", c)
 		}

@@ -181,9 +181,20 @@ func decodeCentral(name string, data []byte) (*centralFile, toml.MetaData, lines
 			}
 		}
 	}
+	// Which LAN hosts a kiosk's pictures may come from is the office's
+	// call, not a file's from the network.
+	private := func(prefix ...string) {
+		k := toml.Key(append(append([]string{}, prefix...), "fetch", "allow_private"))
+		if md.IsDefined(k...) {
+			ps = append(ps, Problem{File: name, Line: loc.first(plainKey(k...)), Key: k.String(),
+				Msg: "belongs to each kiosk's own file: a config fetched over the network does not open the office's network to the pictures of a feed"})
+		}
+	}
 	check()
+	private()
 	for site := range f.Site {
 		check("site", site)
+		private("site", site)
 	}
 	return &f, md, loc, ps
 }
@@ -255,6 +266,7 @@ func (f *centralFile) merge(md toml.MetaData, loc lines, site string, local *Con
 	// The kiosk's own settings.
 	c.Name, c.StateDir, c.Admin, c.Fleet = local.Name, local.StateDir, local.Admin, local.Fleet
 	c.Display.OnCommand, c.Display.OffCommand = local.Display.OnCommand, local.Display.OffCommand
+	c.Fetch.AllowPrivate = local.Fetch.AllowPrivate
 	if local.Timezone != "" {
 		c.Timezone = local.Timezone
 	}
@@ -405,13 +417,19 @@ func localContent(data []byte) []string {
 			continue
 		}
 		for k := range tv {
-			if t != "display" || (k != "on_command" && k != "off_command") {
+			if !localKey(t, k) {
 				out = append(out, "["+t+"]")
 				break
 			}
 		}
 	}
 	return out
+}
+
+// localKey reports whether key k of content table t stays the kiosk's own
+// under a central config.
+func localKey(t, k string) bool {
+	return t == "display" && (k == "on_command" || k == "off_command") || t == "fetch" && k == "allow_private"
 }
 
 // Version is a short fingerprint of everything in c that changes what the

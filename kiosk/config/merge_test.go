@@ -116,6 +116,9 @@ state_dir = "/var/lib/hq"
 [admin]
 listen = "127.0.0.1:8080"
 
+[fetch]
+allow_private = true
+
 [fleet]
 config_url = "https://hq.example.com/fleet.toml"
 refresh = "2m"
@@ -139,6 +142,9 @@ url = "https://example.org/local.rss"
 	}
 	if c.Admin.Listen != "127.0.0.1:8080" || c.Fleet.Refresh.Duration != 2*time.Minute || c.StateDir != "/var/lib/hq" {
 		t.Errorf("device settings: admin %+v fleet %+v state %q", c.Admin, c.Fleet, c.StateDir)
+	}
+	if !c.Fetch.AllowPrivate {
+		t.Error("fetch.allow_private from the kiosk's own file was lost")
 	}
 	if c.Display.OnCommand != "cec-ctl --to 0 --image-view-on" || c.Display.OffCommand != "cec-ctl --to 0 --standby" {
 		t.Errorf("TV commands = %q / %q", c.Display.OnCommand, c.Display.OffCommand)
@@ -192,6 +198,10 @@ func TestMergeRejects(t *testing.T) {
 			[]string{at(1) + `site."Oslo Lobby".admin: belongs to each kiosk's own file`}},
 		{"TV command", good + "\n[site.\"Oslo Lobby\".display]\noff_command = \"rm -rf /\"\n",
 			[]string{at(2) + `site."Oslo Lobby".display.off_command: belongs to each kiosk's own file`}},
+		{"private pictures", good + "\n[site.\"Oslo Lobby\".fetch]\nallow_private = true\n",
+			[]string{at(2) + `site."Oslo Lobby".fetch.allow_private: belongs to each kiosk's own file`}},
+		{"private pictures for all", strings.Replace(good, "[display]", "[fetch]\nallow_private = true\n\n[display]", 1),
+			[]string{"fetch.allow_private: belongs to each kiosk's own file"}},
 		{"site name with a dot", strings.Replace(good, "post_seconds = 14", "post_seconds = 0.2", 1),
 			[]string{`line 44: site."St. Gallen": display.post_seconds: 0.2 is too short`}},
 		{"bad time zone", strings.Replace(good, `timezone = "Europe/Oslo"`, `timezone = "Oslo"`, 1),

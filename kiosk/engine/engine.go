@@ -43,6 +43,14 @@ type Engine struct {
 	moderator   *moderate.Moderator
 	// Problems opening state (a corrupt decisions file) are kept for health.
 	Problems []string
+
+	// pictures fetches what feeds name (pictures, avatars) behind a
+	// fetch.Guard: never the kiosk itself, its LAN only where a feed
+	// lives. Feeds themselves use Client, which may reach the intranet.
+	pictures    *fetch.Client
+	picFailures pictureFailures
+	netMu       sync.Mutex
+	netCache    map[string]feedNets
 }
 
 // Options tune Open.
@@ -69,25 +77,20 @@ func Open(cfg *config.Config, o Options) (*Engine, error) {
 	if o.ImageWidth == 0 {
 		o.ImageWidth, o.ImageHeight = 1920, 1080
 	}
-	imgs, err := images.New(images.Options{
+	e := &Engine{
+		Config: cfg, Store: st, Client: client, Log: o.Logger,
+		cfg: cfg, version: config.Version(cfg), revWake: make(chan struct{}, 1),
+		Pipeline: pipeline.New(cfg.Specs(), pipeline.Options{Store: st, Client: client, Logger: o.Logger}),
+		pictures: newPictureClient(o.Version, cfg),
+	}
+	e.Images, err = images.New(images.Options{
 		Dir:       filepath.Join(cfg.StateDir, "images"),
 		MaxWidth:  o.ImageWidth,
 		MaxHeight: o.ImageHeight,
-		Fetch: func(ctx context.Context, url string) ([]byte, error) {
-			r, err := client.Get(ctx, url, fetch.Validators{})
-			if err != nil {
-				return nil, err
-			}
-			return r.Body, nil
-		},
+		Fetch:     e.fetchPicture,
 	})
 	if err != nil {
 		return nil, err
-	}
-	e := &Engine{
-		Config: cfg, Store: st, Client: client, Images: imgs, Log: o.Logger,
-		cfg: cfg, version: config.Version(cfg), revWake: make(chan struct{}, 1),
-		Pipeline: pipeline.New(cfg.Specs(), pipeline.Options{Store: st, Client: client, Logger: o.Logger}),
 	}
 	e.decisions, err = moderate.OpenDecisions(st)
 	if err != nil {

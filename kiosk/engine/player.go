@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"errors"
 	"image"
 	"os"
 	"os/exec"
@@ -48,6 +49,10 @@ type Player struct {
 	// SlideScale multiplies every slide duration (the soak benchmark runs
 	// thousands of slides at accelerated timing).
 	SlideScale float64
+	// SetupNote is shown on the welcome slide while there is no content
+	// at all (a kiosk being set up): the admin page's address and its
+	// certificate's fingerprint. Set it before Run.
+	SetupNote string
 
 	mu      sync.Mutex
 	current Current
@@ -195,17 +200,27 @@ func (p *Player) Build(ctx context.Context, item playlist.Item, r content.Report
 		}
 		return slide.FromLeaderboard(r.Leaderboard, avatars, period, cfg.Locale)
 	}
-	return slide.WelcomeSlide(cfg.Name, cfg.Display.Welcome, p.currentLogo(), cfg.Locale)
+	w := slide.WelcomeSlide(cfg.Name, cfg.Display.Welcome, p.currentLogo(), cfg.Locale)
+	// At set-up (nothing to show yet) the welcome slide says where the
+	// admin page is and how to recognise its certificate.
+	if p.SetupNote != "" && len(r.Shown()) == 0 && len(r.Wins) == 0 && len(r.Leaderboard) == 0 {
+		w.Welcome.Note = p.SetupNote
+	}
+	return w
 }
 
 func (p *Player) image(ctx context.Context, src string) image.Image {
 	if src == "" {
 		return nil
 	}
-	img, err := p.eng.Images.Get(ctx, src)
+	img, err := p.eng.Picture(ctx, src)
 	if err != nil {
-		// One broken picture costs its slide the picture, nothing more.
-		p.eng.Log.Warn("picture not shown", "err", err)
+		// One broken picture costs its slide the picture, nothing more,
+		// and one log line until it is tried again.
+		var pe *PictureError
+		if !errors.As(err, &pe) || !pe.Remembered {
+			p.eng.Log.Warn("picture not shown", "err", err)
+		}
 		return nil
 	}
 	return img

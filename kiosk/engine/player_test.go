@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"lobbykiosk/kiosk/playlist"
 	"lobbykiosk/kiosk/slide"
 )
 
@@ -57,5 +58,31 @@ func TestWelcomeGivesWayWhenContentArrives(t *testing.T) {
 		}
 	case <-time.After(time.Minute):
 		t.Fatal("the Welcome slide stayed up although posts had arrived")
+	}
+}
+
+// A kiosk being set up shows where its admin page is on the welcome slide;
+// once there is content, the welcome slide is for visitors again.
+func TestSetupNoteOnlyWhileEmpty(t *testing.T) {
+	dir := t.TempDir()
+	feed := filepath.Join(dir, "lobby.rss")
+	cfg := parse(t, fmt.Sprintf("name = \"Lab\"\nstate_dir = %q\n[[source]]\nname = \"lobby\"\nkind = \"posts\"\npath = %q\n", filepath.Join(dir, "state"), feed))
+	e := open(t, cfg)
+	p := NewPlayer(e, kinds{}, nil)
+	p.SetupNote = "Admin page https://192.168.1.20:8443 · certificate SHA-256 AB:CD"
+	welcome := playlist.Item{Kind: playlist.Welcome}
+	if s := p.Build(context.Background(), welcome, e.Report(time.Now()), time.Now()); s.Welcome == nil || s.Welcome.Note != p.SetupNote {
+		t.Errorf("empty kiosk: welcome %+v, want the set-up note", s.Welcome)
+	}
+	rss, err := os.ReadFile(filepath.Join("testdata", "lobby.rss"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(feed, rss, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	e.RefreshOnce(context.Background())
+	if s := p.Build(context.Background(), welcome, e.Report(time.Now()), time.Now()); s.Welcome == nil || s.Welcome.Note != "" {
+		t.Errorf("with content: welcome note %q, want none", s.Welcome.Note)
 	}
 }

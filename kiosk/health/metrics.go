@@ -17,8 +17,9 @@ import (
 )
 
 // Metrics serves GET /metrics in the Prometheus text format. It carries
-// names and numbers only — no URLs, no error messages — so it is safe to
-// leave open for a scraper that cannot sign in.
+// names and numbers only — no URLs, no error messages — but those names
+// (the kiosk's, its version, every source's) are for its own people: the
+// caller serves it to a signed-in user or a scraper with the metrics token.
 func (m *Monitor) Metrics() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {

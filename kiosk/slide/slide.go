@@ -150,6 +150,9 @@ type Board struct {
 type Welcome struct {
 	Company, Message string
 	Logo             image.Image
+	// Note is a small line at the bottom (the admin page's address while
+	// the kiosk is set up); "" for none.
+	Note string
 }
 
 // Chrome is what stays on screen across slides.

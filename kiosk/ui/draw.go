@@ -829,4 +829,11 @@ func (b *builder) welcome(w *slide.Welcome) {
 		}
 		b.lines(msg, msgSize, col, false, true, msgBox.X, y-capTop(msgSize, false), msgBox.W)
 	}
+	if w.Note != "" {
+		// At the foot of the content, small: read by the person setting
+		// the kiosk up, standing close.
+		size, note := slide.FitText(w.Note, s.Small, s.Small*0.7, c.W*0.9, s.Small*3*s.LineHeight, s.LineHeight, measure(false))
+		h := slide.BlockHeight(len(note), size, s.LineHeight, lineH(size, false))
+		b.lines(note, size, b.p.muted, false, true, c.X+c.W*0.05, c.Y+c.H-h, c.W*0.9)
+	}
 }

@@ -1,0 +1,7 @@
+//go:build !linux || !cgo || wayland
+
+package xcapture
+
+import "image"
+
+func window(uint64) (*image.RGBA, error) { return nil, ErrUnsupported }
