@@ -213,7 +213,7 @@ func setupNote(cfg *config.Config, cert *admin.Certificate) string {
 			u = x
 		}
 	}
-	return "Admin page " + strings.TrimSuffix(u, "/") + " · certificate SHA-256 " + cert.Fingerprint
+	return cfg.Locale.T("setup.note", map[string]any{"URL": strings.TrimSuffix(u, "/"), "Fingerprint": cert.Fingerprint})
 }
 
 // applyTransition sets the view's transition from [display].

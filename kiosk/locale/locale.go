@@ -206,8 +206,11 @@ func (l *Locale) RTL() bool { return l.rtl }
 
 // T is the translation of key, with data filled into its {{.Name}}
 // placeholders. A key missing from every file comes back as the key itself,
-// which the translation test forbids.
+// which the translation test forbids. A nil Locale is English.
 func (l *Locale) T(key string, data ...map[string]any) string {
+	if l == nil {
+		l = English()
+	}
 	cfg := &i18n.LocalizeConfig{MessageID: key}
 	if len(data) > 0 {
 		cfg.TemplateData = data[0]
@@ -222,6 +225,9 @@ func (l *Locale) T(key string, data ...map[string]any) string {
 // N is the plural translation of key for count n; the number itself is
 // {{.N}}, written the locale's way by the caller (shown).
 func (l *Locale) N(key string, n int, shown string) string {
+	if l == nil {
+		l = English()
+	}
 	s, err := l.loc.Localize(&i18n.LocalizeConfig{
 		MessageID:    key,
 		PluralCount:  n,
