@@ -209,9 +209,6 @@ func packageFor(script string, r rune) string {
 	return "fonts-noto-core"
 }
 
-// CacheDir is where the system font index is cached ("" before Load).
-func CacheDir() string { return cacheUsed }
-
 // Count is how many system font faces are indexed.
 func Count() int {
 	Load()
@@ -363,20 +360,6 @@ func load(loc fontscan.Location) *font.Face {
 	return face
 }
 
-// Loaded names the installed font files loaded so far, for the memory
-// figures and tests: a slide that needs no fallback loads none.
-func Loaded() []string {
-	faceMu.Lock()
-	defer faceMu.Unlock()
-	var out []string
-	for loc, f := range faces {
-		if f != nil {
-			out = append(out, filepath.Base(loc.File))
-		}
-	}
-	sort.Strings(out)
-	return out
-}
 
 var (
 	customMu sync.Mutex
