@@ -360,7 +360,6 @@ func load(loc fontscan.Location) *font.Face {
 	return face
 }
 
-
 var (
 	customMu sync.Mutex
 	custom   *font.Face // the config's theme.font, when it has one
