@@ -122,6 +122,10 @@ func InBundled(r rune) bool {
 	return false
 }
 
+// drawable remembers Drawable's answers for installed fonts: content asks
+// about every character of every post at each slide.
+var drawable sync.Map // rune → bool
+
 // Drawable reports whether some font, bundled, configured or installed,
 // draws r.
 func Drawable(r rune) bool {
@@ -133,12 +137,18 @@ func Drawable(r rune) bool {
 			return true
 		}
 	}
+	if ok, known := drawable.Load(r); known {
+		return ok.(bool)
+	}
+	ok := false
 	for i := range system {
 		if system[i].Runes.Contains(r) {
-			return true
+			ok = true
+			break
 		}
 	}
-	return false
+	drawable.Store(r, ok)
+	return ok
 }
 
 // invisible are characters no font needs to draw: spaces, controls, and

@@ -15,7 +15,8 @@ func withoutSystemFonts(t *testing.T, f func()) {
 	}
 	saved := system
 	system = []fontscan.Footprint{}
-	defer func() { system = saved }()
+	drawable.Clear()
+	defer func() { system = saved; drawable.Clear() }()
 	f()
 }
 
