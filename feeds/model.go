@@ -120,6 +120,16 @@ type SourceState struct {
 	Items       int       `json:"items"`
 	Warnings    []string  `json:"warnings,omitempty"`
 	FromCache   bool      `json:"from_cache,omitempty"` // content loaded from disk, not yet refreshed
+	// Degraded says why the source answered but its answer is not shown:
+	// it came back empty, or with far fewer items, and its last good
+	// content is kept for a grace period. OK is false meanwhile.
+	Degraded string `json:"degraded,omitempty"`
+	// Unreachable is set when the last try got no answer at all (no
+	// network, DNS, connection refused, a timeout) rather than a bad one:
+	// the screen says "offline" only when every remote source is.
+	Unreachable bool `json:"unreachable,omitempty"`
+	// Remote is set for sources fetched over the network (a url).
+	Remote bool `json:"remote,omitempty"`
 }
 
 // Snapshot is everything every source currently holds, before moderation.

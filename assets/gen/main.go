@@ -92,11 +92,42 @@ func main() {
 	}
 }
 
+// head is a drawn head: its centre and drawPerson's size s.
+type head struct{ x, y, s float64 }
+
+// tagged holds the faces of the pictures that carry face tags, by file stem.
+var tagged = map[string][]head{}
+
+// xmpFaces is an XMP packet tagging faces on a w×h picture as the Metadata
+// Working Group's regions (centre and size as fractions of the picture),
+// the form photo libraries write.
+func xmpFaces(faces []head, w, h float64) []byte {
+	var b strings.Builder
+	b.WriteString(`<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">`)
+	b.WriteString(`<rdf:Description rdf:about="" xmlns:mwg-rs="http://www.metadataworkinggroup.com/schemas/regions/" xmlns:stArea="http://ns.adobe.com/xmp/sType/Area#" xmlns:stDim="http://ns.adobe.com/xap/1.0/sType/Dimensions#">`)
+	fmt.Fprintf(&b, `<mwg-rs:Regions rdf:parseType="Resource"><mwg-rs:AppliedToDimensions stDim:w="%d" stDim:h="%d" stDim:unit="pixel"/><mwg-rs:RegionList><rdf:Bag>`, int(w), int(h))
+	for _, f := range faces {
+		fmt.Fprintf(&b, `<rdf:li><rdf:Description mwg-rs:Type="Face"><mwg-rs:Area stArea:x="%.4f" stArea:y="%.4f" stArea:w="%.4f" stArea:h="%.4f" stArea:unit="normalized"/></rdf:Description></rdf:li>`,
+			f.x/w, f.y/h, 2.1*f.s/w, 2.1*f.s/h)
+	}
+	b.WriteString(`</rdf:Bag></mwg-rs:RegionList></mwg-rs:Regions></rdf:Description></rdf:RDF></x:xmpmeta>`)
+	return []byte(b.String())
+}
+
 func write(path string, img image.Image) error {
 	var buf bytes.Buffer
 	var err error
 	if strings.HasSuffix(path, ".jpg") {
 		err = jpeg.Encode(&buf, img, &jpeg.Options{Quality: 86})
+		stem := strings.TrimSuffix(filepath.Base(path), ".jpg")
+		if faces := tagged[stem]; err == nil && faces != nil {
+			// An APP1 segment right after the start-of-image marker.
+			b := img.Bounds()
+			seg := append([]byte("http://ns.adobe.com/xap/1.0/\x00"), xmpFaces(faces, float64(b.Dx()), float64(b.Dy()))...)
+			body := buf.Bytes()
+			out := append([]byte{0xff, 0xd8, 0xff, 0xe1, byte((len(seg) + 2) >> 8), byte(len(seg) + 2)}, seg...)
+			buf = *bytes.NewBuffer(append(out, body[2:]...))
+		}
 	} else {
 		enc := png.Encoder{CompressionLevel: png.BestCompression}
 		err = enc.Encode(&buf, img)
@@ -925,15 +956,22 @@ func sceneTeamPhoto() image.Image {
 	}
 	back := []int{0, 2, 4, 6, 8, 10}
 	front := []int{1, 3, 5, 7, 9}
+	faces := []head{}
 	for i, k := range back {
-		x := 250 + float64(i)*220
-		drawPerson(c, crew[k%len(crew)], x, 380+float64(i%2)*14, 62, H)
+		x, y := 250+float64(i)*220, 380+float64(i%2)*14
+		drawPerson(c, crew[k%len(crew)], x, y, 62, H)
+		faces = append(faces, head{x, y, 62})
 	}
 	c.paint(hex("#00000018"), func(p *pen) { p.rect(0, 600, W, 400) })
 	for i, k := range front {
 		x := 360 + float64(i)*220
 		drawPerson(c, crew[k%len(crew)], x, 600, 70, H)
+		faces = append(faces, head{x, 600, 70})
 	}
+	// The faces are tagged in the file, as a photo library (digiKam,
+	// Lightroom, a phone's gallery) tags the people in a photo: the kiosk
+	// crops around tagged faces, and no detector sees drawn ones.
+	tagged["p05"] = faces
 	c.grain(5, 3)
 	return c.img
 }

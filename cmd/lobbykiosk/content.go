@@ -146,6 +146,8 @@ func printReport(w io.Writer, r content.Report, loc *time.Location) {
 		switch {
 		case !s.OK && s.Error != "":
 			state = fmt.Sprintf("failing (%d)", s.Failures)
+		case s.Degraded != "":
+			state = "degraded"
 		case s.FromCache:
 			state = "cached"
 		case !s.OK:
@@ -155,7 +157,7 @@ func printReport(w io.Writer, r content.Report, loc *time.Location) {
 		if !s.FetchedAt.IsZero() {
 			fetched = s.FetchedAt.In(loc).Format("2006-01-02 15:04")
 		}
-		msg := s.Error
+		msg := s.Error + s.Degraded
 		for _, warn := range s.Warnings {
 			msg = strings.TrimSpace(msg + "; " + warn)
 		}

@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -70,8 +71,18 @@ func binary(t *testing.T) string {
 // xvfb starts an X server of the given size and returns its DISPLAY.
 func xvfb(t *testing.T, w, h int) string {
 	t.Helper()
+	return xvfbWith(t, w, h)
+}
+
+// xvfbWith is xvfb with more Xvfb arguments ("-auth", FILE).
+func xvfbWith(t *testing.T, w, h int, extra ...string) string {
+	t.Helper()
 	requireTools(t, "Xvfb", "import", "xwininfo")
-	for n := 90; n < 140; n++ {
+	// Start at a different number in each test process: several test runs
+	// share this machine, and fewer of them try the same number at once.
+	first := 90 + os.Getpid()%100
+	for i := 0; i < 100; i++ {
+		n := 90 + (first-90+i)%100
 		sock := fmt.Sprintf("/tmp/.X11-unix/X%d", n)
 		if _, err := os.Stat(sock); err == nil {
 			continue
@@ -79,16 +90,16 @@ func xvfb(t *testing.T, w, h int) string {
 		if _, err := os.Stat(fmt.Sprintf("/tmp/.X%d-lock", n)); err == nil {
 			continue
 		}
-		cmd := exec.Command("Xvfb", fmt.Sprintf(":%d", n), "-screen", "0", fmt.Sprintf("%dx%dx24", w, h), "-nolisten", "tcp")
+		cmd := exec.Command("Xvfb", append([]string{fmt.Sprintf(":%d", n), "-screen", "0", fmt.Sprintf("%dx%dx24", w, h), "-nolisten", "tcp"}, extra...)...)
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
 		}
+		done := make(chan struct{})
+		go func() { cmd.Wait(); close(done) }()
 		t.Cleanup(func() {
 			// SIGTERM lets Xvfb remove its socket and lock file; a killed
 			// one leaves them behind and takes the display number with it.
 			cmd.Process.Signal(syscall.SIGTERM)
-			done := make(chan struct{})
-			go func() { cmd.Wait(); close(done) }()
 			select {
 			case <-done:
 			case <-time.After(5 * time.Second):
@@ -96,14 +107,31 @@ func xvfb(t *testing.T, w, h int) string {
 				<-done
 			}
 		})
-		// Wait for the socket: Xvfb creates it when it accepts clients.
-		for i := 0; i < 100; i++ {
-			if _, err := os.Stat(sock); err == nil {
-				return fmt.Sprintf(":%d", n)
+		// Wait for the socket: Xvfb creates it when it accepts clients. The
+		// machine is shared: another test run may have taken the same
+		// number a moment before, and then this Xvfb exits ("server already
+		// active") while the socket that appears is the other one's. Only a
+		// display whose lock file names this Xvfb is ours.
+		ours, exited := false, false
+		for i := 0; i < 100 && !ours && !exited; i++ {
+			select {
+			case <-done:
+				exited = true
+				continue
+			case <-time.After(100 * time.Millisecond):
 			}
-			time.Sleep(100 * time.Millisecond)
+			if _, err := os.Stat(sock); err == nil {
+				b, _ := os.ReadFile(fmt.Sprintf("/tmp/.X%d-lock", n))
+				ours = strings.TrimSpace(string(b)) == strconv.Itoa(cmd.Process.Pid)
+			}
 		}
-		t.Fatalf("Xvfb :%d did not come up", n)
+		switch {
+		case ours:
+			return fmt.Sprintf(":%d", n)
+		case !exited:
+			t.Fatalf("Xvfb :%d did not come up", n)
+		}
+		// The number was taken: try the next.
 	}
 	t.Fatal("no free X display number")
 	return ""

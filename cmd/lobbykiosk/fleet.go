@@ -14,6 +14,7 @@ import (
 	"lobbykiosk/kiosk/engine"
 	"lobbykiosk/kiosk/fleet"
 	"lobbykiosk/kiosk/health"
+	"lobbykiosk/kiosk/localconfig"
 )
 
 // effectiveConfig is the config a command works on: the kiosk's own file
@@ -31,6 +32,15 @@ func effectiveConfig(ctx context.Context, e *env, cfg *config.Config, offline bo
 	data, err := os.ReadFile(cfg.Path)
 	if err != nil {
 		return cfg, fmt.Errorf("config %s: %w", cfg.Path, err)
+	}
+	return effectiveWith(ctx, e, cfg, data, offline)
+}
+
+// effectiveWith is effectiveConfig for cfg read from data (the kiosk's file,
+// or the last good copy of it).
+func effectiveWith(ctx context.Context, e *env, cfg *config.Config, data []byte, offline bool) (*config.Config, error) {
+	if cfg.Fleet.ConfigURL == "" {
+		return cfg, nil
 	}
 	// The kept copy lives in the state dir; a user who may not open it
 	// (content run against the packaged config) still gets a fresh pull.
@@ -51,14 +61,10 @@ func effectiveConfig(ctx context.Context, e *env, cfg *config.Config, offline bo
 // startFleet keeps a running kiosk on headquarters' latest central config:
 // every [fleet] refresh it pulls the file and hands a changed merged config
 // to the engine, which applies it at the next slide. local is the kiosk's
-// own config (before merging). It returns nil when there is no config_url.
-func startFleet(ctx context.Context, log *slog.Logger, local *config.Config, eng *engine.Engine) *fleet.Watcher {
+// own config (before merging), read from data. It returns nil when there is
+// no config_url.
+func startFleet(ctx context.Context, log *slog.Logger, local *config.Config, data []byte, eng *engine.Engine) *fleet.Watcher {
 	if local.Fleet.ConfigURL == "" {
-		return nil
-	}
-	data, err := os.ReadFile(local.Path)
-	if err != nil {
-		log.Warn("fleet config not followed", "err", err)
 		return nil
 	}
 	w := fleet.NewWatcher(local, data, eng.CurrentConfig(), fleet.Options{
@@ -70,9 +76,9 @@ func startFleet(ctx context.Context, log *slog.Logger, local *config.Config, eng
 
 // startHealth builds the kiosk's health monitor (for /healthz and /metrics)
 // and, when [fleet] heartbeat_url is set, starts the minute heartbeat.
-// player and w may be nil.
-func startHealth(ctx context.Context, log *slog.Logger, local *config.Config, eng *engine.Engine, player *engine.Player, w *fleet.Watcher) *health.Monitor {
-	o := health.Options{Version: version, Engine: eng, Fleet: w}
+// player, w and own may be nil.
+func startHealth(ctx context.Context, log *slog.Logger, local *config.Config, eng *engine.Engine, player *engine.Player, w *fleet.Watcher, own *localconfig.Watcher) *health.Monitor {
+	o := health.Options{Version: version, Engine: eng, Fleet: w, Local: own}
 	if player != nil {
 		o.Player, o.SlideScale = player, player.SlideScale
 	}

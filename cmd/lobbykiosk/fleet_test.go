@@ -149,10 +149,10 @@ func TestMountHealth(t *testing.T) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	if w := startFleet(ctx, quietLogger(io.Discard), cfg, eng); w != nil {
+	if w := startFleet(ctx, quietLogger(io.Discard), cfg, nil, eng); w != nil {
 		t.Errorf("a watcher without a config_url")
 	}
-	m := startHealth(ctx, quietLogger(io.Discard), cfg, eng, nil, nil)
+	m := startHealth(ctx, quietLogger(io.Discard), cfg, eng, nil, nil, nil)
 	admin := &adminServer{mux: http.NewServeMux()}
 	mountHealth(admin, m)
 	if strings.Join(admin.mounts, " ") != "/healthz /metrics" {

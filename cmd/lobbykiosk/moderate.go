@@ -3,10 +3,16 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
+	"os"
+	"os/user"
+	"strconv"
 	"strings"
+	"syscall"
 	"text/tabwriter"
 	"time"
 
@@ -72,6 +78,13 @@ func runModerate(ctx context.Context, e *env, args []string) int {
 		fmt.Fprintln(e.stderr, err)
 		return 1
 	}
+	// A user who may not write the kiosk's state gets nowhere (its files
+	// are the kiosk user's, mode 0600): say whom to run it as, up front.
+	if action != "list" {
+		if hint := runAsOwner(notWritable(cfg.StateDir), cfg.StateDir, args); hint != "" {
+			return e.errorf("%s is not yours to change%s", cfg.StateDir, hint)
+		}
+	}
 	// Not OpenScratch: a decision written to a throwaway directory would be
 	// lost without a word. Moderation needs the kiosk's own state_dir.
 	eng, err := engine.Open(cfg, engine.Options{Version: version, Logger: quietLogger(e.stderr)})
@@ -117,7 +130,7 @@ func runModerate(ctx context.Context, e *env, args []string) int {
 		err = dec.Unpin(d.ID)
 	}
 	if err != nil {
-		return e.errorf("%s %s: %v", action, post.ID, err)
+		return e.errorf("%s %s: %v%s", action, post.ID, err, runAsOwner(err, cfg.StateDir, args))
 	}
 
 	after, _ := findPost(eng.Report(now), post.ID)
@@ -242,4 +255,35 @@ func printPosts(w io.Writer, posts []content.Post) {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", p.ID, status, p.Reason, author, p.Source, clip(p.Text, 60))
 	}
 	tw.Flush()
+}
+
+// runAsOwner is the advice for a decision this user may not write: the
+// state directory is the kiosk's user's, so run the command as that user.
+func runAsOwner(err error, stateDir string, args []string) string {
+	if !errors.Is(err, fs.ErrPermission) {
+		return ""
+	}
+	fi, serr := os.Stat(stateDir)
+	if serr != nil {
+		return ""
+	}
+	st, ok := fi.Sys().(*syscall.Stat_t)
+	if !ok {
+		return ""
+	}
+	name := strconv.FormatUint(uint64(st.Uid), 10)
+	if u, err := user.LookupId(name); err == nil {
+		name = u.Username
+	}
+	return fmt.Sprintf("; run it as the kiosk's user: sudo -u %s lobbykiosk moderate %s", name, strings.Join(args, " "))
+}
+
+// notWritable is fs.ErrPermission when this user may not write into dir
+// (root may), else nil.
+func notWritable(dir string) error {
+	const wOK = 2
+	if err := syscall.Access(dir, wOK); errors.Is(err, syscall.EACCES) {
+		return fs.ErrPermission
+	}
+	return nil
 }

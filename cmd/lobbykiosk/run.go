@@ -6,8 +6,10 @@ import (
 	"fmt"
 	"image"
 	"os"
-	"path/filepath"
+	"os/signal"
 	"strings"
+	"sync"
+	"syscall"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -18,8 +20,10 @@ import (
 	"lobbykiosk/assets"
 	"lobbykiosk/kiosk/admin"
 	"lobbykiosk/kiosk/config"
+	"lobbykiosk/kiosk/display"
 	"lobbykiosk/kiosk/engine"
 	"lobbykiosk/kiosk/fonts"
+	"lobbykiosk/kiosk/localconfig"
 	"lobbykiosk/kiosk/locale"
 	"lobbykiosk/kiosk/ui"
 	"lobbykiosk/kiosk/xcapture"
@@ -70,55 +74,61 @@ func runDemo(ctx context.Context, e *env, args []string) int {
 }
 
 // displayProblem says in one line why no window can be opened, instead of
-// letting GLFW panic: a service that starts before the X server would
+// letting GLFW panic: a service that starts before the X server, or after a
+// display manager restart left a stale socket or a new cookie, would
 // otherwise crash-loop with a stack trace in the journal.
 func displayProblem() string {
-	d, w := os.Getenv("DISPLAY"), os.Getenv("WAYLAND_DISPLAY")
-	if d == "" && w == "" {
-		return "no display: neither DISPLAY nor WAYLAND_DISPLAY is set (set DISPLAY=:0 in the service, or run under a desktop session, cage, or xvfb-run)"
-	}
-	if w != "" {
-		return ""
-	}
-	// A local X display ":N" has its socket in /tmp/.X11-unix; remote ones
-	// ("host:N") are left to Xlib.
-	if strings.HasPrefix(d, ":") {
-		n := strings.TrimPrefix(d, ":")
-		if i := strings.IndexByte(n, '.'); i >= 0 {
-			n = n[:i]
-		}
-		if _, err := os.Stat(filepath.Join("/tmp/.X11-unix", "X"+n)); errors.Is(err, os.ErrNotExist) {
-			return fmt.Sprintf("X display %s is not up yet (no /tmp/.X11-unix/X%s); the service will try again", d, n)
-		}
+	if err := display.Check(os.Getenv, nativeWayland); err != nil {
+		return err.Error()
 	}
 	return ""
 }
 
-func kiosk(ctx context.Context, e *env, path string, rf runFlags) int {
+func kiosk(ctx context.Context, e *env, path string, rf runFlags) (code int) {
 	startProfiling(e)
 	if p := displayProblem(); p != "" {
 		return e.errorf("%s", p)
 	}
-	cfg, err := e.loadConfig(path)
-	if err != nil {
-		fmt.Fprintln(e.stderr, err)
+	// The check above catches what an office meets; a display that fails
+	// between it and GLFW's start (the X server dying that very second)
+	// still ends in one line, not a stack trace.
+	defer func() {
+		if r := recover(); r != nil {
+			msg := fmt.Sprint(r)
+			if !strings.Contains(msg, "GLFW") && !strings.Contains(msg, "X11") && !strings.Contains(msg, "Wayland") {
+				panic(r)
+			}
+			code = e.errorf("the display failed: %s; the service will try again", msg)
+		}
+	}()
+	// SIGHUP reads the config file again (`systemctl reload`), as daemons
+	// do; by default it would end the kiosk with nothing in the log.
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
+
+	// A config file with mistakes does not leave the screen dark: the last
+	// copy of it that started well runs instead, and says so.
+	local, localData, onCopy, loadErr := ownConfig(e, path)
+	if local == nil {
+		fmt.Fprintln(e.stderr, loadErr)
 		return 1
 	}
 	log := serviceLogger(e.stderr)
 	// The system fonts' index, before Fyne's first text: Fyne gives up
 	// every fallback font when it cannot write that index's cache, and a
 	// service user's home may be read-only; the state folder is not.
-	fonts.LogLoad(log, cfg.StateDir)
-	if err := fonts.UseFile(cfg.Theme.Font); err != nil {
-		log.Warn("theme font not used for other scripts", "err", err)
-	}
+	fonts.LogLoad(log, local.StateDir)
 	// Headquarters' central config (when [fleet] config_url is set) is merged
 	// over the local file before anything starts: the copy kept on disk, so
 	// start-up never waits on the network. The fleet watcher pulls a fresh
 	// one right after start and applies it at the next slide.
-	local := cfg
-	if cfg, err = effectiveConfig(ctx, e, local, true); err != nil {
+	cfg, err := effectiveWith(ctx, e, local, localData, true)
+	if err != nil {
 		log.Warn("central config not used", "err", err)
+	}
+	if err := fonts.UseFile(cfg.Theme.Font); err != nil {
+		log.Warn("theme font not used for other scripts", "err", err)
 	}
 	eng, cleanup, err := engine.OpenScratch(cfg, engine.Options{Version: version, Logger: log},
 		func(w string) { log.Warn(w) })
@@ -157,8 +167,27 @@ func kiosk(ctx context.Context, e *env, path string, rf runFlags) int {
 
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
+	watcher := startFleet(ctx, log, local, localData, eng)
+	own := localconfig.New(path, local, localData, localconfig.Options{
+		Store: eng.Store, Logger: log, Notice: eng.SetNotice,
+		Apply: func(l *config.Config, data []byte) error {
+			if watcher != nil {
+				return watcher.SetLocal(l, data)
+			}
+			eng.Reconfigure(l)
+			return nil
+		},
+	})
+	if onCopy != nil {
+		own.StartedOnCopy(*onCopy, loadErr)
+	}
+	// What the kiosk keeps in state_dir comes back if the folder is deleted.
+	eng.AlsoKeep(own.Restore)
+	if watcher != nil {
+		eng.AlsoKeep(watcher.Restore)
+	}
 	shown := make(chan struct{}, 1)
-	player := engine.NewPlayer(eng, fyneScreen{app: a, view: view, log: log, shown: shown}, logo)
+	player := engine.NewPlayer(eng, fyneScreen{app: a, view: view, log: log, shown: shown, started: sync.OnceFunc(own.Started)}, logo)
 	if rf.slideScale > 0 {
 		player.SlideScale = rf.slideScale
 	}
@@ -174,9 +203,9 @@ func kiosk(ctx context.Context, e *env, path string, rf runFlags) int {
 	}
 	go eng.Run(ctx)
 	go player.Run(ctx)
+	go own.Run(ctx, hup)
 	go keepMemoryLow(ctx, shown, 2*time.Second, 5*time.Second, time.Minute)
-	watcher := startFleet(ctx, log, local, eng)
-	monitor := startHealth(ctx, log, local, eng, player, watcher)
+	monitor := startHealth(ctx, log, local, eng, player, watcher, own)
 	if cfg.Admin.Listen != "" {
 		adm, err := admin.New(admin.Options{Config: cfg, Engine: eng, Current: player.Current, Logger: log,
 			Certificate: cert, Screenshot: func() (image.Image, error) { return capture(w) }})
@@ -214,6 +243,29 @@ func setupNote(cfg *config.Config, cert *admin.Certificate) string {
 		}
 	}
 	return cfg.Locale.T("setup.note", map[string]any{"URL": strings.TrimSuffix(u, "/"), "Fingerprint": cert.Fingerprint})
+}
+
+// ownConfig reads the kiosk's own config file. When it cannot be used, it
+// returns the last good copy of it kept in state_dir (cp set, err saying what
+// is wrong with the file); with no copy, cfg is nil and err says why.
+func ownConfig(e *env, path string) (cfg *config.Config, data []byte, cp *localconfig.Copy, err error) {
+	data, err = os.ReadFile(path)
+	if err == nil {
+		cfg, err = config.Parse(path, data)
+	} else {
+		cfg, err = config.Load(path) // its wording for a missing file
+	}
+	if err == nil {
+		for _, w := range cfg.Warnings {
+			fmt.Fprintf(e.stderr, "warning: %s\n", w)
+		}
+		return cfg, data, nil, nil
+	}
+	fcfg, fdata, c, ferr := localconfig.Fallback(path, err)
+	if ferr != nil {
+		return nil, nil, nil, err
+	}
+	return fcfg, fdata, &c, err
 }
 
 // applyTransition sets the view's transition from [display].

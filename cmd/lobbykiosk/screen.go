@@ -21,6 +21,9 @@ type fyneScreen struct {
 	// shown, when set, is signalled after each slide reaches the screen
 	// (keepMemoryLow).
 	shown chan<- struct{}
+	// started, when set, is called after each slide reaches the screen
+	// (a sync.OnceFunc: the config that got this far started well).
+	started func()
 }
 
 var _ engine.Restyler = fyneScreen{}
@@ -46,6 +49,9 @@ func (s fyneScreen) Show(sl slide.Slide, c slide.Chrome) {
 	fyne.DoAndWait(func() { s.view.Show(sl, c) })
 	if s.shown != nil {
 		notify(s.shown)
+	}
+	if s.started != nil {
+		s.started()
 	}
 }
 func (s fyneScreen) SetChrome(c slide.Chrome) { fyne.Do(func() { s.view.SetChrome(c) }) }

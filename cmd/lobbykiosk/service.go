@@ -649,6 +649,10 @@ Environment=XDG_SESSION_TYPE=wayland
 ExecStart={{.Cage}} {{.CageFlags}} -- {{.Exec}} run --config {{.Config}}
 {{- else}}
 ExecStart={{.Exec}} run --config {{.Config}}
+# "systemctl reload lobbykiosk" reads the config file again; the kiosk also
+# notices a saved edit by itself. A good file applies at the next slide, a
+# bad one is refused and the running settings stay.
+ExecReload=/bin/kill -HUP $MAINPID
 {{- end}}
 # "+": as root. Anyone who ran "sudo lobbykiosk content" or "moderate" wrote
 # root-owned files into the state directory, which the kiosk could not read.

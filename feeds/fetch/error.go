@@ -177,3 +177,27 @@ func (c *Client) describe(ctx, reqCtx context.Context, u string, err error) *Err
 	}
 	return e
 }
+
+// Unreachable reports whether err is a failure to get any answer at all:
+// no route, no such host, a refused connection, no answer in time. Those
+// are what a kiosk without network meets. A server that answers badly (an
+// HTTP error, a reset or cut connection, a broken body, an untrusted
+// certificate) was reached: the network is there, the source is not well.
+func Unreachable(err error) bool {
+	var e *Error
+	if !errors.As(err, &e) || e.Status != 0 {
+		return false
+	}
+	var dns *net.DNSError
+	var ne net.Error
+	switch {
+	case errors.As(err, &dns),
+		errors.Is(err, syscall.ECONNREFUSED),
+		errors.Is(err, syscall.ENETUNREACH), errors.Is(err, syscall.EHOSTUNREACH), errors.Is(err, syscall.ENETDOWN),
+		errors.Is(err, context.DeadlineExceeded) && !errors.Is(err, context.Canceled):
+		return true
+	case errors.As(err, &ne) && ne.Timeout():
+		return true
+	}
+	return false
+}

@@ -738,3 +738,55 @@ func BenchmarkGet200(b *testing.B) {
 		}
 	}
 }
+
+// TestUnreachable tells "no answer at all" (what a kiosk without network
+// meets) from a server that answered badly: only the first may make the
+// screen say offline.
+func TestUnreachable(t *testing.T) {
+	const u = "http://feeds.example.com/team.rss"
+	urlErr := func(err error) error { return &url.Error{Op: "Get", URL: u, Err: err} }
+	c := New("test")
+	built := func(err error) error { return c.describe(t.Context(), t.Context(), u, err) }
+
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	refused := "http://" + ln.Addr().String() + "/feed"
+	ln.Close()
+	_, refusedErr := c.Get(t.Context(), refused, Validators{})
+
+	silent := serve(t, func(w http.ResponseWriter, r *http.Request) { <-r.Context().Done() })
+	slow := New("test")
+	slow.Timeout = 50 * time.Millisecond
+	_, timeoutErr := slow.Get(t.Context(), silent.URL, Validators{})
+
+	status := serve(t, func(w http.ResponseWriter, r *http.Request) { http.Error(w, "boom", http.StatusBadGateway) })
+	_, statusErr := c.Get(t.Context(), status.URL, Validators{})
+	reset := serve(t, func(w http.ResponseWriter, r *http.Request) {
+		conn, _, _ := w.(http.Hijacker).Hijack()
+		conn.(*net.TCPConn).SetLinger(0)
+		conn.Close()
+	})
+	_, resetErr := c.Get(t.Context(), reset.URL, Validators{})
+
+	for _, tt := range []struct {
+		name string
+		err  error
+		want bool
+	}{
+		{"connection refused", refusedErr, true},
+		{"no answer in time", timeoutErr, true},
+		{"dns", built(urlErr(&net.OpError{Op: "dial", Net: "tcp", Err: &net.DNSError{Err: "no such host", Name: "feeds.example.com", IsNotFound: true}})), true},
+		{"network unreachable", built(urlErr(&net.OpError{Op: "dial", Net: "tcp", Err: os.NewSyscallError("connect", syscall.ENETUNREACH)})), true},
+		{"502", statusErr, false},
+		{"reset by the server", resetErr, false},
+		{"cut mid-body", built(io.ErrUnexpectedEOF), false},
+		{"not a fetch error", errors.New("parse: not a feed"), false},
+		{"nil", nil, false},
+	} {
+		if got := Unreachable(tt.err); got != tt.want {
+			t.Errorf("%s (%v): Unreachable = %v, want %v", tt.name, tt.err, got, tt.want)
+		}
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"image"
 	"image/jpeg"
+	"image/png"
 	"os"
 	"path/filepath"
 	"testing"
@@ -34,7 +35,7 @@ func BenchmarkGetCached(b *testing.B) {
 	if err := os.WriteFile(p, data, 0o644); err != nil {
 		b.Fatal(err)
 	}
-	l, err := New(Options{Fetch: func(context.Context, string) ([]byte, error) { return data, nil }})
+	l, err := New(Options{Fetch: func(context.Context, Request) (Response, error) { return Response{Body: data}, nil }})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -102,21 +103,74 @@ func BenchmarkDownscaleKernels(b *testing.B) {
 }
 
 // BenchmarkCover is what a slide pays for its picture when it comes on
-// screen: the screen-sized copy from the cache (1620×1080) cropped and
-// scaled to the picture's box, a post's left half at 1080p (990×1080 to
-// 860×940, shrunk by 1.15) and a small box (shrunk by 1.8, after halving
-// that is the Catmull-Rom kernel again).
+// screen: the copy kept to cover a 1080p post box (1344×896) cropped to the
+// box (823×896: a crop, no scaling), and to a smaller box (shrunk by 1.4).
 func BenchmarkCover(b *testing.B) {
-	img, err := Decode(photo6000x4000(b), 1920, 1080, DefaultMaxPixels)
+	img, err := Decode(photo6000x4000(b), 823, 896, DefaultMaxPixels)
 	if err != nil {
 		b.Fatal(err)
 	}
-	for _, box := range []image.Point{{860, 940}, {600, 300}} {
+	for _, box := range []image.Point{{823, 896}, {600, 300}} {
 		b.Run(fmt.Sprintf("%dx%d", box.X, box.Y), func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
 				Cover(img, box.X, box.Y)
 			}
 		})
+	}
+}
+
+// BenchmarkDecode50MP decodes a 8660×5773 phone photo (and a 7000×7000
+// PNG) into the copy kept for a 1080p post box: what one big picture costs
+// in allocated bytes (B/op), with the JPEG decoded at a quarter of its size
+// and the PNG averaged down row by row.
+func BenchmarkDecode50MP(b *testing.B) {
+	photo := image.NewRGBA(image.Rect(0, 0, 8660, 5773))
+	for i := range photo.Pix {
+		photo.Pix[i] = byte(i/4%251) ^ byte(i/35000)
+	}
+	var jb, pb bytes.Buffer
+	if err := jpeg.Encode(&jb, photo, &jpeg.Options{Quality: 85}); err != nil {
+		b.Fatal(err)
+	}
+	flat := image.NewNRGBA(image.Rect(0, 0, 7000, 7000))
+	for i := range flat.Pix {
+		flat.Pix[i] = 0xa0
+	}
+	if err := (&png.Encoder{CompressionLevel: png.BestCompression}).Encode(&pb, flat); err != nil {
+		b.Fatal(err)
+	}
+	photo, flat = nil, nil
+	for _, tc := range []struct {
+		name string
+		data []byte
+	}{{"jpeg-8660x5773", jb.Bytes()}, {"png-7000x7000", pb.Bytes()}} {
+		b.Run(tc.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := Decode(tc.data, 823, 896, DefaultMaxPixels); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkFindFocus is the face search on a kept copy of a 1080p post box
+// (1344×896): once per picture, when it is first decoded.
+func BenchmarkFindFocus(b *testing.B) {
+	var at []image.Point
+	for i := range 4 {
+		at = append(at, image.Pt(100+i*500, 300))
+	}
+	pic, err := Decode(canvasWithFaces(b, 2400, 1600, 300, at...), 823, 896, DefaultMaxPixels)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if faces := detectFaces(pic.Image); len(faces) != 4 {
+			b.Fatalf("%d faces", len(faces))
+		}
 	}
 }

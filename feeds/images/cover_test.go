@@ -43,7 +43,7 @@ func TestCoverCropsTheCentreWithoutStretching(t *testing.T) {
 		w, h, side int // side: the red square's side in the result
 	}{
 		{"landscape into a portrait box, shrunk", squareOn(1600, 900, 300), 300, 600, 200},
-		{"portrait into a landscape box, shrunk a lot", squareOn(900, 3000, 450), 200, 100, 100},
+		{"wide picture into a landscape box, shrunk a lot", squareOn(3000, 900, 450), 200, 100, 50},
 		{"small picture into a big box", squareOn(200, 100, 40), 600, 600, 240},
 		{"exact size", squareOn(640, 480, 100), 640, 480, 100},
 		{"from a sub-image", squareOn(1000, 1000, 200).SubImage(image.Rect(100, 100, 900, 900)).(*image.RGBA), 400, 400, 100},

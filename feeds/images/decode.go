@@ -66,25 +66,29 @@ func sniff(data []byte) (*format, error) {
 // decoded is an image as read from its bytes, with what the disk cache needs
 // to know about it.
 type decoded struct {
-	img    image.Image
+	pic    *Picture
 	format *format
-	scaled bool // downscaled or turned upright, so the original bytes no longer match it
+	scaled bool // reduced, trimmed or turned upright, so the original bytes no longer match it
 }
 
-// Decode reads a JPEG, PNG, GIF (first frame) or WebP image and shrinks it to
-// fit within maxW×maxH, keeping its aspect ratio; it never enlarges. The
-// header is checked first, so an image claiming more than maxPixels pixels is
-// refused before any memory is spent on it. A JPEG's EXIF orientation is
-// applied, so phone photos stand upright.
-func Decode(data []byte, maxW, maxH, maxPixels int) (image.Image, error) {
-	d, err := decode(data, maxW, maxH, maxPixels)
+// Decode reads a JPEG, PNG, GIF (first frame) or WebP image and makes the
+// copy the screen keeps of it: shrunk, never enlarged, until it just covers
+// a boxW×boxH box (so that a crop of the box's shape is drawn from at least
+// as many pixels as the box has), then cut down, around what matters in it,
+// to at most twice the box on its long side. The header is checked first, so
+// an image claiming more than maxPixels pixels is refused before any memory
+// is spent on it, and a big picture is decoded at a reduced size (JPEG) or
+// a row at a time (PNG), so the original is never held in memory at full
+// size. A JPEG's EXIF orientation is applied, so phone photos stand upright.
+func Decode(data []byte, boxW, boxH, maxPixels int) (*Picture, error) {
+	d, err := decode(data, boxW, boxH, maxPixels)
 	if err != nil {
 		return nil, err
 	}
-	return d.img, nil
+	return d.pic, nil
 }
 
-func decode(data []byte, maxW, maxH, maxPixels int) (d decoded, err error) {
+func decode(data []byte, boxW, boxH, maxPixels int) (d decoded, err error) {
 	// The bytes come from anywhere on the internet; a decoder bug they
 	// trigger must cost one picture, not the kiosk.
 	defer func() {
@@ -92,8 +96,8 @@ func decode(data []byte, maxW, maxH, maxPixels int) (d decoded, err error) {
 			d, err = decoded{}, fmt.Errorf("the image decoder failed on this file (%v)", r)
 		}
 	}()
-	if maxW <= 0 || maxH <= 0 || maxPixels <= 0 {
-		return decoded{}, fmt.Errorf("display size %d×%d and pixel limit %d must be more than 0", maxW, maxH, maxPixels)
+	if boxW <= 0 || boxH <= 0 || maxPixels <= 0 {
+		return decoded{}, fmt.Errorf("picture box %d×%d and pixel limit %d must be more than 0", boxW, boxH, maxPixels)
 	}
 	f, err := sniff(data)
 	if err != nil {
@@ -110,16 +114,54 @@ func decode(data []byte, maxW, maxH, maxPixels int) (d decoded, err error) {
 		return decoded{}, fmt.Errorf("header claims %d×%d pixels (limit %s MP)", cfg.Width, cfg.Height,
 			strconv.FormatFloat(float64(maxPixels)/1e6, 'f', -1, 64))
 	}
-	img, err := f.decode(bytes.NewReader(data))
-	if err != nil {
-		return decoded{}, damaged(f, err)
-	}
 	orient := 1
 	if f == fmtJPEG {
 		orient = exifOrientation(data)
 	}
-	out, changed := fit(img, maxW, maxH, orient)
-	return decoded{img: out, format: f, scaled: changed}, nil
+	sideways := orient >= 5 && orient <= 8
+	// The size the kept copy will have, in the picture's stored
+	// orientation: covering the box as the picture will stand.
+	bw, bh := boxW, boxH
+	if sideways {
+		bw, bh = bh, bw
+	}
+	kw, kh := coverSize(cfg.Width, cfg.Height, bw, bh)
+	img, err := decodeReduced(f, data, cfg, kw, kh)
+	if err != nil {
+		return decoded{}, damaged(f, err)
+	}
+	out, changed := img, false
+	if b := img.Bounds(); b.Dx() != kw || b.Dy() != kh {
+		out = shrink(scaler, halve(img, kw, kh), kw, kh)
+		changed = true
+	}
+	if orient >= 2 && orient <= 8 {
+		out = reorient(toRGBA(out), orient)
+		changed = true
+	}
+	ow, oh := cfg.Width, cfg.Height
+	if sideways {
+		ow, oh = oh, ow
+	}
+	pic := &Picture{Image: out, Original: image.Pt(ow, oh)}
+	pic.Focus, pic.Faces = findFocus(data, f, orient, out)
+	if trimmed := pic.trim(boxW, boxH); trimmed != pic {
+		pic, changed = trimmed, true
+	}
+	return decoded{pic: pic, format: f, scaled: changed}, nil
+}
+
+// coverSize is w×h shrunk, keeping its aspect ratio, until it just covers
+// boxW×boxH; a picture smaller than the box keeps its size.
+func coverSize(w, h, boxW, boxH int) (int, int) {
+	if w <= boxW || h <= boxH {
+		return w, h
+	}
+	if int64(w)*int64(boxH) > int64(h)*int64(boxW) {
+		// Wider than the box: the height is what must cover.
+		return max(boxW, int((int64(w)*int64(boxH)+int64(h)/2)/int64(h))), boxH
+	}
+	return boxW, max(boxH, int((int64(h)*int64(boxW)+int64(w)/2)/int64(w)))
 }
 
 // truncation is how the standard decoders word running out of data part way
@@ -150,39 +192,6 @@ func damaged(f *format, err error) error {
 // steps first and shrink does the rest in bands to keep its memory small.
 // BenchmarkDownscaleKernels has the figures.
 var scaler = draw.CatmullRom
-
-// fit returns img shrunk to fit maxW×maxH after turning it upright, and
-// whether anything was done to it.
-func fit(img image.Image, maxW, maxH, orient int) (image.Image, bool) {
-	b := img.Bounds()
-	w, h := b.Dx(), b.Dy()
-	sideways := orient >= 5 && orient <= 8
-	if sideways {
-		// Fit the picture as it will stand, then shrink it lying down.
-		maxW, maxH = maxH, maxW
-	}
-	out := img
-	changed := false
-	if w > maxW || h > maxH {
-		dw, dh := fitSize(w, h, maxW, maxH)
-		out = shrink(scaler, halve(img, dw, dh), dw, dh)
-		changed = true
-	}
-	if orient >= 2 && orient <= 8 {
-		out = reorient(toRGBA(out), orient)
-		changed = true
-	}
-	return out, changed
-}
-
-// fitSize is the largest size with w:h's aspect ratio within maxW×maxH.
-func fitSize(w, h, maxW, maxH int) (int, int) {
-	if int64(w)*int64(maxH) > int64(h)*int64(maxW) {
-		// Width is the limit.
-		return maxW, max(1, int((int64(h)*int64(maxW)+int64(w)/2)/int64(w)))
-	}
-	return max(1, int((int64(w)*int64(maxH)+int64(h)/2)/int64(h))), maxH
-}
 
 // halve shrinks img by two, as often as it stays at least twice dw×dh.
 // At exactly half size ApproxBiLinear averages each 2×2 block, a box filter:
@@ -278,10 +287,25 @@ func reorient(src *image.RGBA, orient int) *image.RGBA {
 // or 1 when there is none or it cannot be read: a picture shown as stored is
 // better than no picture.
 func exifOrientation(data []byte) int {
+	o := 1
+	jpegSegments(data, func(marker byte, seg []byte) bool {
+		if marker == 0xe1 && bytes.HasPrefix(seg, []byte("Exif\x00\x00")) {
+			o = tiffOrientation(seg[6:])
+			return false
+		}
+		return true
+	})
+	return o
+}
+
+// jpegSegments calls fn with each marker segment of a JPEG before its image
+// data (the metadata), until fn returns false or the segments end or stop
+// making sense.
+func jpegSegments(data []byte, fn func(marker byte, seg []byte) bool) {
 	p := 2 // after SOI
 	for p+4 <= len(data) {
 		if data[p] != 0xff {
-			return 1
+			return
 		}
 		marker := data[p+1]
 		if marker == 0xff { // fill byte
@@ -289,19 +313,17 @@ func exifOrientation(data []byte) int {
 			continue
 		}
 		if marker == 0xda || marker == 0xd9 { // start of scan, end of image: no more metadata
-			return 1
+			return
 		}
 		n := int(binary.BigEndian.Uint16(data[p+2:]))
 		if n < 2 || p+2+n > len(data) {
-			return 1
+			return
 		}
-		seg := data[p+4 : p+2+n]
-		if marker == 0xe1 && bytes.HasPrefix(seg, []byte("Exif\x00\x00")) {
-			return tiffOrientation(seg[6:])
+		if !fn(marker, data[p+4:p+2+n]) {
+			return
 		}
 		p += 2 + n
 	}
-	return 1
 }
 
 func tiffOrientation(t []byte) int {
@@ -343,6 +365,7 @@ func tiffOrientation(t []byte) int {
 
 // imageBytes is how much memory an image's pixels take, for the LRU budget.
 func imageBytes(img image.Image) int64 {
+	img, _ = unwrap(img)
 	switch m := img.(type) {
 	case *image.RGBA:
 		return int64(len(m.Pix))
@@ -372,6 +395,7 @@ func imageBytes(img image.Image) int64 {
 // opaque reports whether every pixel of img is fully opaque, which decides
 // between JPEG and PNG in the disk cache.
 func opaque(img image.Image) bool {
+	img, _ = unwrap(img)
 	if o, ok := img.(interface{ Opaque() bool }); ok {
 		return o.Opaque()
 	}
@@ -386,31 +410,82 @@ func opaque(img image.Image) bool {
 	return true
 }
 
-// Cover returns img cover-cropped to w:h (centred, never stretched) and
-// scaled to exactly w×h pixels, as sharp as decoding's shrink. A screen
-// hands its GPU (or, on a machine without one, its software renderer) a
-// picture of the size it is drawn at: nothing is scaled again on the render
-// thread, and no full-size copy is kept next to the texture.
+// Cover returns img cropped to w:h around what matters in it and scaled to
+// exactly w×h pixels, as sharp as decoding's shrink. What matters is a
+// Picture's Focus (its faces), else the top of a portrait or the middle of
+// anything else. When the faces do not fit in a crop of the box's shape (a
+// group photo in a tall box), the crop is widened to hold them all and
+// fitted into the box, the rest of which stays transparent: a band of the
+// slide's surface beside a whole group rather than a face cut in half. A
+// screen hands its GPU (or, on a machine without one, its software
+// renderer) a picture of the size it is drawn at: nothing is scaled again on
+// the render thread, and no full-size copy is kept next to the texture.
 func Cover(img image.Image, w, h int) *image.RGBA {
 	if w < 1 || h < 1 {
 		return image.NewRGBA(image.Rect(0, 0, max(w, 0), max(h, 0)))
 	}
-	b := img.Bounds()
-	sw, sh := b.Dx(), b.Dy()
-	if sw < 1 || sh < 1 {
+	src, _ := unwrap(img)
+	if b := src.Bounds(); b.Dx() < 1 || b.Dy() < 1 {
 		return image.NewRGBA(image.Rect(0, 0, w, h))
 	}
-	// The largest centred crop with the box's aspect ratio.
+	crop, at := coverPlan(img, w, h)
+	if at == image.Rect(0, 0, w, h) {
+		return scaleTo(subImage(src, crop), w, h)
+	}
+	fitted := scaleTo(subImage(src, crop), at.Dx(), at.Dy())
+	dst := image.NewRGBA(image.Rect(0, 0, w, h))
+	draw.Draw(dst, at, fitted, image.Point{}, draw.Src)
+	return dst
+}
+
+// coverPlan is what Cover does: the part of img it shows and where in the
+// w×h box that part goes (the whole box, or less when the faces need a
+// crop of another shape).
+func coverPlan(img image.Image, w, h int) (crop, at image.Rectangle) {
+	src, focus := unwrap(img)
+	b := src.Bounds()
+	sw, sh := b.Dx(), b.Dy()
+	original := b.Size()
+	if p, ok := img.(*Picture); ok {
+		original = p.Original
+	}
+	// The largest crop with the box's aspect ratio.
 	cw, ch := sw, sh
 	if int64(sw)*int64(h) > int64(sh)*int64(w) {
 		cw = max(1, int((int64(sh)*int64(w)+int64(h)/2)/int64(h)))
 	} else {
 		ch = max(1, int((int64(sw)*int64(h)+int64(w)/2)/int64(w)))
 	}
-	at := image.Pt(b.Min.X+(sw-cw)/2, b.Min.Y+(sh-ch)/2)
-	crop := image.Rectangle{Min: at, Max: at.Add(image.Pt(cw, ch))}
-	src := subImage(img, crop)
-	if cw == w && ch == h {
+	crop = place(b, image.Pt(cw, ch), focus, original)
+	focus = focus.Intersect(b)
+	box := image.Rect(0, 0, w, h)
+	if focus.Empty() || focus.In(crop) {
+		return crop, box
+	}
+	// The faces do not fit: widen (or heighten) the crop to hold them,
+	// and fit that into the box. Faces spread over more than half the
+	// picture are a group: show it from edge to edge, so that a person
+	// the detector missed at the end of the row is not the one cut.
+	crop = crop.Union(focus)
+	if crop.Dx() > cw && crop.Dx() > sw/2 {
+		crop.Min.X, crop.Max.X = b.Min.X, b.Max.X
+	}
+	if crop.Dy() > ch && crop.Dy() > sh/2 {
+		crop.Min.Y, crop.Max.Y = b.Min.Y, b.Max.Y
+	}
+	fw, fh := w, h
+	if int64(crop.Dx())*int64(h) > int64(crop.Dy())*int64(w) {
+		fh = max(1, int((int64(crop.Dy())*int64(w)+int64(crop.Dx())/2)/int64(crop.Dx())))
+	} else {
+		fw = max(1, int((int64(crop.Dx())*int64(h)+int64(crop.Dy())/2)/int64(crop.Dy())))
+	}
+	off := image.Pt((w-fw)/2, (h-fh)/2)
+	return crop, image.Rectangle{Min: off, Max: off.Add(image.Pt(fw, fh))}
+}
+
+// scaleTo scales src to exactly w×h pixels.
+func scaleTo(src image.Image, w, h int) *image.RGBA {
+	if sb := src.Bounds(); sb.Dx() == w && sb.Dy() == h {
 		return toRGBA(src)
 	}
 	src = halve(src, w, h)

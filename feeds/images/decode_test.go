@@ -96,19 +96,23 @@ func TestDecodeRejects(t *testing.T) {
 	}
 }
 
-func TestDecodeShrinksToDisplaySize(t *testing.T) {
+// TestDecodeKeepsEnoughToCoverTheBox: a picture is kept just large enough
+// to cover the box (any crop of the box's shape then has the box's pixels),
+// never enlarged, and cut to at most twice the box on its long side.
+func TestDecodeKeepsEnoughToCoverTheBox(t *testing.T) {
 	tests := []struct {
 		name       string
 		data       []byte
 		maxW, maxH int
 		w, h       int
 	}{
-		{"6000×4000 photo", photo6000x4000(t), 1920, 1080, 1620, 1080},
-		{"portrait", encodeJPEG(t, halves(300, 600)), 192, 108, 54, 108},
-		{"panorama", encodePNG(t, halves(800, 100)), 192, 108, 192, 24},
-		{"exactly the display size", encodePNG(t, halves(192, 108)), 192, 108, 192, 108},
+		{"6000×4000 photo", photo6000x4000(t), 1920, 1080, 1920, 1280},
+		{"6000×4000 photo, a post's box", photo6000x4000(t), 823, 896, 1344, 896},
+		{"portrait, cut to twice the box", encodeJPEG(t, halves(300, 600)), 192, 108, 192, 216},
+		{"panorama lower than the box, cut to twice its width", encodePNG(t, halves(800, 100)), 192, 108, 384, 100},
+		{"exactly the box", encodePNG(t, halves(192, 108)), 192, 108, 192, 108},
 		{"small is never enlarged", encodePNG(t, halves(100, 50)), 1920, 1080, 100, 50},
-		{"thin line keeps at least a pixel", encodePNG(t, halves(4000, 1)), 192, 108, 192, 1},
+		{"thin line", encodePNG(t, halves(4000, 1)), 192, 108, 384, 1},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -137,7 +141,7 @@ func TestShrinkMatchesOneCallScale(t *testing.T) {
 	for i := 3; i < len(src.Pix); i += 4 {
 		src.Pix[i] = 255
 	}
-	dw, dh := fitSize(701, 457, 250, 250)
+	dw, dh := 250, 163 // 701×457 fitted into 250×250
 	want := image.NewRGBA(image.Rect(0, 0, dw, dh))
 	draw.CatmullRom.Scale(want, want.Rect, src, src.Rect, draw.Src, nil)
 	got := shrink(draw.CatmullRom, src, dw, dh)
@@ -170,7 +174,7 @@ func TestShrinkDoesNotShimmer(t *testing.T) {
 		}
 		return w
 	}
-	got, _ := fit(src, 300, 200, 1)
+	got := shrink(scaler, halve(src, 300, 200), 300, 200)
 	if w := worst(got); w > 8 {
 		t.Errorf("shrunk stripes stray up to %d levels from grey, want at most 8", w)
 	}
@@ -201,8 +205,8 @@ func TestDecodeTurnsPhonePhotosUpright(t *testing.T) {
 		{8, false, 1920, 1080, 20, 40, image.Pt(10, 38), image.Pt(10, 1)},
 		{5, false, 1920, 1080, 20, 40, image.Pt(10, 1), image.Pt(10, 38)},
 		{7, false, 1920, 1080, 20, 40, image.Pt(10, 38), image.Pt(10, 1)},
-		// Upright it is 20×40; fitting 10×10 gives 5×10, not 10×5.
-		{6, false, 10, 10, 5, 10, image.Pt(2, 1), image.Pt(2, 8)},
+		// Upright it is 20×40; covering 5×5 gives 5×10, not 10×5.
+		{6, false, 5, 5, 5, 10, image.Pt(2, 1), image.Pt(2, 8)},
 		{9, false, 1920, 1080, 40, 20, image.Pt(1, 10), image.Pt(38, 10)}, // not a valid orientation: shown as stored
 	}
 	for _, tc := range tests {
@@ -224,7 +228,7 @@ func TestDecodeTurnsPhonePhotosUpright(t *testing.T) {
 
 func TestDecodeSettingsMustBePositive(t *testing.T) {
 	_, err := Decode(encodePNG(t, halves(4, 4)), 0, 1080, DefaultMaxPixels)
-	if err == nil || !strings.Contains(err.Error(), "display size 0×1080") {
-		t.Errorf("Decode with a 0 width = %v, want an error naming the display size", err)
+	if err == nil || !strings.Contains(err.Error(), "picture box 0×1080") {
+		t.Errorf("Decode with a 0 width = %v, want an error naming the box", err)
 	}
 }

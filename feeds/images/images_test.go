@@ -3,10 +3,11 @@ package images
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"image"
-	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -18,48 +19,61 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"lobbykiosk/feeds/fetch"
 )
 
-// imageServer serves files by path on 127.0.0.1 and counts what the loader
-// asks of it through fetch.
+// imageServer serves files by path on 127.0.0.1, with an ETag that
+// answers a conditional GET with 304 as a real server does, and counts the
+// requests (fetches) and the 304s among them.
 type imageServer struct {
-	srv     *httptest.Server
-	files   map[string][]byte
-	fetches atomic.Int32
+	srv         *httptest.Server
+	mu          sync.Mutex
+	files       map[string][]byte
+	fetches     atomic.Int32
+	notModified atomic.Int32
+	client      *fetch.Client
 }
 
 func newImageServer(t *testing.T, files map[string][]byte) *imageServer {
 	s := &imageServer{files: files}
 	s.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.fetches.Add(1)
+		s.mu.Lock()
 		data, ok := s.files[r.URL.Path]
+		s.mu.Unlock()
 		if !ok {
 			http.NotFound(w, r)
+			return
+		}
+		sum := sha256.Sum256(data)
+		etag := `"` + hex.EncodeToString(sum[:8]) + `"`
+		w.Header().Set("ETag", etag)
+		if r.Header.Get("If-None-Match") == etag {
+			s.notModified.Add(1)
+			w.WriteHeader(http.StatusNotModified)
 			return
 		}
 		_, _ = w.Write(data)
 	}))
 	t.Cleanup(s.srv.Close)
+	s.client = fetch.New("test")
+	s.client.Timeout = 5 * time.Second
 	return s
 }
 
 func (s *imageServer) url(path string) string { return s.srv.URL + path }
 
-// fetch is what the pipeline's fetcher does, minus the caching headers.
-func (s *imageServer) fetch(ctx context.Context, u string) ([]byte, error) {
-	s.fetches.Add(1)
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
-	if err != nil {
-		return nil, err
-	}
-	resp, err := s.srv.Client().Do(req)
-	if err != nil {
-		return nil, err
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		return nil, fmt.Errorf("%s at %s", resp.Status, u)
-	}
-	return io.ReadAll(resp.Body)
+// set replaces (or adds) the file at path.
+func (s *imageServer) set(path string, data []byte) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.files[path] = data
+}
+
+// fetch is the kiosk's: the feeds' HTTP client, conditional GET included.
+func (s *imageServer) fetch(ctx context.Context, r Request) (Response, error) {
+	return ClientFetch(s.client)(ctx, r)
 }
 
 func quietLogger(buf *bytes.Buffer) *slog.Logger {
@@ -90,12 +104,13 @@ func TestGetUsesDiskCacheAfterRestart(t *testing.T) {
 		size image.Point
 		ext  string // how the disk cache keeps it
 	}{
-		{"/photo.jpg", image.Pt(405, 270), ".jpg"},
-		{"/logo.png", image.Pt(270, 270), ".png"},
+		// Kept to cover the 480×270 box: 480 wide, however tall.
+		{"/photo.jpg", image.Pt(480, 320), ".jpg"},
+		{"/logo.png", image.Pt(480, 480), ".png"},
 		{"/small.gif", image.Pt(40, 20), ".jpg"},
 		{"/tiny.jpg", image.Pt(64, 32), ".jpg"},
 	}
-	small := Options{Dir: dir, Fetch: srv.fetch, MaxWidth: 480, MaxHeight: 270}
+	small := Options{Dir: dir, Fetch: srv.fetch, BoxWidth: 480, BoxHeight: 270}
 	first := newLoader(t, small)
 	for _, tc := range tests {
 		img, err := first.Get(t.Context(), srv.url(tc.path))
@@ -137,7 +152,7 @@ func TestGetUsesDiskCacheAfterRestart(t *testing.T) {
 	if n := srv.fetches.Load(); n != int32(len(tests)) {
 		t.Errorf("fetch was called %d times in all, want %d: the disk cache was not used", n, len(tests))
 	}
-	if logo, _ := second.Get(t.Context(), srv.url("/logo.png")); !near(logo.At(5, 5), clear, 0) || !near(logo.At(5, 200), red, 8) {
+	if logo, _ := second.Get(t.Context(), srv.url("/logo.png")); !near(logo.At(5, 5), clear, 0) || !near(logo.At(5, 400), red, 8) {
 		t.Errorf("logo lost its transparency or colour in the disk cache: %v, %v", logo.At(5, 5), logo.At(5, 200))
 	}
 	if entries, _ := second.Stats(); entries != len(tests) {
@@ -145,16 +160,16 @@ func TestGetUsesDiskCacheAfterRestart(t *testing.T) {
 	}
 }
 
-func TestGetNewDisplaySizeIsANewCacheEntry(t *testing.T) {
-	srv := newImageServer(t, map[string][]byte{"/photo.jpg": encodeJPEG(t, halves(1200, 800))})
+func TestGetNewBoxSizeIsANewCacheEntry(t *testing.T) {
+	srv := newImageServer(t, map[string][]byte{"/photo.jpg": encodeJPEG(t, halves(1800, 1200))})
 	dir := t.TempDir()
-	hd := newLoader(t, Options{Dir: dir, Fetch: srv.fetch, MaxWidth: 600, MaxHeight: 600})
-	if img, err := hd.Get(t.Context(), srv.url("/photo.jpg")); err != nil || size(img) != image.Pt(600, 400) {
+	hd := newLoader(t, Options{Dir: dir, Fetch: srv.fetch, BoxWidth: 300, BoxHeight: 300})
+	if img, err := hd.Get(t.Context(), srv.url("/photo.jpg")); err != nil || size(img) != image.Pt(450, 300) {
 		t.Fatalf("Get = %v, %v", img, err)
 	}
-	big := newLoader(t, Options{Dir: dir, Fetch: srv.fetch, MaxWidth: 1200, MaxHeight: 1200})
-	if img, err := big.Get(t.Context(), srv.url("/photo.jpg")); err != nil || size(img) != image.Pt(1200, 800) {
-		t.Fatalf("after the display grew, Get = %v, %v; want the full 1200×800, not the 600×400 copy", img, err)
+	big := newLoader(t, Options{Dir: dir, Fetch: srv.fetch, BoxWidth: 900, BoxHeight: 900})
+	if img, err := big.Get(t.Context(), srv.url("/photo.jpg")); err != nil || size(img) != image.Pt(1350, 900) {
+		t.Fatalf("after the screen grew, Get = %v, %v; want 1350×900, not the 450×300 copy", img, err)
 	}
 }
 
@@ -165,15 +180,15 @@ func TestGetLocalFiles(t *testing.T) {
 	if err := os.WriteFile(photo, encodeJPEG(t, halves(800, 400)), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	l := newLoader(t, Options{Dir: dir, MaxWidth: 480, MaxHeight: 270})
+	l := newLoader(t, Options{Dir: dir, BoxWidth: 480, BoxHeight: 270})
 	fileURL := (&url.URL{Scheme: "file", Path: photo}).String()
 	for _, src := range []string{photo, fileURL} {
 		img, err := l.Get(t.Context(), src)
 		if err != nil {
 			t.Fatalf("Get(%s): %v", src, err)
 		}
-		if size(img) != image.Pt(480, 240) {
-			t.Errorf("Get(%s): size %v, want 480×240", src, size(img))
+		if size(img) != image.Pt(540, 270) {
+			t.Errorf("Get(%s): size %v, want 540×270 (covering 480×270)", src, size(img))
 		}
 	}
 
@@ -216,7 +231,7 @@ func TestGetErrorsNameTheImage(t *testing.T) {
 		{withFetch, srv.url("/huge.png"), "image " + srv.url("/huge.png") + ": header claims 100000×100000 pixels (limit 50 MP)"},
 		{withFetch, srv.url("/cut.jpg"), "image " + srv.url("/cut.jpg") + ": truncated JPEG (the file ends before the picture does)"},
 		{withFetch, srv.url("/login"), "image " + srv.url("/login") + ": unsupported format (expected JPEG, PNG, GIF or WebP): this is an HTML or XML page, not a picture; check the address"},
-		{withFetch, srv.url("/gone.jpg"), "image " + srv.url("/gone.jpg") + ": 404 Not Found at " + srv.url("/gone.jpg")},
+		{withFetch, srv.url("/gone.jpg"), "image " + srv.url("/gone.jpg") + ": 404 Not Found from " + srv.url("/gone.jpg")},
 		{withFetch, srv.url("/heavy.png"), "image " + srv.url("/heavy.png") + ": "}, // size follows
 		{withFetch, bigFile, "image " + bigFile + ": file is over the 2.0 KiB limit"},
 		{noFetch, srv.url("/heavy.png"), "image " + srv.url("/heavy.png") + ": web images are not allowed here (no fetcher configured)"},
@@ -286,10 +301,10 @@ func TestConcurrentGetsDecodeOnce(t *testing.T) {
 	var fetches atomic.Int32
 	data := encodeJPEG(t, halves(960, 480))
 	joined := make(chan string, callers)
-	l := newLoader(t, Options{Dir: t.TempDir(), MaxWidth: 480, MaxHeight: 270, Fetch: func(ctx context.Context, u string) ([]byte, error) {
+	l := newLoader(t, Options{Dir: t.TempDir(), BoxWidth: 480, BoxHeight: 270, Fetch: func(ctx context.Context, r Request) (Response, error) {
 		fetches.Add(1)
 		<-release
-		return data, nil
+		return Response{Body: data}, nil
 	}})
 	l.joined = func(key string) { joined <- key }
 
@@ -325,8 +340,8 @@ func TestConcurrentGetsDecodeOnce(t *testing.T) {
 	if n := fetches.Load(); n != 1 {
 		t.Errorf("fetched %d times for %d concurrent callers, want 1", n, callers)
 	}
-	if size(first) != image.Pt(480, 240) {
-		t.Errorf("size %v, want 480×240", size(first))
+	if size(first) != image.Pt(540, 270) {
+		t.Errorf("size %v, want 540×270", size(first))
 	}
 }
 
@@ -335,13 +350,13 @@ func TestGetSurvivesTheFirstCallerGivingUp(t *testing.T) {
 	data := encodePNG(t, halves(20, 10))
 	joined := make(chan string, 1)
 	started := make(chan struct{})
-	l := newLoader(t, Options{Fetch: func(ctx context.Context, u string) ([]byte, error) {
+	l := newLoader(t, Options{Fetch: func(ctx context.Context, r Request) (Response, error) {
 		if fetches.Add(1) == 1 {
 			close(started)
 			<-ctx.Done() // the first caller's slide moved on
-			return nil, ctx.Err()
+			return Response{}, ctx.Err()
 		}
-		return data, nil
+		return Response{Body: data}, nil
 	}})
 	l.joined = func(key string) { joined <- key }
 	ctx, cancel := context.WithCancel(t.Context())
@@ -375,7 +390,7 @@ func TestGetSurvivesTheFirstCallerGivingUp(t *testing.T) {
 func TestDamagedDiskCacheFileIsReplaced(t *testing.T) {
 	srv := newImageServer(t, map[string][]byte{"/a.jpg": encodeJPEG(t, halves(960, 480))})
 	dir := t.TempDir()
-	if _, err := newLoader(t, Options{Dir: dir, Fetch: srv.fetch, MaxWidth: 480, MaxHeight: 270}).Get(t.Context(), srv.url("/a.jpg")); err != nil {
+	if _, err := newLoader(t, Options{Dir: dir, Fetch: srv.fetch, BoxWidth: 480, BoxHeight: 270}).Get(t.Context(), srv.url("/a.jpg")); err != nil {
 		t.Fatal(err)
 	}
 	files, _ := filepath.Glob(filepath.Join(dir, "*.jpg"))
@@ -386,9 +401,9 @@ func TestDamagedDiskCacheFileIsReplaced(t *testing.T) {
 		t.Fatal(err)
 	}
 	var logs bytes.Buffer
-	l := newLoader(t, Options{Dir: dir, Fetch: srv.fetch, MaxWidth: 480, MaxHeight: 270, Logger: quietLogger(&logs)})
+	l := newLoader(t, Options{Dir: dir, Fetch: srv.fetch, BoxWidth: 480, BoxHeight: 270, Logger: quietLogger(&logs)})
 	img, err := l.Get(t.Context(), srv.url("/a.jpg"))
-	if err != nil || size(img) != image.Pt(480, 240) {
+	if err != nil || size(img) != image.Pt(540, 270) {
 		t.Fatalf("Get = %v, %v; want the image fetched again", img, err)
 	}
 	if n := srv.fetches.Load(); n != 2 {
@@ -406,7 +421,7 @@ func TestGetShowsImageWhenDiskCacheCannotBeWritten(t *testing.T) {
 	srv := newImageServer(t, map[string][]byte{"/a.jpg": encodeJPEG(t, halves(960, 480))})
 	dir := filepath.Join(t.TempDir(), "images")
 	var logs bytes.Buffer
-	l := newLoader(t, Options{Dir: dir, Fetch: srv.fetch, MaxWidth: 480, MaxHeight: 270, Logger: quietLogger(&logs)})
+	l := newLoader(t, Options{Dir: dir, Fetch: srv.fetch, BoxWidth: 480, BoxHeight: 270, Logger: quietLogger(&logs)})
 	// The cache directory vanishes and a file takes its place (as root,
 	// permissions would not stop the write).
 	if err := os.Remove(dir); err != nil {
@@ -416,7 +431,7 @@ func TestGetShowsImageWhenDiskCacheCannotBeWritten(t *testing.T) {
 		t.Fatal(err)
 	}
 	img, err := l.Get(t.Context(), srv.url("/a.jpg"))
-	if err != nil || size(img) != image.Pt(480, 240) {
+	if err != nil || size(img) != image.Pt(540, 270) {
 		t.Fatalf("Get = %v, %v; the picture must show even when it cannot be cached", img, err)
 	}
 	if !strings.Contains(logs.String(), "cannot be kept in the disk cache") {
@@ -429,11 +444,12 @@ func TestNewPrunesTheDiskCache(t *testing.T) {
 	old := time.Now().Add(-40 * 24 * time.Hour)
 	hash := strings.Repeat("ab", 32)
 	files := map[string]bool{ // name: should survive
-		hash + "-1920x1080.jpg":            false, // unused for 40 days
-		"cd" + hash[2:] + "-1920x1080.png": true,  // recent
-		".tmp-123456":                      false, // left by a crash
-		"notes.txt":                        true,  // not ours
-		"holiday.jpg":                      true,  // not ours, however old
+		hash + "-960x1080k2.jpg":            false, // unused for 40 days
+		"cd" + hash[2:] + "-960x1080k2.png": true,  // recent
+		"ef" + hash[2:] + "-1920x1080.jpg":  false, // an earlier version's copy
+		".tmp-123456":                       false, // left by a crash
+		"notes.txt":                         true,  // not ours
+		"holiday.jpg":                       true,  // not ours, however old
 	}
 	for name := range files {
 		p := filepath.Join(dir, name)

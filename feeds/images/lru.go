@@ -67,6 +67,13 @@ func (c *ByteLRU[K, V]) Add(k K, v V) {
 	}
 }
 
+// Remove drops the value for k, if any.
+func (c *ByteLRU[K, V]) Remove(k K) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.cache.Remove(k) // the eviction callback takes its bytes off
+}
+
 // Len is the number of values held.
 func (c *ByteLRU[K, V]) Len() int { return c.cache.Len() }
 

@@ -233,7 +233,17 @@ func (d *Decisions) Reload() (changed bool, err error) {
 	}
 	d.mu.Lock()
 	defer d.mu.Unlock()
+	if d.stamp.info != nil && len(d.list) > 0 && d.missingLocked() {
+		return false, d.restoreLocked()
+	}
 	return d.readLocked()
+}
+
+// missingLocked reports whether the decisions file is gone (not merely
+// unreadable).
+func (d *Decisions) missingLocked() bool {
+	_, err := os.Stat(d.path())
+	return errors.Is(err, os.ErrNotExist)
 }
 
 // Lookup returns the decision that applies to a post with this ID and link.
@@ -338,29 +348,39 @@ func (d *Decisions) decide(x Decision) error {
 	})
 }
 
-// change applies edit to the freshest decisions and saves them. If saving
-// fails the decisions in memory stay as they were, so they never claim what
-// the disk does not hold.
+// LockWait is how long a decision waits for another writer (the admin page,
+// `lobbykiosk moderate`, a hub) to finish before it fails with the reason.
+var LockWait = store.DefaultLockWait
+
+// change applies edit to the freshest decisions and saves them, as one
+// transaction between processes: under the store's lock on the decisions
+// file, it reads the file, edits and saves, so a decision another process
+// saved a moment ago is built upon, never overwritten. If the lock cannot be
+// had or saving fails, nothing changes, in memory or on disk, and the error
+// says why: a writer never reports success for a decision it lost.
 func (d *Decisions) change(edit func([]Decision) ([]Decision, error)) error {
 	if d == nil || d.st == nil {
 		return errors.New("decisions cannot be saved: no state directory")
 	}
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	// Another process may have decided something since we last looked;
-	// building on a stale list would undo its decision.
-	if !d.stamp.same(d.statLocked()) {
-		if _, err := d.readLocked(); err != nil {
-			var ce *store.CorruptError
-			var se *skippedError
-			if !errors.As(err, &ce) && !errors.As(err, &se) {
-				// The file is there but cannot be read (permissions):
-				// saving now would overwrite decisions never seen.
-				return fmt.Errorf("decision not saved: %w", err)
-			}
-			// A damaged file was moved aside, or bad entries skipped: what
-			// is in memory is the best there is, and saving repairs the file.
+	unlock, err := d.st.Lock(DecisionsKey, LockWait)
+	if err != nil {
+		return fmt.Errorf("decision not saved: %w", err)
+	}
+	defer unlock()
+	// Read under the lock, always: a check of the file's stamp first would
+	// leave a gap between that check and the save.
+	if _, err := d.readLocked(); err != nil {
+		var ce *store.CorruptError
+		var se *skippedError
+		if !errors.As(err, &ce) && !errors.As(err, &se) {
+			// The file is there but cannot be read (permissions):
+			// saving now would overwrite decisions never seen.
+			return fmt.Errorf("decision not saved: %w", err)
 		}
+		// A damaged file was moved aside, or bad entries skipped: what
+		// is in memory is the best there is, and saving repairs the file.
 	}
 	next, err := edit(append([]Decision(nil), d.list...))
 	if err != nil {
@@ -373,4 +393,37 @@ func (d *Decisions) change(edit func([]Decision) ([]Decision, error)) error {
 	d.index()
 	d.stamp = d.statLocked()
 	return nil
+}
+
+// restoreLocked writes the decisions held in memory back to a file that was
+// deleted under a running kiosk (the state directory removed by a cleanup
+// script or by hand): without it the screen would show rejected and revoked
+// posts again at the next slide. d.mu must be held.
+func (d *Decisions) restoreLocked() error {
+	unlock, err := d.st.Lock(DecisionsKey, LockWait)
+	if err != nil {
+		return fmt.Errorf("moderation decisions: %s was deleted and cannot be written back: %w", d.path(), err)
+	}
+	defer unlock()
+	if d.statLocked().info != nil {
+		// Someone wrote a new file meanwhile: that one counts.
+		_, err := d.readLocked()
+		return err
+	}
+	if err := d.st.Save(DecisionsKey, decisionsFile{Decisions: d.list}); err != nil {
+		return fmt.Errorf("moderation decisions: %s was deleted and cannot be written back: %w", d.path(), err)
+	}
+	d.stamp = d.statLocked()
+	return &RestoredError{Path: d.path(), Count: len(d.list)}
+}
+
+// RestoredError tells that Reload found the decisions file deleted and wrote
+// the decisions in memory back: nothing is lost, but someone removed it.
+type RestoredError struct {
+	Path  string
+	Count int
+}
+
+func (e *RestoredError) Error() string {
+	return fmt.Sprintf("moderation decisions: %s was deleted while the kiosk ran; wrote the %d decisions it holds back (to clear decisions, stop the kiosk first)", e.Path, e.Count)
 }

@@ -198,7 +198,6 @@ func TestReloadPicksUpAnotherWriter(t *testing.T) {
 	}{
 		{func() error { return cli.Approve(p.ID, p.Link) }, "shown: approved by an editor"},
 		{func() error { return cli.Revoke(p.ID, p.Link) }, "revoked: revoked on this kiosk"},
-		{func() error { return os.Remove(filepath.Join(dir, DecisionsKey)) }, "pending: waiting for approval (source team-blog is manual)"},
 	}
 	before := "pending: waiting for approval (source team-blog is manual)"
 	for i, s := range steps {
@@ -220,6 +219,40 @@ func TestReloadPicksUpAnotherWriter(t *testing.T) {
 			t.Fatalf("step %d: a second Reload with no new write reported a change", i+1)
 		}
 		before = s.want
+	}
+}
+
+// TestDeletedDecisionsFileIsWrittenBack: the decisions file (or the whole
+// state directory) is deleted under the running kiosk. The kiosk must not
+// show rejected posts again: it writes what it holds back, and says so.
+func TestDeletedDecisionsFileIsWrittenBack(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "state")
+	kiosk, _ := OpenDecisions(openStore(t, dir))
+	p := post("p")
+	if err := kiosk.Reject(p.ID, p.Link); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.RemoveAll(dir); err != nil {
+		t.Fatal(err)
+	}
+	_, err := kiosk.Reload()
+	var re *RestoredError
+	if !errors.As(err, &re) || re.Count != 1 || !strings.Contains(err.Error(), "was deleted while the kiosk ran; wrote the 1 decisions it holds back") {
+		t.Fatalf("Reload after the file was deleted: %v", err)
+	}
+	if got := statusOf(t, New(Rules{}, nil, kiosk, nil), p); got != "rejected: rejected by an editor" {
+		t.Errorf("after the deletion the kiosk shows %q", got)
+	}
+	// Another process sees the decision again.
+	other, err := OpenDecisions(openStore(t, dir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d, ok := other.Lookup(p.ID, p.Link); !ok || d.Action != ActionReject {
+		t.Errorf("written-back file holds %+v %v", d, ok)
+	}
+	if changed, err := kiosk.Reload(); changed || err != nil {
+		t.Errorf("a second Reload: changed=%v err=%v", changed, err)
 	}
 }
 

@@ -183,6 +183,25 @@ func (r *Revocations) RefreshWith(ctx context.Context, c *fetch.Client) error {
 	return err
 }
 
+// Restore writes the list in force back to disk when its file is gone (the
+// state directory deleted while the kiosk runs): otherwise a restart without
+// network would bring revoked posts back. It reports whether it wrote.
+func (r *Revocations) Restore() (bool, error) {
+	if r == nil || r.st == nil {
+		return false, nil
+	}
+	r.mu.RLock()
+	f := r.file
+	r.mu.RUnlock()
+	if f.FetchedAt.IsZero() || !r.st.Missing(RevocationsKey) {
+		return false, nil
+	}
+	if err := r.st.Save(RevocationsKey, f); err != nil {
+		return false, fmt.Errorf("revocation list not written back: %w", err)
+	}
+	return true, nil
+}
+
 func (r *Revocations) fail(err error) error {
 	r.mu.Lock()
 	r.err = err

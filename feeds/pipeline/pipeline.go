@@ -31,6 +31,14 @@ type Options struct {
 	Logger *slog.Logger
 	Now    func() time.Time
 	Jitter func() float64
+	// MaxDrop is the largest share (0 to 1) of a source's items that may
+	// vanish in one fetch before the answer is held as suspicious; 0 or 1
+	// holds only an answer with nothing in it.
+	MaxDrop float64
+	// HoldFor is how long a suspicious answer is held, the last good
+	// content shown meanwhile; after it, the answer is taken as it is.
+	// Default 72h.
+	HoldFor time.Duration
 }
 
 // Pipeline holds every source's state and content.
@@ -58,6 +66,15 @@ type entry struct {
 	FetchedAt  time.Time            `json:"fetched_at"`
 	Result     feeds.Result         `json:"result"`
 	FirstSeen  map[string]time.Time `json:"first_seen,omitempty"`
+	// Held is set while the source answers with nothing, or far less, than
+	// the Result kept: kept on disk so a restart does not restart the grace.
+	Held *held `json:"held,omitempty"`
+}
+
+// held is a suspicious answer being held back.
+type held struct {
+	Since time.Time `json:"since"` // the first such answer
+	Items int       `json:"items"` // how many items the last one had
 }
 
 // New makes a pipeline for specs. Call LoadCache before anything else to
@@ -71,6 +88,9 @@ func New(specs []feeds.SourceSpec, o Options) *Pipeline {
 	}
 	if o.Jitter == nil {
 		o.Jitter = rand.Float64
+	}
+	if o.HoldFor <= 0 {
+		o.HoldFor = 72 * time.Hour
 	}
 	p := &Pipeline{opts: o, stats: map[string]*Stats{}, changed: make(chan struct{}, 1), wake: make(chan struct{}, 1)}
 	p.sources = p.build(specs, nil)
@@ -91,7 +111,7 @@ func (p *Pipeline) build(specs []feeds.SourceSpec, old []*source) []*source {
 			out = append(out, s)
 			continue
 		}
-		out = append(out, &source{spec: spec, state: feeds.SourceState{Name: spec.Name, Kind: spec.Kind}})
+		out = append(out, &source{spec: spec, state: feeds.SourceState{Name: spec.Name, Kind: spec.Kind, Remote: spec.URL != ""}})
 	}
 	return out
 }
@@ -157,6 +177,10 @@ func (p *Pipeline) loadOne(s *source) {
 		s.state.Warnings = e.Result.Warnings
 		s.state.FromCache = true
 		s.state.OK = true
+		if e.Held != nil {
+			s.state.OK = false
+			s.state.Degraded = p.heldReason(s)
+		}
 	}
 }
 
@@ -257,6 +281,7 @@ func (p *Pipeline) refresh(ctx context.Context, s *source) {
 	p.count(spec.Name, err, notModified)
 	st := &s.state
 	st.LastAttempt = now
+	st.Unreachable = err != nil && spec.URL != "" && fetch.Unreachable(err)
 	if err != nil {
 		st.Failures++
 		st.OK = false
@@ -266,21 +291,21 @@ func (p *Pipeline) refresh(ctx context.Context, s *source) {
 		return
 	}
 	st.Failures = 0
-	st.OK = true
 	st.Error = ""
 	st.FromCache = false
 	st.NextTry = fetch.NextTry(now, 0, nil, spec.Refresh, p.opts.Jitter)
+	var note string
+	if !notModified {
+		var held bool
+		if held, note = p.hold(s, res, now); held {
+			return
+		}
+	}
+	st.OK = true
+	st.Degraded = ""
 	st.FetchedAt = now
 	s.cache.FetchedAt = now
 	if notModified {
-		p.save(s)
-		return
-	}
-	if res.Items() == 0 && s.cache.Result.Items() > 0 {
-		// An empty answer is more often a broken export than a real
-		// "nothing to show": keep the last good items and say so.
-		st.Warnings = append(res.Warnings, fmt.Sprintf("source %s returned nothing; keeping the last %d items", spec.Name, s.cache.Result.Items()))
-		s.cache.Validators = newVal
 		p.save(s)
 		return
 	}
@@ -290,8 +315,94 @@ func (p *Pipeline) refresh(ctx context.Context, s *source) {
 	s.cache.Result = res
 	st.Items = res.Items()
 	st.Warnings = res.Warnings
+	if note != "" {
+		st.Warnings = append(st.Warnings, note)
+	}
 	p.save(s)
 	p.notify()
+}
+
+// hold decides whether res, a good answer from s, is suspicious: nothing
+// where the kept content had items, or a fall by more than MaxDrop. An
+// emptied feed is more often a broken export, a CMS bug or an unmounted
+// share than a real "nothing to show", so the last good content stays on
+// screen and the source is reported degraded, with the reason, for HoldFor;
+// after that the answer is taken as it is, with a note saying so. It reports
+// whether res was held back (and has then recorded it). p.mu must be held.
+func (p *Pipeline) hold(s *source, res feeds.Result, now time.Time) (bool, string) {
+	st := &s.state
+	kept, got := s.cache.Result.Items(), res.Items()
+	if s.cache.Origin != origin(s.spec) || kept == 0 || !p.suspicious(kept, got) {
+		if s.cache.Held != nil {
+			p.opts.Logger.Info("source recovered", "source", s.spec.Name, "items", got)
+			s.cache.Held = nil
+		}
+		return false, ""
+	}
+	if s.cache.Held == nil {
+		s.cache.Held = &held{Since: now}
+		p.opts.Logger.Warn("source answered with much less; keeping its last good content", "source", s.spec.Name, "items", got, "kept", kept)
+	}
+	h := s.cache.Held
+	h.Items = got
+	if now.Sub(h.Since) >= p.opts.HoldFor {
+		s.cache.Held = nil
+		p.opts.Logger.Warn("source still answers with much less after the grace; its last good content goes", "source", s.spec.Name, "items", got, "since", h.Since)
+		return false, fmt.Sprintf("source %s: has answered with %d of its %d items since %s; its last good content was dropped after %s",
+			s.spec.Name, got, kept, h.Since.Local().Format("2006-01-02 15:04"), p.opts.HoldFor)
+	}
+	st.OK = false
+	st.Degraded = p.heldReason(s)
+	st.Warnings = res.Warnings
+	// No validators while held: every fetch is a full one, so the answer
+	// is judged again each time (a 304 would say nothing).
+	s.cache.Validators = fetch.Validators{}
+	p.save(s)
+	return true, ""
+}
+
+// suspicious reports whether a source that had kept items answering with
+// got is suspicious.
+func (p *Pipeline) suspicious(kept, got int) bool {
+	if got == 0 {
+		return true
+	}
+	if p.opts.MaxDrop <= 0 || p.opts.MaxDrop >= 1 || got >= kept {
+		return false
+	}
+	return float64(kept-got)/float64(kept) > p.opts.MaxDrop
+}
+
+// heldReason words a held answer for health and `content`. p.mu must be held.
+func (p *Pipeline) heldReason(s *source) string {
+	h := s.cache.Held
+	kept := s.cache.Result.Items()
+	what := "nothing"
+	switch h.Items {
+	case 0:
+	case 1:
+		what = fmt.Sprintf("1 item instead of %d", kept)
+	default:
+		what = fmt.Sprintf("%d items instead of %d", h.Items, kept)
+	}
+	return fmt.Sprintf("source %s: answers with %s (since %s); showing the last good %d until %s unless it recovers",
+		s.spec.Name, what, h.Since.Local().Format("2006-01-02 15:04"), kept, h.Since.Add(p.opts.HoldFor).Local().Format("2006-01-02 15:04"))
+}
+
+// Restore writes back the cache file of every source that holds content
+// and whose file is gone (the state directory deleted while the kiosk runs),
+// and returns how many it wrote.
+func (p *Pipeline) Restore() int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	n := 0
+	for _, s := range p.sources {
+		if s.cache.Origin != "" && p.opts.Store.Missing(cacheKey(s.spec.Name)) {
+			p.save(s)
+			n++
+		}
+	}
+	return n
 }
 
 // save writes the source's cache; a failure (disk full, read-only) is

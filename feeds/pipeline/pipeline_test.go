@@ -124,14 +124,111 @@ func TestNotModifiedAndEmptyFeedKeepContent(t *testing.T) {
 	if n := len(p.Snapshot().Posts); n != 2 {
 		t.Fatalf("after 304 posts = %d", n)
 	}
+	fetched := p.Snapshot().Sources[0].FetchedAt
 	f.set(`<?xml version="1.0"?><rss version="2.0"><channel><title>x</title></channel></rss>`, 0)
 	p.RefreshAll(context.Background())
 	snap := p.Snapshot()
 	if n := len(snap.Posts); n != 2 {
 		t.Fatalf("an empty feed emptied the source: %d posts", n)
 	}
-	if w := strings.Join(snap.Sources[0].Warnings, " "); !strings.Contains(w, "keeping the last 2") {
-		t.Errorf("warnings = %q", w)
+	// Not healthy: degraded with the reason, and the content is as old as
+	// it was (an empty answer confirms nothing).
+	st := snap.Sources[0]
+	if st.OK || st.Error != "" || !strings.Contains(st.Degraded, "source a: answers with nothing") ||
+		!strings.Contains(st.Degraded, "showing the last good 2 until") || !st.FetchedAt.Equal(fetched) {
+		t.Errorf("empty answer: ok=%v error=%q degraded=%q fetched_at %v (was %v)", st.OK, st.Error, st.Degraded, st.FetchedAt, fetched)
+	}
+}
+
+// holdPipeline is a pipeline on a feed server with a clock the test moves.
+func holdPipeline(t *testing.T, dir, url string, now *time.Time, maxDrop float64) *Pipeline {
+	t.Helper()
+	st, err := store.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := New([]feeds.SourceSpec{{Name: "a", Kind: feeds.KindPosts, URL: url}}, Options{
+		Store: st, Client: fetch.New("test"), Jitter: func() float64 { return 0.5 },
+		Now: func() time.Time { return *now }, MaxDrop: maxDrop, HoldFor: 48 * time.Hour,
+	})
+	p.LoadCache()
+	return p
+}
+
+func rssOf(n int) string {
+	var b strings.Builder
+	b.WriteString(`<?xml version="1.0"?><rss version="2.0"><channel><title>Ana Lima</title><link>https://social.example/@ana</link>`)
+	for i := range n {
+		fmt.Fprintf(&b, "<item><guid>%d</guid><link>https://social.example/@ana/%d</link><description>Post number %d of the team</description><pubDate>Mon, 02 Nov 2026 10:00:00 GMT</pubDate></item>", i, i, i)
+	}
+	b.WriteString("</channel></rss>")
+	return b.String()
+}
+
+// TestSuspiciousAnswerIsHeldForItsGrace: a feed that empties (or loses more
+// than max_drop of its items) keeps its last good content and says so; a
+// restart does not restart the grace; after it, the answer is taken; a feed
+// that comes back clears the state.
+func TestSuspiciousAnswerIsHeldForItsGrace(t *testing.T) {
+	now := time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
+	f := &feedServer{body: rssOf(10)}
+	srv := httptest.NewServer(f)
+	defer srv.Close()
+	dir := t.TempDir()
+	p := holdPipeline(t, dir, srv.URL, &now, 0.8)
+	ctx := context.Background()
+	p.RefreshAll(ctx)
+	posts := func() int { return len(p.Snapshot().Posts) }
+	state := func() feeds.SourceState { return p.Snapshot().Sources[0] }
+
+	// Down to 3 of 10: a 70 % drop, within max_drop 0.8: taken.
+	f.set(rssOf(3), 0)
+	now = now.Add(time.Hour)
+	p.RefreshAll(ctx)
+	if posts() != 3 || !state().OK || state().Degraded != "" {
+		t.Fatalf("a 70%% drop: %d posts, %+v", posts(), state())
+	}
+	// Back to 10, then 1 of 10: 90 %, held.
+	f.set(rssOf(10), 0)
+	p.RefreshAll(ctx)
+	f.set(rssOf(1), 0)
+	now = now.Add(time.Hour)
+	p.RefreshAll(ctx)
+	if posts() != 10 || state().OK || !strings.Contains(state().Degraded, "answers with 1 item instead of 10 (since") {
+		t.Fatalf("a 90%% drop: %d posts, %+v", posts(), state())
+	}
+	// Then nothing at all, across a restart: still held, same grace.
+	f.set(rssOf(0), 0)
+	now = now.Add(47 * time.Hour)
+	p.RefreshAll(ctx)
+	p = holdPipeline(t, dir, srv.URL, &now, 0.8)
+	if posts() != 10 || state().OK || !strings.Contains(state().Degraded, "answers with nothing") {
+		t.Fatalf("after a restart while held: %d posts, %+v", posts(), state())
+	}
+	p.RefreshAll(ctx)
+	if posts() != 10 || !strings.Contains(state().Degraded, "until 2026-12-03") {
+		t.Fatalf("47 h into a 48 h grace: %d posts, %+v", posts(), state())
+	}
+	// The grace is over: the source empties for real, and says why.
+	now = now.Add(2 * time.Hour)
+	p.RefreshAll(ctx)
+	st := state()
+	if posts() != 0 || !st.OK || st.Degraded != "" || st.Items != 0 || !strings.Contains(strings.Join(st.Warnings, ""), "its last good content was dropped after 48h0m0s") {
+		t.Fatalf("after the grace: %d posts, %+v", posts(), st)
+	}
+	// Back with content, then empty again: a new grace starts.
+	f.set(rssOf(4), 0)
+	p.RefreshAll(ctx)
+	f.set(rssOf(0), 0)
+	now = now.Add(time.Hour)
+	p.RefreshAll(ctx)
+	if posts() != 4 || state().OK {
+		t.Fatalf("emptied again: %d posts, %+v", posts(), state())
+	}
+	f.set(rssOf(5), 0)
+	p.RefreshAll(ctx)
+	if posts() != 5 || !state().OK || state().Degraded != "" {
+		t.Fatalf("recovered: %d posts, %+v", posts(), state())
 	}
 }
 

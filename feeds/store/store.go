@@ -94,6 +94,9 @@ type Store struct {
 	// Load that moves a damaged file aside, so a Load never moves away a
 	// good file that a Save has just put in place.
 	mu sync.Mutex
+	// owner is the directory's owner when Open found it; files and folders
+	// written as root are given to it (see giveToOwner).
+	owner *owner
 }
 
 // Option configures a Store.
@@ -122,6 +125,9 @@ func Open(dir string, opts ...Option) (*Store, error) {
 	if err := s.fs.MkdirAll(s.dir, 0o755); err != nil {
 		return nil, fmt.Errorf("state directory %s cannot be created: %s: %w", s.dir, advice(err, s.dir), err)
 	}
+	if o, ok := ownerOf(s.dir); ok {
+		s.owner = &o
+	}
 	s.removeStaleTemps()
 	return s, nil
 }
@@ -145,11 +151,14 @@ func (s *Store) removeStaleTemps() {
 			continue
 		}
 		p := filepath.Join(s.dir, name)
-		if err := s.fs.Remove(p); err != nil {
+		removed, err := s.removeIfAbandoned(p)
+		if err != nil {
 			s.log.Warn("leftover temp file cannot be removed", "path", p, "err", err)
 			continue
 		}
-		s.log.Info("removed temp file left by an interrupted save", "path", p)
+		if removed {
+			s.log.Info("removed temp file left by an interrupted save", "path", p)
+		}
 	}
 }
 
@@ -184,13 +193,14 @@ func (s *Store) Save(key string, v any) error {
 	}
 	// The directory may have been removed under us (a cleanup script, a
 	// tmpfs remount); recreating it is cheap and saves the content.
-	if err := s.fs.MkdirAll(s.dir, 0o755); err != nil {
+	if err := s.ensureDir(); err != nil {
 		return fail("creating the directory", err)
 	}
-	f, err := s.fs.CreateTemp(s.dir, "."+filepath.Base(path)+tempMarker+"*")
+	f, release, err := s.createTemp("." + filepath.Base(path) + tempMarker + "*")
 	if err != nil {
 		return fail("creating a temp file", err)
 	}
+	defer release()
 	tmp := f.Name()
 	closed := false
 	cleanup := func() {
@@ -200,6 +210,10 @@ func (s *Store) Save(key string, v any) error {
 		if rerr := s.fs.Remove(tmp); rerr != nil && !errors.Is(rerr, fs.ErrNotExist) {
 			s.log.Warn("temp file cannot be removed", "path", tmp, "err", rerr)
 		}
+	}
+	if err := s.giveToOwner(f, path); err != nil {
+		cleanup()
+		return fmt.Errorf("state %q not saved to %s: %w", key, path, err)
 	}
 	if err := writeAll(f, body); err != nil {
 		cleanup()

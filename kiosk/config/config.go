@@ -40,6 +40,19 @@ const maxBodyMB = 1024
 // DefaultStateDir holds the cache and moderation decisions.
 const DefaultStateDir = "/var/lib/lobbykiosk"
 
+// DefaultStateDirMaxMB caps the state directory by default. A kiosk on a
+// 16 GB SD card has 10 GB or so left after the system; a gigabyte holds a few
+// thousand pictures (a kept picture is 100–500 KB), months of posts, and
+// leaves the card nine-tenths free for the system's logs and updates.
+const DefaultStateDirMaxMB = 1024
+
+// stateDirMaxMB bounds state_dir_max_mb (a terabyte) and minStateDirMB is
+// the least that holds the source caches and a screenful of pictures.
+const (
+	stateDirMaxMB = 1 << 20
+	minStateDirMB = 16
+)
+
 // Config is one kiosk's configuration.
 type Config struct {
 	Name     string `toml:"name"`
@@ -48,6 +61,9 @@ type Config struct {
 	// "ar"); empty means the system's locale, and C/POSIX mean English.
 	Language string `toml:"language"`
 	StateDir string `toml:"state_dir"`
+	// StateDirMaxMB caps what the kiosk keeps in StateDir, in MiB:
+	// pictures shown least recently are evicted to stay under it.
+	StateDirMaxMB int `toml:"state_dir_max_mb"`
 
 	Sources     []Source    `toml:"source"`
 	Fetch       Fetch       `toml:"fetch"`
@@ -111,6 +127,13 @@ type Fetch struct {
 	// Loopback, link-local and the kiosk's own addresses stay refused.
 	// Only the kiosk's own file may set it.
 	AllowPrivate bool `toml:"allow_private"`
+	// MaxDrop is the largest share of a source's items that may vanish in
+	// one fetch before the answer is held as suspicious (0.8: a fall by
+	// more than 80 %); default 1, only an answer with nothing in it.
+	MaxDrop float64 `toml:"max_drop"`
+	// EmptyGrace is how long such an answer is held, the last good content
+	// shown; default moderation.max_age when set, else 72h.
+	EmptyGrace Duration `toml:"empty_grace"`
 }
 
 // DefaultTransitionFPS is display.transition_fps when unset.
@@ -303,23 +326,24 @@ func decode(name string, data []byte) (*Config, []Problem) {
 	loc := locate(data)
 	md, err := toml.Decode(string(data), &c)
 	if err != nil {
-		return nil, decodeProblems(name, data, err, func(text string) error {
-			_, err := toml.Decode(text, &Config{})
+		var unknown []Problem
+		ps := decodeProblems(name, data, err, func(text string) error {
+			md, err := toml.Decode(text, &Config{})
+			if err == nil {
+				// The values that did not fit are blanked out now and the
+				// rest reads: its misspelt keys are reported with them, all
+				// at once, not after the person fixed the first.
+				unknown = unknownKeys(name, md, loc)
+			}
 			return err
 		})
+		ps = append(ps, unknown...)
+		sort.SliceStable(ps, func(i, j int) bool { return ps[i].Line < ps[j].Line })
+		return nil, ps
 	}
-	var ps []Problem
+	ps := unknownKeys(name, md, loc)
 	add := func(line int, key, format string, args ...any) {
 		ps = append(ps, Problem{File: name, Line: line, Key: key, Msg: fmt.Sprintf(format, args...)})
-	}
-	for _, k := range md.Undecoded() {
-		// A whole unknown table is reported once, not once per key inside it.
-		if len(k) > 1 && isUndecodedTable(md, k[:len(k)-1]) {
-			continue
-		}
-		// locate records keys without their quotes (site.HQ Lobby), so a
-		// quoted key is looked up in that form, as in a fleet config.
-		add(loc.first(plainKey(k...)), k.String(), "unknown key (misspelt? see packaging/kiosk.example.toml)")
 	}
 	if cps := caseProblems(name, md, reflect.TypeFor[Config](), loc); len(cps) > 0 {
 		// Which of "source" and "Source" was read is a matter of chance:
@@ -331,6 +355,21 @@ func decode(name string, data []byte) (*Config, []Problem) {
 	c.validate(loc, add)
 	sort.SliceStable(ps, func(i, j int) bool { return ps[i].Line < ps[j].Line })
 	return &c, ps
+}
+
+// unknownKeys reports the keys md could not place in the config.
+func unknownKeys(name string, md toml.MetaData, loc lines) []Problem {
+	var ps []Problem
+	for _, k := range md.Undecoded() {
+		// A whole unknown table is reported once, not once per key inside it.
+		if len(k) > 1 && isUndecodedTable(md, k[:len(k)-1]) {
+			continue
+		}
+		// locate records keys without their quotes (site.HQ Lobby), so a
+		// quoted key is looked up in that form, as in a fleet config.
+		ps = append(ps, Problem{File: name, Line: loc.first(plainKey(k...)), Key: k.String(), Msg: "unknown key (misspelt? see packaging/kiosk.example.toml)"})
+	}
+	return ps
 }
 
 // typeErr is how toml.Decode words a value of the wrong type; the key may
@@ -555,6 +594,14 @@ func (c *Config) validate(loc lines, add func(line int, key, format string, args
 		c.StateDir = DefaultStateDir
 	}
 	c.StateDir = c.resolve(c.StateDir)
+	switch {
+	case c.StateDirMaxMB == 0:
+		c.StateDirMaxMB = DefaultStateDirMaxMB
+	case c.StateDirMaxMB < minStateDirMB:
+		add(loc.first("state_dir_max_mb"), "state_dir_max_mb", "%d is too small; at least %d (the sources' caches and a screenful of pictures)", c.StateDirMaxMB, minStateDirMB)
+	case c.StateDirMaxMB > stateDirMaxMB:
+		add(loc.first("state_dir_max_mb"), "state_dir_max_mb", "%d is too large; at most %d (a terabyte)", c.StateDirMaxMB, stateDirMaxMB)
+	}
 	c.Theme.Logo = c.resolve(c.Theme.Logo)
 	c.Theme.Font = c.resolve(c.Theme.Font)
 
@@ -625,6 +672,13 @@ func (c *Config) validate(loc lines, add func(line int, key, format string, args
 		// The engine's byte limit is MaxBodyMB << 20, which a huge value
 		// overflowed.
 		add(loc.first("fetch.max_body_mb"), "fetch.max_body_mb", "%d is too large; at most %d", c.Fetch.MaxBodyMB, maxBodyMB)
+	}
+
+	switch mdrop := c.Fetch.MaxDrop; {
+	case mdrop == 0:
+		c.Fetch.MaxDrop = 1
+	case !(mdrop > 0 && mdrop <= 1): // NaN too
+		add(loc.first("fetch.max_drop"), "fetch.max_drop", "%g is not a share; between 0 and 1 (0.8 holds an answer that lost more than 80 %% of the items)", mdrop)
 	}
 
 	d := &c.Display
@@ -714,6 +768,13 @@ func (c *Config) validate(loc lines, add func(line int, key, format string, args
 	}
 	if m.RevocationsRefresh.Duration == 0 {
 		m.RevocationsRefresh.Duration = time.Minute
+	}
+	if c.Fetch.EmptyGrace.Duration == 0 {
+		// Held content older than max_age would not be shown anyway.
+		c.Fetch.EmptyGrace.Duration = 72 * time.Hour
+		if m.MaxAge.Duration > 0 {
+			c.Fetch.EmptyGrace.Duration = m.MaxAge.Duration
+		}
 	}
 
 	lb := &c.Leaderboard

@@ -1,6 +1,7 @@
 package config
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -79,6 +80,9 @@ func TestLoadProblems(t *testing.T) {
 			[]string{":2: display.post_seconds: nan is not a number", ":3: display.wins_seconds: +Inf is too long",
 				":4: display.transition_seconds: NaN is out of range", ":6: leaderboard.daily_cap: +Inf is not a number"}},
 		{"huge body limit", "[fetch]\nmax_body_mb = 9223372036854775807\n", []string{":2: fetch.max_body_mb: 9223372036854775807 is too large"}},
+		{"state dir cap too small", "name = \"x\"\nstate_dir_max_mb = 5\n", []string{":2: state_dir_max_mb: 5 is too small; at least 16"}},
+		{"state dir cap negative", "state_dir_max_mb = -1\n", []string{":1: state_dir_max_mb: -1 is too small"}},
+		{"state dir cap huge", "state_dir_max_mb = 9223372036854775807\n", []string{":1: state_dir_max_mb: 9223372036854775807 is too large"}},
 		{"url without host", "[moderation]\nrevocations_url = \"https:\"\n", []string{`:2: moderation.revocations_url: "https:" is not an http(s) URL`}},
 		{"unknown array of tables", "[[sorce]]\nname = \"a\"\n", []string{":1: sorce: unknown key"}},
 		{"key in the wrong case", "Name = \"x\"\n[[source]]\nname = \"a\"\nkind = \"posts\"\npath = \"/f\"\n[[Source]]\nName = \"b\"\n[Display]\npost_seconds = 4\n",
@@ -178,6 +182,23 @@ func TestPasswordHashInConfigIsAWarning(t *testing.T) {
 	}
 }
 
+// TestStateDirCapDefault: without state_dir_max_mb the state directory is
+// capped at a size that suits a 16 GB SD card.
+func TestStateDirCapDefault(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "kiosk.toml")
+	if err := os.WriteFile(path, []byte("name = \"x\"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	c, err := Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.StateDirMaxMB != DefaultStateDirMaxMB || DefaultStateDirMaxMB != 1024 {
+		t.Errorf("state_dir_max_mb = %d, want the 1024 default", c.StateDirMaxMB)
+	}
+}
+
 func TestMissingFile(t *testing.T) {
 	_, err := Load(filepath.Join(t.TempDir(), "nope.toml"))
 	if err == nil || !strings.Contains(err.Error(), "does not exist") {
@@ -203,5 +224,26 @@ func TestParseColor(t *testing.T) {
 	}
 	if _, err := ParseColor("#12"); err == nil {
 		t.Error("short colour accepted")
+	}
+}
+
+// TestBadValueAndMisspeltKeyTogether: a value of the wrong type stops the
+// TOML decoder; the misspelt key elsewhere in the file is still reported in
+// the same pass, so one check shows everything to fix.
+func TestBadValueAndMisspeltKeyTogether(t *testing.T) {
+	_, err := Parse("kiosk.toml", []byte("[display]\npost_seconds = \"30 s\"\nwelcom = \"Hi\"\n\n[fetch]\ntimeout = \"20 seconds\"\n"))
+	want := []string{
+		"kiosk.toml:2: display.post_seconds: ",
+		"kiosk.toml:3: display.welcom: unknown key",
+		"kiosk.toml:6: fetch.timeout: ",
+	}
+	var ce *Error
+	if !errors.As(err, &ce) || len(ce.Problems) != len(want) {
+		t.Fatalf("problems: %v", err)
+	}
+	for i, w := range want {
+		if !strings.HasPrefix(ce.Problems[i].String(), w) {
+			t.Errorf("problem %d: %q, want %q…", i+1, ce.Problems[i], w)
+		}
 	}
 }

@@ -7,7 +7,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
+	"math"
 	"os"
 	"path/filepath"
 	"sync"
@@ -20,6 +22,7 @@ import (
 	"lobbykiosk/feeds/store"
 	"lobbykiosk/kiosk/config"
 	"lobbykiosk/kiosk/content"
+	"lobbykiosk/kiosk/slide"
 )
 
 // Engine is one kiosk's content side.
@@ -51,7 +54,13 @@ type Engine struct {
 	picFailures pictureFailures
 	netMu       sync.Mutex
 	netCache    map[string]feedNets
+	notice      string // guarded by mu; see SetNotice
+	keepers     []func() bool
 }
+
+// StateCheck is how often the engine looks for its files in state_dir and
+// writes back the ones that are gone: a few stats each time.
+var StateCheck = 10 * time.Second
 
 // Options tune Open.
 type Options struct {
@@ -80,14 +89,19 @@ func Open(cfg *config.Config, o Options) (*Engine, error) {
 	e := &Engine{
 		Config: cfg, Store: st, Client: client, Log: o.Logger,
 		cfg: cfg, version: config.Version(cfg), revWake: make(chan struct{}, 1),
-		Pipeline: pipeline.New(cfg.Specs(), pipeline.Options{Store: st, Client: client, Logger: o.Logger}),
+		Pipeline: pipeline.New(cfg.Specs(), pipeline.Options{Store: st, Client: client, Logger: o.Logger,
+			MaxDrop: cfg.Fetch.MaxDrop, HoldFor: cfg.Fetch.EmptyGrace.Duration}),
 		pictures: newPictureClient(o.Version, cfg),
 	}
+	boxW, boxH := pictureBox(o.ImageWidth, o.ImageHeight)
 	e.Images, err = images.New(images.Options{
 		Dir:       filepath.Join(cfg.StateDir, "images"),
-		MaxWidth:  o.ImageWidth,
-		MaxHeight: o.ImageHeight,
+		BoxWidth:  boxW,
+		BoxHeight: boxH,
 		Fetch:     e.fetchPicture,
+		DiskLimit: int64(cfg.StateDirMaxMB) << 20,
+		DiskOther: func() int64 { return dirSize(cfg.StateDir, "images") },
+		Logger:    o.Logger,
 	})
 	if err != nil {
 		return nil, err
@@ -105,6 +119,32 @@ func Open(cfg *config.Config, o Options) (*Engine, error) {
 	e.rebuildModerator()
 	e.Pipeline.LoadCache()
 	return e, nil
+}
+
+// pictureBox is the largest box a post's picture fills on a w×h screen, in
+// pixels: the picture loader keeps every picture large enough to cover it.
+func pictureBox(w, h int) (int, int) {
+	r := slide.PostLayout(slide.SizesFor(float32(w), float32(h)), true).Picture
+	return int(math.Ceil(float64(r.W))), int(math.Ceil(float64(r.H)))
+}
+
+// dirSize is the bytes of the files under dir, leaving out its subfolder
+// skip: what the state directory holds besides the pictures.
+func dirSize(dir, skip string) int64 {
+	var n int64
+	_ = filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return nil
+		}
+		if d.IsDir() && p == filepath.Join(dir, skip) {
+			return filepath.SkipDir
+		}
+		if fi, err := d.Info(); err == nil && fi.Mode().IsRegular() {
+			n += fi.Size()
+		}
+		return nil
+	})
+	return n
 }
 
 // OpenScratch is Open with a throwaway state dir when the configured one
@@ -173,15 +213,74 @@ func (e *Engine) Report(now time.Time) content.Report {
 	return content.Build(cfg, e.Pipeline.Snapshot(), m, now)
 }
 
+// AlsoKeep adds to what RestoreState writes back: f writes its own state
+// file back when it is gone and reports whether it did (the fleet copy, the
+// last good config). Call it before Run.
+func (e *Engine) AlsoKeep(f func() bool) { e.keepers = append(e.keepers, f) }
+
+// RestoreState writes back every state file the kiosk holds in memory whose
+// file is gone — the state directory deleted while it runs (a cleanup
+// script, `rm -rf` by hand, a tmpfs remounted) — so that the next start,
+// offline perhaps, finds it all: each source's content, editors' decisions,
+// the revocation list, and what was added with AlsoKeep. It returns how many
+// files it wrote. The store makes the directory again on the first write.
+func (e *Engine) RestoreState() int {
+	n := e.Pipeline.Restore()
+	e.mu.Lock()
+	rev := e.revocations
+	// Reload writes the decisions back when their file is gone.
+	if _, err := e.decisions.Reload(); err != nil {
+		var re *moderate.RestoredError
+		if errors.As(err, &re) {
+			n++
+		} else {
+			e.Log.Warn("decisions reload", "err", err)
+		}
+	}
+	e.mu.Unlock()
+	if ok, err := rev.Restore(); err != nil {
+		e.Log.Warn("revocation list", "err", err)
+	} else if ok {
+		n++
+	}
+	for _, f := range e.keepers {
+		if f() {
+			n++
+		}
+	}
+	if n > 0 {
+		e.Log.Warn("state files were deleted while the kiosk ran; wrote back what it holds", "files", n, "state_dir", e.Store.Dir())
+	}
+	return n
+}
+
 // Run keeps content fresh until ctx ends: every source on its own schedule,
 // and the central revocation list every revocations_refresh. Both follow
-// Reconfigure: the list's URL and interval are read afresh each time.
+// Reconfigure: the list's URL and interval are read afresh each time. Every
+// StateCheck it writes back state files that were deleted (RestoreState).
 func (e *Engine) Run(ctx context.Context) {
 	var wg sync.WaitGroup
-	wg.Add(1)
+	wg.Add(3)
 	go func() {
 		defer wg.Done()
 		e.Pipeline.Run(ctx)
+	}()
+	go func() {
+		defer wg.Done()
+		e.prefetchPictures(ctx)
+	}()
+	go func() {
+		defer wg.Done()
+		t := time.NewTicker(StateCheck)
+		defer t.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+				e.RestoreState()
+			}
+		}
 	}()
 	defer wg.Wait()
 	for {
@@ -200,4 +299,78 @@ func (e *Engine) Run(ctx context.Context) {
 			t.Stop()
 		}
 	}
+}
+
+// prefetchPictures fetches the pictures of everything the screen may show
+// whenever content changes (and once at start, for what the cache holds):
+// each post's picture and its author's avatar, and the leaderboard's
+// avatars. A picture fetched only when its slide comes up is missing the day
+// the network goes; fetched with its post, every cached post shows whole.
+// A round also runs every prefetchEvery, for what changes without the feeds
+// changing: a picture due to be checked again, a cache folder someone
+// deleted, a picture that failed while the network was down.
+func (e *Engine) prefetchPictures(ctx context.Context) {
+	changes := e.Pipeline.Changes()
+	// The screen comes first: at boot the first slides decode their own
+	// pictures, and on a small board a round of fetching ahead beside them
+	// would hold up the first frame. Changes meanwhile wait in the channel.
+	select {
+	case <-ctx.Done():
+		return
+	case <-time.After(prefetchDelay):
+	}
+	tick := time.NewTicker(prefetchEvery)
+	defer tick.Stop()
+	for {
+		srcs := PictureSources(e.Report(time.Now()))
+		if rep := e.Images.Prefetch(ctx, srcs); rep.Fetched+rep.Unchanged+rep.Failed+rep.Full > 0 {
+			e.Log.Info("pictures fetched ahead", "pictures", len(srcs), "result", rep.String())
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-changes:
+		case <-tick.C:
+		}
+	}
+}
+
+// prefetchEvery is how often pictures are fetched ahead when no feed
+// changed; a round that finds everything kept costs a few file reads.
+// prefetchDelay is how long after start the first round waits.
+const (
+	prefetchEvery = 10 * time.Minute
+	prefetchDelay = 10 * time.Second
+)
+
+// PictureSources lists the pictures r's slides show: every shown post's
+// picture and avatar, and the avatars of the leaderboard's places on screen.
+func PictureSources(r content.Report) []string {
+	var out []string
+	for _, p := range r.Shown() {
+		out = append(out, p.Image, p.Author.Avatar)
+	}
+	for i, s := range r.Leaderboard {
+		if i >= slide.MaxRest+3 {
+			break
+		}
+		out = append(out, s.Avatar)
+	}
+	return out
+}
+
+// SetNotice sets a line for the person who looks after the kiosk, shown in
+// the screen's corner from the next slide ("" removes it): a config file
+// with mistakes, say.
+func (e *Engine) SetNotice(s string) {
+	e.mu.Lock()
+	e.notice = s
+	e.mu.Unlock()
+}
+
+// Notice is the line SetNotice set.
+func (e *Engine) Notice() string {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.notice
 }

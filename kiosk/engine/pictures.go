@@ -11,6 +11,7 @@ import (
 
 	"lobbykiosk/feeds"
 	"lobbykiosk/feeds/fetch"
+	"lobbykiosk/feeds/images"
 	"lobbykiosk/kiosk/config"
 )
 
@@ -137,13 +138,9 @@ func newPictureClient(version string, cfg *config.Config) *fetch.Client {
 // fetchPicture fetches a picture named by a feed, allowed onto the
 // networks of the feeds that name it (or every private one with [fetch]
 // allow_private).
-func (e *Engine) fetchPicture(ctx context.Context, url string) ([]byte, error) {
-	ctx = fetch.Allow(ctx, e.pictureAllowance(ctx, url))
-	r, err := e.pictures.Get(ctx, url, fetch.Validators{})
-	if err != nil {
-		return nil, err
-	}
-	return r.Body, nil
+func (e *Engine) fetchPicture(ctx context.Context, r images.Request) (images.Response, error) {
+	ctx = fetch.Allow(ctx, e.pictureAllowance(ctx, r.URL))
+	return images.ClientFetch(e.pictures)(ctx, r)
 }
 
 // pictureAllowance is what url may be fetched from besides public

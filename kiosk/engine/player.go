@@ -230,19 +230,22 @@ func (p *Player) image(ctx context.Context, src string) image.Image {
 func (p *Player) Chrome(r content.Report, now time.Time) slide.Chrome {
 	cfg := p.eng.CurrentConfig()
 	var last time.Time
-	remote, failing := 0, 0
+	remote, unreachable := 0, 0
 	for _, s := range r.Sources {
 		if s.FetchedAt.After(last) {
 			last = s.FetchedAt
 		}
-		if s.Kind != feeds.KindFolder {
+		if s.Remote {
 			remote++
-			if !s.OK && s.Failures > 0 {
-				failing++
+			if s.Unreachable {
+				unreachable++
 			}
 		}
 	}
-	offline := remote > 0 && failing == remote
+	// Offline only when no remote source could be reached at all: one
+	// feed answering 500, or flapping, is that source's problem (health
+	// names it), not the kiosk's network.
+	offline := remote > 0 && unreachable == remote
 	p.mu.Lock()
 	p.current.Offline = offline
 	p.mu.Unlock()
@@ -250,7 +253,7 @@ func (p *Player) Chrome(r content.Report, now time.Time) slide.Chrome {
 	if len(r.Sources) > 0 {
 		stale = slide.StaleMark(cfg.Locale, last, now, offline, cfg.Display.StaleAfter.Duration, cfg.Location)
 	}
-	return slide.Chrome{Clock: slide.Clock(cfg.Locale, now, cfg.Location), Stale: stale, Logo: p.currentLogo()}
+	return slide.Chrome{Clock: slide.Clock(cfg.Locale, now, cfg.Location), Stale: stale, Logo: p.currentLogo(), Notice: p.eng.Notice()}
 }
 
 func (p *Player) record(item playlist.Item, now time.Time) {

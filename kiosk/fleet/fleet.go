@@ -70,16 +70,17 @@ type Options struct {
 
 // Watcher keeps a kiosk's merged config up to date.
 type Watcher struct {
-	local     *config.Config
-	localData []byte
-	o         Options
+	fleet config.Fleet // the kiosk's [fleet]: fixed while it runs
+	o     Options
 
-	mu      sync.Mutex
-	copy    *Copy // last good copy, nil if none
-	loaded  bool  // the store has been read
-	inUse   *config.Config
-	version string // config.Version(inUse)
-	state   State
+	mu        sync.Mutex
+	local     *config.Config // the kiosk's own config; SetLocal replaces it
+	localData []byte
+	copy      *Copy // last good copy, nil if none
+	loaded    bool  // the store has been read
+	inUse     *config.Config
+	version   string // config.Version(inUse)
+	state     State
 }
 
 // NewWatcher watches local.Fleet.ConfigURL for the kiosk whose own config is
@@ -98,7 +99,7 @@ func NewWatcher(local *config.Config, localData []byte, current *config.Config, 
 	if current == nil {
 		current = local
 	}
-	w := &Watcher{local: local, localData: localData, o: o, inUse: current, version: config.Version(current)}
+	w := &Watcher{fleet: local.Fleet, local: local, localData: localData, o: o, inUse: current, version: config.Version(current)}
 	w.state = State{URL: local.Fleet.ConfigURL, Version: w.version, InUse: "the local file " + local.Path + " alone (no fleet config yet)"}
 	if current != local {
 		w.state.InUse = "the fleet config"
@@ -128,7 +129,7 @@ func (w *Watcher) Current() *config.Config {
 // Retry-After honoured). The first pull is at once; with the copy already on
 // disk it costs a 304.
 func (w *Watcher) Run(ctx context.Context) {
-	if w.local.Fleet.ConfigURL == "" {
+	if w.fleet.ConfigURL == "" {
 		return
 	}
 	for {
@@ -155,7 +156,7 @@ func (w *Watcher) Pull(ctx context.Context) (*config.Config, error) {
 }
 
 func (w *Watcher) pull(ctx context.Context, offline bool) (*config.Config, error) {
-	url := w.local.Fleet.ConfigURL
+	url := w.fleet.ConfigURL
 	w.loadCopy()
 	w.mu.Lock()
 	cp := w.copy
@@ -165,7 +166,8 @@ func (w *Watcher) pull(ctx context.Context, offline bool) (*config.Config, error
 		if cp == nil {
 			return w.Current(), nil
 		}
-		cfg, err := config.Merge(w.local, w.localData, url, []byte(cp.TOML))
+		local, data := w.own()
+		cfg, err := config.Merge(local, data, url, []byte(cp.TOML))
 		if err != nil {
 			// Kept copies were good when kept; this one no longer fits the
 			// kiosk's own file (or this version's checks).
@@ -198,7 +200,8 @@ func (w *Watcher) pull(ctx context.Context, offline bool) (*config.Config, error
 		c.Validators = resp.Validators
 		next = &c
 	}
-	cfg, err := config.Merge(w.local, w.localData, url, []byte(next.TOML))
+	local, data := w.own()
+	cfg, err := config.Merge(local, data, url, []byte(next.TOML))
 	if err != nil {
 		return w.fallback(cp, w.fail(err))
 	}
@@ -209,6 +212,57 @@ func (w *Watcher) pull(ctx context.Context, offline bool) (*config.Config, error
 	return cfg, nil
 }
 
+// own is the kiosk's own config and its text.
+func (w *Watcher) own() (*config.Config, []byte) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.local, w.localData
+}
+
+// SetLocal follows an edit of the kiosk's own file while it runs (its
+// [fleet] unchanged: that takes a restart): the central config in use is
+// merged under the new local config again, and Apply gets the result when it
+// differs. Without a central copy yet, the local config alone is applied. On
+// an error (the central copy does not fit the edited file) nothing changes.
+func (w *Watcher) SetLocal(local *config.Config, data []byte) error {
+	w.loadCopy()
+	w.mu.Lock()
+	cp := w.copy
+	w.mu.Unlock()
+	if cp == nil {
+		w.mu.Lock()
+		w.local, w.localData = local, data
+		w.mu.Unlock()
+		w.useLocal(local)
+		return nil
+	}
+	cfg, err := config.Merge(local, data, cp.URL, []byte(cp.TOML))
+	if err != nil {
+		return fmt.Errorf("the edited file does not fit the fleet config fetched %s, so it is not applied: %w", stamp(cp.FetchedAt), err)
+	}
+	w.mu.Lock()
+	w.local, w.localData = local, data
+	w.mu.Unlock()
+	w.use(cfg, cp, false)
+	return nil
+}
+
+// useLocal makes the kiosk's own config, alone, the config in use.
+func (w *Watcher) useLocal(local *config.Config) {
+	v := config.Version(local)
+	w.mu.Lock()
+	changed := v != w.version
+	if changed {
+		w.inUse, w.version = local, v
+	}
+	w.state.Version, w.state.Warnings = v, local.Warnings
+	apply := w.o.Apply
+	w.mu.Unlock()
+	if changed && apply != nil {
+		apply(local)
+	}
+}
+
 // fallback is what a failed pull leaves in use: the config already in use
 // if it came from the central file, else the kept copy, else the local file.
 func (w *Watcher) fallback(cp *Copy, err error) (*config.Config, error) {
@@ -216,7 +270,8 @@ func (w *Watcher) fallback(cp *Copy, err error) (*config.Config, error) {
 	fromFleet := w.state.CopyFetchedAt != (time.Time{})
 	w.mu.Unlock()
 	if !fromFleet && cp != nil {
-		if cfg, merr := config.Merge(w.local, w.localData, cp.URL, []byte(cp.TOML)); merr == nil {
+		local, data := w.own()
+		if cfg, merr := config.Merge(local, data, cp.URL, []byte(cp.TOML)); merr == nil {
 			w.use(cfg, cp, false)
 		}
 	}
@@ -240,7 +295,7 @@ func (w *Watcher) use(cfg *config.Config, cp *Copy, ok bool) {
 	if ok {
 		now := w.o.Now()
 		st.LastSuccess, st.LastError, st.Failures = now, "", 0
-		st.NextTry = fetch.NextTry(now, 0, nil, w.local.Fleet.Refresh.Duration, w.o.Jitter)
+		st.NextTry = fetch.NextTry(now, 0, nil, w.fleet.Refresh.Duration, w.o.Jitter)
 	}
 	apply := w.o.Apply
 	w.mu.Unlock()
@@ -271,7 +326,7 @@ func (w *Watcher) fail(err error) error {
 		msg += fmt.Sprintf(" (keeping the fleet config fetched %s)", stamp(w.copy.FetchedAt))
 	}
 	st.LastError = msg
-	st.NextTry = fetch.NextTry(now, st.Failures, err, w.local.Fleet.Refresh.Duration, w.o.Jitter)
+	st.NextTry = fetch.NextTry(now, st.Failures, err, w.fleet.Refresh.Duration, w.o.Jitter)
 	w.o.Logger.Warn("fleet config not updated", "failures", st.Failures, "next_try", st.NextTry.Format(time.RFC3339), "err", msg)
 	return err
 }
@@ -292,9 +347,23 @@ func (w *Watcher) loadCopy() {
 	case err != nil:
 		w.state.Warnings = append(w.state.Warnings, fmt.Sprintf("fleet config: the kept copy is unreadable and was set aside: %v", err))
 		w.o.Logger.Warn("fleet config copy unreadable", "err", err)
-	case found && cp.URL == w.local.Fleet.ConfigURL:
+	case found && cp.URL == w.fleet.ConfigURL:
 		w.copy = &cp
 	}
+}
+
+// Restore writes the central copy in use back to disk when its file is gone
+// (the state directory deleted while the kiosk runs), so the next start
+// offline still has it. It reports whether it wrote.
+func (w *Watcher) Restore() bool {
+	w.mu.Lock()
+	cp := w.copy
+	w.mu.Unlock()
+	if cp == nil || w.o.Store == nil || !w.o.Store.Missing(StoreKey) {
+		return false
+	}
+	w.save(cp)
+	return true
 }
 
 func (w *Watcher) save(cp *Copy) {

@@ -363,3 +363,56 @@ func TestUnknownSite(t *testing.T) {
 		t.Errorf("state = %+v, want the warning %q", s, want)
 	}
 }
+
+// TestSetLocalRemergesTheCentralCopy: the kiosk's own file is edited while it
+// runs a central config: the central copy is merged under the new file (its
+// device settings and timezone count; its own content stays ignored), and
+// the engine gets the result. A kiosk with no central copy yet runs the
+// edited file itself.
+func TestSetLocalRemergesTheCentralCopy(t *testing.T) {
+	_, url := serveHQ(t, centralConfig("http://127.0.0.1:9", "", "#e53935"))
+	k := boot(t, "HQ Lobby", url)
+	if _, err := k.watcher.Pull(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	drain := func() {
+		for len(k.applied) > 0 {
+			<-k.applied
+		}
+	}
+	drain()
+	edited := append([]byte("timezone = \"Europe/Oslo\"\n"), k.data...)
+	edited = append(edited, "[display]\noff_command = \"cec-ctl --standby\"\npost_seconds = 99\n"...)
+	local, err := config.Parse(k.local.Path, edited)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := k.watcher.SetLocal(local, edited); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case c := <-k.applied:
+		if c.Display.OffCommand != "cec-ctl --standby" || c.Location.String() != "Europe/Oslo" {
+			t.Errorf("the edit's own settings are not in the merged config: off %q zone %s", c.Display.OffCommand, c.Location)
+		}
+		if c.Display.PostSeconds == 99 || c.Theme.Accent != "#e53935" || len(c.Sources) != 2 {
+			t.Errorf("the central config no longer rules the content: post_seconds %v accent %s sources %d", c.Display.PostSeconds, c.Theme.Accent, len(c.Sources))
+		}
+	default:
+		t.Fatal("the edit was not applied")
+	}
+
+	// No central copy ever fetched: the edited file alone.
+	k2 := boot(t, "Oslo Lobby", "http://127.0.0.1:9/fleet.toml") // nothing listens there
+	data2 := append(append([]byte{}, k2.data...), "[display]\npost_seconds = 42\n"...)
+	local2, err := config.Parse(k2.local.Path, data2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := k2.watcher.SetLocal(local2, data2); err != nil {
+		t.Fatal(err)
+	}
+	if c := k2.watcher.Current(); c.Display.PostSeconds != 42 {
+		t.Errorf("without a central copy the edit is not in use: post_seconds %v", c.Display.PostSeconds)
+	}
+}

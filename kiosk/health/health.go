@@ -19,6 +19,7 @@ import (
 	"lobbykiosk/kiosk/engine"
 	"lobbykiosk/kiosk/fleet"
 	"lobbykiosk/kiosk/hours"
+	"lobbykiosk/kiosk/localconfig"
 )
 
 // Player is what health reads of the player: what is on screen.
@@ -36,6 +37,8 @@ type Options struct {
 	SlideScale float64
 	// Fleet is nil when the kiosk has no central config.
 	Fleet *fleet.Watcher
+	// Local follows the kiosk's own config file; nil when nothing does.
+	Local *localconfig.Watcher
 	// HeartbeatTimeout bounds one heartbeat POST; default 10s.
 	HeartbeatTimeout time.Duration
 	Now              func() time.Time
@@ -84,6 +87,7 @@ type Report struct {
 	UptimeSeconds int64               `json:"uptime_seconds"`
 	ConfigVersion string              `json:"config_version"`
 	Fleet         *fleet.State        `json:"fleet,omitempty"`
+	ConfigFile    *localconfig.State  `json:"config_file,omitempty"`
 	Sources       []feeds.SourceState `json:"sources"`
 	Content       Counts              `json:"content"`
 	Screen        *engine.Current     `json:"screen,omitempty"`
@@ -144,6 +148,12 @@ func (m *Monitor) Report(now time.Time) Report {
 	if m.o.Fleet != nil {
 		s := m.o.Fleet.State()
 		r.Fleet = &s
+	}
+	if m.o.Local != nil {
+		s := m.o.Local.State()
+		r.ConfigFile = &s
+		// The screen carries on; whoever reads health should still know.
+		r.Problems = append(append([]string(nil), r.Problems...), s.Problems...)
 	}
 	m.mu.Lock()
 	if m.hb.URL != "" {

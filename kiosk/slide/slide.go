@@ -162,4 +162,7 @@ type Chrome struct {
 	// "updated 3 h ago" or "offline · updated 3 h ago".
 	Stale string
 	Logo  image.Image // nil: no logo
+	// Notice is for the person who looks after the kiosk, not the lobby:
+	// "" nearly always; a config file with mistakes, say.
+	Notice string
 }

@@ -358,7 +358,7 @@ func (b *builder) build(s slide.Slide) {
 // post draws a post with its picture, or as a quote without one.
 func (b *builder) post(p *slide.Post) {
 	s := b.sz
-	hasPic := slide.UsablePicture(p.Picture)
+	hasPic := slide.ShowPicture(s, b.scale, p.Picture) // too small for its box: the text layout
 	boxes := slide.PostLayout(s, hasPic)
 	if boxes.Quote {
 		b.quote(p, boxes)

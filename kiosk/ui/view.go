@@ -120,7 +120,7 @@ func (v *View) swap(s slide.Slide) {
 func (v *View) SetChrome(c slide.Chrome) {
 	old := v.chrome
 	v.chrome = c
-	if old.Clock != c.Clock || old.Stale != c.Stale || !sameImage(old.Logo, c.Logo) {
+	if old.Clock != c.Clock || old.Stale != c.Stale || old.Notice != c.Notice || !sameImage(old.Logo, c.Logo) {
 		v.scr.layoutChrome()
 	}
 }
@@ -265,6 +265,7 @@ type screen struct {
 	// staleLine holds the mark instead of staleText when it is in a
 	// right-to-left language (a lineText).
 	staleLine *fyne.Container
+	notice    *notice
 
 	black *canvas.Rectangle
 }
@@ -281,6 +282,7 @@ func newScreen(v *View) *screen {
 		staleDot:  canvas.NewCircle(p.warn),
 		staleText: canvas.NewText("", p.warn),
 		staleLine: &fyne.Container{},
+		notice:    newNotice(),
 		black:     canvas.NewRectangle(color.Black),
 	}
 	s.clock.TextStyle.Bold = true
@@ -366,7 +368,9 @@ func (s *screen) layoutChrome() {
 		s.staleText.Refresh()
 		s.staleLine.Refresh()
 		s.staleDot.Refresh()
+		right = x - sz.Unit*1.2
 	}
+	s.notice.layout(c.Notice, sz, sz.Pad+sz.Unit*30, right, mid, s.v.blanked)
 
 	if img := s.v.logo(); img != nil && img.Bounds().Dx() > 0 && img.Bounds().Dy() > 0 {
 		b := img.Bounds()
@@ -450,6 +454,7 @@ func (s *screen) applyBlank() {
 		s.staleDot.Hide()
 		s.staleText.Hide()
 		s.staleLine.Hide()
+		s.notice.hide()
 		return
 	}
 	s.black.Hide()
@@ -490,7 +495,7 @@ func (r *screenRenderer) MinSize() fyne.Size { return fyne.NewSize(320, 180) }
 
 func (r *screenRenderer) Objects() []fyne.CanvasObject {
 	s := r.s
-	return []fyne.CanvasObject{s.layer, s.fade, s.logo, s.staleBg, s.staleDot, s.staleText, s.staleLine, s.clock, s.black}
+	return append([]fyne.CanvasObject{s.layer, s.fade, s.logo, s.staleBg, s.staleDot, s.staleText, s.staleLine, s.clock}, append(s.notice.objects(), s.black)...)
 }
 
 func (r *screenRenderer) Refresh() {

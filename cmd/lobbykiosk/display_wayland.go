@@ -1,0 +1,5 @@
+//go:build wayland
+
+package main
+
+const nativeWayland = true

@@ -1,0 +1,68 @@
+package ui
+
+import (
+	"image"
+	"image/png"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"lobbykiosk/kiosk/slide"
+)
+
+// redIn counts the notice's red pixels in r.
+func redIn(img image.Image, r image.Rectangle) int {
+	n := 0
+	for y := r.Min.Y; y < r.Max.Y; y++ {
+		for x := r.Min.X; x < r.Max.X; x++ {
+			c, _, _, _ := img.At(x, y).RGBA()
+			_, g, b, _ := img.At(x, y).RGBA()
+			if c>>8 == uint32(noticeRed.R) && g>>8 == uint32(noticeRed.G) && b>>8 == uint32(noticeRed.B) {
+				n++
+			}
+		}
+	}
+	return n
+}
+
+// TestNoticeIsSeen: a config notice is drawn in the top band, beside the
+// status corner, whatever the screen's shape, with the stale mark and the
+// clock still there; without a notice there is no trace of it. Set UI_LOOK
+// to keep the pictures.
+func TestNoticeIsSeen(t *testing.T) {
+	msg := "Config error: kiosk.toml line 12 (display.post_seconds) and 1 more · running the last good settings"
+	for name, wh := range map[string][2]int{"1080p": {1920, 1080}, "portrait": {1080, 1920}, "720p": {1280, 720}} {
+		c := staleChrome
+		c.Notice = msg
+		img := Render(postWithPicture(), c, DefaultTheme(), wh[0], wh[1])
+		plain := Render(postWithPicture(), staleChrome, DefaultTheme(), wh[0], wh[1])
+		sz := slide.SizesFor(float32(wh[0]), float32(wh[1]))
+		band := image.Rect(0, 0, wh[0], int(sz.Top))
+		if n := redIn(img, band); n < int(sz.Small*sz.Small) {
+			t.Errorf("%s: %d red pixels in the top band; the notice is not drawn", name, n)
+		}
+		if n := redIn(plain, img.Bounds()); n > 0 {
+			t.Errorf("%s: %d notice-red pixels without a notice", name, n)
+		}
+		// The clock and the stale mark keep their place: the right part of
+		// their row is the same with and without the notice.
+		right := image.Rect(wh[0]*3/4, 0, wh[0], int(sz.Top*0.52+sz.Small*0.9))
+		for y := right.Min.Y; y < right.Max.Y; y += 2 {
+			for x := right.Min.X; x < right.Max.X; x += 2 {
+				if img.At(x, y) != plain.At(x, y) {
+					t.Errorf("%s: the status corner moved or changed at %d,%d", name, x, y)
+					y, x = right.Max.Y, right.Max.X
+				}
+			}
+		}
+		if dir := os.Getenv("UI_LOOK"); dir != "" {
+			os.MkdirAll(dir, 0o755)
+			f, err := os.Create(filepath.Join(dir, "notice-"+name+".png"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			png.Encode(f, img)
+			f.Close()
+		}
+	}
+}
