@@ -4,7 +4,10 @@
 // package tree sees a gofeed type or an HTTP response.
 package feeds
 
-import "time"
+import (
+	"fmt"
+	"time"
+)
 
 // Kind is what a source delivers.
 type Kind string
@@ -44,6 +47,11 @@ type Post struct {
 	Image     string    `json:"image,omitempty"`
 	Link      string    `json:"link,omitempty"`
 	Published time.Time `json:"published"`
+	// DateUnknown is set when the feed gave no date that could be read:
+	// Published is then the time the kiosk first saw the post (never a
+	// made-up "now"), the post sorts after dated ones and the screen shows
+	// no age for it.
+	DateUnknown bool `json:"date_unknown,omitempty"`
 	// Engagement, when the feed carries it (zero otherwise).
 	Likes    int `json:"likes,omitempty"`
 	Shares   int `json:"shares,omitempty"`
@@ -98,9 +106,93 @@ type Result struct {
 	Posts       []Post     `json:"posts,omitempty"`
 	Wins        []Metric   `json:"wins,omitempty"`
 	Leaderboard []Standing `json:"leaderboard,omitempty"`
-	// Warnings are problems that did not stop the source: a CSV row that
+	// Warnings are problems that did not stop the source: a cell that
 	// could not be read, items cut because the feed was too long.
 	Warnings []string `json:"warnings,omitempty"`
+	// Reading says how the document was read.
+	Reading Reading `json:"reading"`
+}
+
+// MaxSkips is how many skipped items or rows a Reading lists by name; the
+// rest are counted.
+const MaxSkips = 5
+
+// Reading tells the social team how a source's document was read, so they
+// know what to fix in it: the text encoding, how many items or rows it had,
+// which were skipped and why, and how values that could be read two ways
+// were read.
+type Reading struct {
+	Encoding string `json:"encoding,omitempty"` // "UTF-8", "windows-1252", "UTF-16LE", ...
+	// EncodingFrom says how the encoding was known: "byte order mark",
+	// "HTTP charset", "XML declaration", "<meta charset>", "detected",
+	// "assumed".
+	EncodingFrom string `json:"encoding_from,omitempty"`
+	Read         int    `json:"read"`    // items of a feed, data rows of a table, files of a folder
+	Skipped      int    `json:"skipped"` // of those, how many show nothing
+	// Skips are the first MaxSkips of them, in document order.
+	Skips []Skip `json:"skips,omitempty"`
+	// Choices say how ambiguous values were read ("1.234" as 1234 because
+	// the file writes "12,5"), so a wrong guess can be spotted and forced
+	// with the source's locale.
+	Choices []string `json:"choices,omitempty"`
+}
+
+// Summary words how much was read: "6 rows read, 1 skipped"; "" when
+// nothing was.
+func (r Reading) Summary(k Kind) string {
+	if r.Read == 0 && r.Encoding == "" {
+		return ""
+	}
+	unit := "rows"
+	switch k {
+	case KindPosts:
+		unit = "items"
+	case KindFolder:
+		unit = "files"
+	}
+	return fmt.Sprintf("%d %s read, %d skipped", r.Read, unit, r.Skipped)
+}
+
+// EncodingText words the encoding and how it was known:
+// `windows-1252 (HTTP charset "windows-1252")`; "" when unknown.
+func (r Reading) EncodingText() string {
+	if r.Encoding == "" || r.EncodingFrom == "" {
+		return r.Encoding
+	}
+	return r.Encoding + " (" + r.EncodingFrom + ")"
+}
+
+// SkipLines words the listed skips, and how many more there were.
+func (r Reading) SkipLines() []string {
+	var out []string
+	for _, s := range r.Skips {
+		out = append(out, s.String())
+	}
+	if n := r.Skipped - len(r.Skips); n > 0 {
+		out = append(out, fmt.Sprintf("and %d more", n))
+	}
+	return out
+}
+
+// Skip is one item or row that was not used.
+type Skip struct {
+	Row    int    `json:"row,omitempty"`  // a table's CSV line or JSON list position (from 1)
+	Item   int    `json:"item,omitempty"` // a feed item's position (from 1)
+	What   string `json:"what,omitempty"` // a file name, for a folder
+	Reason string `json:"reason"`
+}
+
+// String words a skip: "row 5: column value: cannot read …".
+func (s Skip) String() string {
+	switch {
+	case s.What != "":
+		return s.What + ": " + s.Reason
+	case s.Row > 0:
+		return fmt.Sprintf("row %d: %s", s.Row, s.Reason)
+	case s.Item > 0:
+		return fmt.Sprintf("item %d: %s", s.Item, s.Reason)
+	}
+	return s.Reason
 }
 
 // Items counts what the result holds.
@@ -130,6 +222,9 @@ type SourceState struct {
 	Unreachable bool `json:"unreachable,omitempty"`
 	// Remote is set for sources fetched over the network (a url).
 	Remote bool `json:"remote,omitempty"`
+	// Reading is how the content now held was read (encoding, rows read
+	// and skipped).
+	Reading Reading `json:"reading"`
 }
 
 // Snapshot is everything every source currently holds, before moderation.
@@ -149,6 +244,13 @@ type SourceSpec struct {
 	Path    string // ... or a file or folder
 	Refresh time.Duration
 	Network string // optional override of the network mark ("mastodon", "linkedin"...)
+	// Locale (BCP 47, "de", "en-US") forces how the source's numbers and
+	// dates are read: 1.234 as 1234 in "de", 11/12 as 12 November in "en-US".
+	// Empty: decided from the document itself.
+	Locale string
+	// Timezone (IANA name) is the kiosk's zone, for dates that name none;
+	// empty means the system's.
+	Timezone string
 }
 
 // DefaultRefresh is how often a kind is fetched when the config does not say.

@@ -6,11 +6,13 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
 
 	"lobbykiosk/assets"
+	"lobbykiosk/feeds"
 	"lobbykiosk/kiosk/config"
 	"lobbykiosk/kiosk/content"
 	"lobbykiosk/kiosk/engine"
@@ -122,13 +124,17 @@ func printReport(w io.Writer, r content.Report, loc *time.Location) {
 		if p.Pinned {
 			status += " (pinned)"
 		}
+		published := p.Published.In(loc).Format("2006-01-02 15:04")
+		if p.DateUnknown {
+			published = "date unknown (first seen " + published + ")"
+		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", status, p.ID, p.Source, p.Author.Name,
-			p.Published.In(loc).Format("2006-01-02 15:04"), clip(p.Text, 50), p.Reason)
+			published, clip(p.Text, 50), p.Reason)
 	}
 	fmt.Fprintf(tw, "\nWINS (%d)\n", len(r.Wins))
 	fmt.Fprintln(tw, "LABEL\tVALUE\tPREVIOUS\tUNIT\tPERIOD")
 	for _, m := range r.Wins {
-		fmt.Fprintf(tw, "%s\t%g\t%g\t%s\t%s\n", m.Label, m.Value, m.Previous, m.Unit, m.Period)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", m.Label, plainNumber(m.Value), plainNumber(m.Previous), m.Unit, m.Period)
 	}
 	title := "LEADERBOARD"
 	if r.Computed {
@@ -137,7 +143,11 @@ func printReport(w io.Writer, r content.Report, loc *time.Location) {
 	fmt.Fprintf(tw, "\n%s (%d)\n", title, len(r.Leaderboard))
 	fmt.Fprintln(tw, "RANK\tNAME\tHANDLE\tPOINTS\tCHANGE")
 	for _, s := range r.Leaderboard {
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%g\t%+d\n", s.Rank, s.Name, s.Handle, s.Points, s.Change)
+		change := fmt.Sprintf("%+d", s.Change)
+		if s.Badge != "" {
+			change += " (" + s.Badge + ")"
+		}
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\n", s.Rank, s.Name, s.Handle, plainNumber(s.Points), change)
 	}
 	fmt.Fprintf(tw, "\nSOURCES (%d)\n", len(r.Sources))
 	fmt.Fprintln(tw, "NAME\tKIND\tSTATE\tITEMS\tFETCHED\tERROR")
@@ -164,7 +174,37 @@ func printReport(w io.Writer, r content.Report, loc *time.Location) {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\t%s\n", s.Name, s.Kind, state, s.Items, fetched, strings.TrimPrefix(msg, "; "))
 	}
 	tw.Flush()
+	printReadings(w, r.Sources)
 }
+
+// printReadings says per source how its document was read: the encoding,
+// items or rows read and skipped (the first few, with their row), and how
+// values that could be read two ways were read. It is what the social team
+// needs to fix a file.
+func printReadings(w io.Writer, sources []feeds.SourceState) {
+	fmt.Fprintf(w, "\nREADING\n")
+	for _, s := range sources {
+		rd := s.Reading
+		line := rd.Summary(s.Kind)
+		if line == "" {
+			fmt.Fprintf(w, "%s: nothing read yet\n", s.Name)
+			continue
+		}
+		if enc := rd.EncodingText(); enc != "" {
+			line += "; encoding " + enc
+		}
+		fmt.Fprintf(w, "%s: %s\n", s.Name, line)
+		for _, sk := range rd.SkipLines() {
+			fmt.Fprintf(w, "    skipped %s\n", sk)
+		}
+		for _, c := range rd.Choices {
+			fmt.Fprintf(w, "    %s\n", c)
+		}
+	}
+}
+
+// plainNumber writes a number in full, as read: 1234567, not 1.234567e+06.
+func plainNumber(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
 
 func clip(s string, n int) string {
 	r := []rune(strings.ReplaceAll(s, "\n", " "))

@@ -175,8 +175,9 @@ func (m *Moderator) judge(p feeds.Post, now time.Time, loc *time.Location) Verdi
 	if m.rules.HideReposts && p.Repost {
 		return set(Rejected, "repost hidden")
 	}
-	// An undated post cannot be judged by age; the pipeline dates posts it
-	// first saw, so this is only a post from a caller that did not.
+	// A post whose date is unknown is dated by the pipeline with the time
+	// it was first seen (kept across restarts), so its age counts from
+	// then; a zero time only comes from a caller that did not date it.
 	if m.rules.MaxAge > 0 && !p.Published.IsZero() && now.Sub(p.Published) > m.rules.MaxAge {
 		return set(Rejected, "older than "+humanDuration(m.rules.MaxAge))
 	}

@@ -133,6 +133,9 @@ func TestRulesAndModes(t *testing.T) {
 		{"older than max_age", nil, post("a", age(31*24*time.Hour)), Rejected, "older than 30 days"},
 		{"just inside max_age", nil, post("a", age(30*24*time.Hour)), Shown, "shown: source auto-approves"},
 		{"max_age in hours", &Rules{MaxAge: 36 * time.Hour}, post("a", age(37*time.Hour)), Rejected, "older than 36 hours"},
+		// A post whose date is unknown is as old as the time it was first seen.
+		{"date unknown, first seen long ago", nil, post("a", age(31*24*time.Hour), func(p *feeds.Post) { p.DateUnknown = true }), Rejected, "older than 30 days"},
+		{"date unknown, first seen lately", nil, post("a", age(time.Hour), func(p *feeds.Post) { p.DateUnknown = true }), Shown, "shown: source auto-approves"},
 		{"no max_age keeps old posts", &Rules{}, post("a", age(400*24*time.Hour)), Shown, "shown: source auto-approves"},
 		{"text too short", nil, post("a", text("Great day!")), Rejected, "text shorter than 20 characters"},
 		{"min_text counts characters, not bytes", nil, post("a", text("Ça été génial, équipe!")), Shown, "shown: source auto-approves"},

@@ -14,7 +14,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"time"
 
 	"lobbykiosk/feeds"
 )
@@ -36,12 +35,19 @@ var (
 // Without an author the file owner's name is used, else "Staff"; without a
 // date, the file's modification time. Markdown is reduced to plain text.
 //
-// A file that cannot be read is a warning naming it; the error is for a
-// folder that cannot be listed.
+// A file that cannot be read is skipped, naming it; the error is for a
+// folder that cannot be listed. Each story is read in its own encoding
+// (see toUTF8): staff save from whatever editor they have.
 func Folder(dir string, spec feeds.SourceSpec) ([]feeds.Post, []string, error) {
+	r, err := ReadFolder(dir, spec)
+	return r.Posts, Notes(r), err
+}
+
+// ReadFolder is Folder with its reading report.
+func ReadFolder(dir string, spec feeds.SourceSpec) (feeds.Result, error) {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
-		return nil, nil, readable(fmt.Errorf("cannot read the shared folder: %w", err))
+		return feeds.Result{}, readable(fmt.Errorf("cannot read the shared folder: %w", err))
 	}
 	type group struct{ stories, images []string }
 	groups := map[string]*group{}
@@ -67,7 +73,8 @@ func Folder(dir string, spec feeds.SourceSpec) ([]feeds.Post, []string, error) {
 		}
 	}
 
-	r := folderReader{dir: dir, spec: spec, owners: map[string]string{}}
+	r := folderReader{dir: dir, spec: spec, owners: map[string]string{}, rep: &report{},
+		dates: newDateReader(spec.Locale, spec.Timezone), encodings: map[string]bool{}}
 	keys := make([]string, 0, len(groups))
 	for k := range groups {
 		keys = append(keys, k)
@@ -89,6 +96,7 @@ func Folder(dir string, spec feeds.SourceSpec) ([]feeds.Post, []string, error) {
 			if i < len(g.images) {
 				image = g.images[i]
 			}
+			r.rep.reading.Read++
 			if p, ok := r.post(story, image); ok {
 				posts = append(posts, p)
 			}
@@ -96,23 +104,37 @@ func Folder(dir string, spec feeds.SourceSpec) ([]feeds.Post, []string, error) {
 	}
 	sort.SliceStable(posts, func(i, j int) bool { return posts[i].Published.After(posts[j].Published) })
 	if len(posts) > MaxItems {
-		r.warn("the folder has %d stories; kept the newest %d", len(posts), MaxItems)
+		r.rep.add("the folder has %d stories; kept the newest %d", len(posts), MaxItems)
 		posts = posts[:MaxItems]
 	}
-	return posts, r.warnings, nil
+	var encs []string
+	for e := range r.encodings {
+		encs = append(encs, e)
+	}
+	sort.Strings(encs)
+	r.rep.reading.Encoding = strings.Join(encs, ", ")
+	if len(encs) > 0 {
+		r.rep.reading.EncodingFrom = "each file"
+	}
+	return feeds.Result{Posts: posts, Warnings: r.rep.done(), Reading: r.rep.reading}, nil
 }
 
 type folderReader struct {
-	dir      string
-	spec     feeds.SourceSpec
-	owners   map[string]string // uid -> name, looked up once per call
-	warnings []string
+	dir       string
+	spec      feeds.SourceSpec
+	owners    map[string]string // uid -> name, looked up once per call
+	rep       *report
+	dates     *dateReader
+	encodings map[string]bool // of the stories read
 }
 
-// warn records a problem; file names on a share can hold any bytes, so the
-// line is cleaned before anyone has to read it.
-func (r *folderReader) warn(format string, args ...any) {
-	r.warnings = append(r.warnings, clean(fmt.Sprintf(format, args...)))
+// warn records a problem with a file that still shows; file names on a
+// share can hold any bytes, so the line is cleaned before anyone reads it.
+func (r *folderReader) warn(format string, args ...any) { r.rep.add(format, args...) }
+
+// skip records a file that shows nothing.
+func (r *folderReader) skip(file, format string, args ...any) {
+	r.rep.skipped(feeds.Skip{What: clean(file), Reason: clean(fmt.Sprintf(format, args...))})
 }
 
 // post builds one story from a text file, an image, or both.
@@ -125,12 +147,12 @@ func (r *folderReader) post(story, image string) (feeds.Post, bool) {
 		fi, err := os.Stat(filepath.Join(r.dir, image))
 		switch {
 		case err != nil:
-			r.warn("%s: cannot read it: %v", image, pathless(err))
+			r.skip(image, "cannot read it: %v", pathless(err))
 			image = ""
 		case !fi.Mode().IsRegular():
 			image = ""
 		case fi.Size() == 0:
-			r.warn("%s is empty (still being copied?); skipped", image)
+			r.skip(image, "is empty (still being copied?)")
 			image = ""
 		default:
 			abs, err := filepath.Abs(filepath.Join(r.dir, image))
@@ -147,15 +169,21 @@ func (r *folderReader) post(story, image string) (feeds.Post, bool) {
 	if story != "" {
 		body, fi, err := readStory(filepath.Join(r.dir, story))
 		if err != nil {
-			r.warn("%s: %v", story, err)
+			r.skip(story, "%v", err)
 			story = ""
 		} else {
+			d := toUTF8(body, "")
+			d.data, _, _ = repairMojibake(d.data)
+			r.encodings[d.name] = true
+			if d.warning != "" {
+				r.warn("%s %s", story, d.warning)
+			}
 			// An edited story is a new post too: approval was given to
 			// the words as they were.
 			fmt.Fprintf(id, "story\x00%s\x00", story)
 			id.Write(body)
 			var text string
-			meta, text = frontMatter(string(body))
+			meta, text = frontMatter(string(d.data))
 			if strings.EqualFold(filepath.Ext(story), ".txt") {
 				p.Text = plain(text, MaxText) // "<Ana>" in a .txt is what Ana typed
 			} else {
@@ -167,7 +195,7 @@ func (r *folderReader) post(story, image string) (feeds.Post, bool) {
 	}
 	if p.Text == "" && p.Image == "" {
 		if story != "" {
-			r.warn("%s has no text and no picture; skipped", story)
+			r.skip(story, "has no text and no picture")
 		}
 		return p, false
 	}
@@ -188,9 +216,9 @@ func (r *folderReader) post(story, image string) (feeds.Post, bool) {
 		}
 	}
 	if d := meta["date"]; d != "" {
-		t, err := parseStoryDate(d)
+		t, err := r.dates.parse(d)
 		if err != nil {
-			r.warn("%s: %v; used the file's time", name, err)
+			r.warn("%s: %v (write 2024-05-31 or 2024-05-31T09:30:00+02:00); used the file's time", name, err)
 		} else {
 			p.Published = t
 		}
@@ -252,17 +280,6 @@ func (r *folderReader) ownerName(fi fs.FileInfo) string {
 	}
 	r.owners[uid] = name
 	return name
-}
-
-func parseStoryDate(s string) (time.Time, error) {
-	s = strings.TrimSpace(s)
-	if t, err := time.Parse(time.RFC3339, s); err == nil {
-		return t.UTC(), nil
-	}
-	if t, err := time.ParseInLocation("2006-01-02", s, time.Local); err == nil {
-		return t.UTC(), nil
-	}
-	return time.Time{}, fmt.Errorf("cannot read date %q (write 2024-05-31 or 2024-05-31T09:30:00+02:00)", clean(s))
 }
 
 // frontMatter splits "---\nkey: value\n---\nbody" into its fields (keys in

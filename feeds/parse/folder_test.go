@@ -116,9 +116,9 @@ The **new lobby screen** is live in [all three offices](https://intranet.example
 		}
 	}
 	wantWarns := []string{
-		`bad-date.md: cannot read date "next friday" (write 2024-05-31 or 2024-05-31T09:30:00+02:00); used the file's time`,
+		`bad-date.md: cannot read "next friday" as a date (write 2024-05-31 or 2024-05-31T09:30:00+02:00); used the file's time`,
 		"broken.md: cannot read it: no such file or directory",
-		"empty.png is empty (still being copied?); skipped",
+		"empty.png: is empty (still being copied?)",
 	}
 	if !reflect.DeepEqual(warns, wantWarns) {
 		t.Errorf("warnings\n got %q\nwant %q", warns, wantWarns)
@@ -206,5 +206,36 @@ func TestFolderMissing(t *testing.T) {
 	_, _, err := Folder(dir, feeds.SourceSpec{Name: "share"})
 	if err == nil || err.Error() != "cannot read the shared folder: open "+dir+": no such file or directory" {
 		t.Errorf("error %v", err)
+	}
+}
+
+// Stories are saved by whatever editor staff have: Notepad's windows-1252
+// and "Unicode" (UTF-16 with a byte order mark) read as they were written,
+// a German date in the front matter too, and the folder's reading says so.
+func TestFolderEncodings(t *testing.T) {
+	dir := t.TempDir()
+	t1 := time.Date(2026, 11, 2, 12, 0, 0, 0, time.UTC)
+	drop(t, dir, "fete.txt", "F\xeate de l'\xe9quipe \x96 vendredi \xe0 17\xa0h\xa0!", t1)
+	drop(t, dir, "umzug.md", string(utf16le(t, "---\nauthor: Jürgen Weiß\ndate: 20.11.2026\n---\nUmzug ins Büro Süd am Freitag.", true)), t1)
+	r, err := ReadFolder(dir, feeds.SourceSpec{Name: "share", Kind: feeds.KindFolder, Path: dir, Timezone: "UTC"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]feeds.Post{}
+	for _, p := range r.Posts {
+		got[p.Text] = p
+	}
+	if _, ok := got["Fête de l'équipe – vendredi à 17 h !"]; !ok {
+		t.Errorf("windows-1252 story: %+v", r.Posts)
+	}
+	p, ok := got["Umzug ins Büro Süd am Freitag."]
+	if !ok || p.Author.Name != "Jürgen Weiß" || !p.Published.Equal(time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC)) {
+		t.Errorf("UTF-16 story: %+v", r.Posts)
+	}
+	if r.Reading.Encoding != "UTF-16LE, windows-1252" || r.Reading.Read != 2 || r.Reading.Skipped != 0 {
+		t.Errorf("reading %+v", r.Reading)
+	}
+	if len(r.Warnings) != 1 || !strings.HasPrefix(r.Warnings[0], "fete.txt is not UTF-8 and does not say what it is: read it as windows-1252") {
+		t.Errorf("warnings %q", r.Warnings)
 	}
 }

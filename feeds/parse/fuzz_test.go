@@ -1,10 +1,12 @@
 package parse
 
 import (
+	"bytes"
 	"math"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf8"
 
 	"lobbykiosk/feeds"
@@ -101,6 +103,9 @@ func FuzzPosts(f *testing.F) {
 			if !p.Published.IsZero() && p.Published.Location().String() != "UTC" {
 				t.Errorf("published %v not in UTC", p.Published)
 			}
+			if p.DateUnknown != p.Published.IsZero() {
+				t.Errorf("published %v, date unknown %v", p.Published, p.DateUnknown)
+			}
 			if p.Likes < 0 || p.Shares < 0 || p.Comments < 0 {
 				t.Errorf("negative counts: %+v", p)
 			}
@@ -148,6 +153,91 @@ func FuzzValue(f *testing.F) {
 		if back, u, err := Value(plainNum); err != nil || back != v || u != "" {
 			t.Errorf("Value(%q) = %v, but Value(%q) = %v, %q, %v", s, v, plainNum, back, u, err)
 		}
+	})
+}
+
+// FuzzValueMark: under any decimal mark, a value reads the same number
+// whenever it shows its own mark, and what it reads is a plain finite number.
+func FuzzValueMark(f *testing.F) {
+	f.Fuzz(func(t *testing.T, s string, m uint8) {
+		mark := decimalMark(m % 3)
+		v, unit, err := value(s, mark)
+		if err != nil {
+			return
+		}
+		if math.IsInf(v, 0) || math.IsNaN(v) || screenText(unit) != "" {
+			t.Errorf("value(%q, %v) = %v, %q", s, mark, v, unit)
+		}
+		n, err := scanNumber(s)
+		if err != nil {
+			t.Fatalf("value read %q but scanNumber refuses it: %v", s, err)
+		}
+		if _, ambiguous := markOf(n.run); !ambiguous {
+			for _, other := range []decimalMark{markUnknown, markDot, markComma} {
+				if w, _, err := value(s, other); err != nil || w != v {
+					t.Errorf("%q reads %v under %v but %v, %v under %v, though it shows its own mark", s, v, mark, w, err, other)
+				}
+			}
+		}
+	})
+}
+
+// FuzzToUTF8: whatever the bytes and whatever the server says, the text is
+// valid UTF-8 without a byte order mark, its encoding is named, and UTF-8
+// that says nothing else is left as it is.
+func FuzzToUTF8(f *testing.F) {
+	f.Fuzz(func(t *testing.T, data []byte, contentType string) {
+		d := toUTF8(data, contentType)
+		if !utf8.Valid(d.data) {
+			t.Errorf("toUTF8(%q, %q) is not UTF-8: %q", data, contentType, d.data)
+		}
+		if bytes.HasPrefix(d.data, []byte("\uFEFF")) {
+			t.Errorf("toUTF8(%q) starts with a byte order mark", data)
+		}
+		if d.name == "" || d.from == "" {
+			t.Errorf("toUTF8(%q, %q): encoding %q from %q", data, contentType, d.name, d.from)
+		}
+		if d.warning != "" && screenText(clean(d.warning)) != "" {
+			t.Errorf("warning %q", d.warning)
+		}
+		if fixed, n, _ := repairMojibake(d.data); !utf8.Valid(fixed) || len(fixed) > len(d.data) || (n == 0) != bytes.Equal(fixed, d.data) {
+			t.Errorf("repairMojibake(%q) = %q, %d", d.data, fixed, n)
+		}
+		if contentType == "" && utf8.Valid(data) && bytes.IndexByte(data, 0) < 0 && !bytes.HasPrefix(data, []byte("\uFEFF")) {
+			if label, _ := inDocument(data); label == "" && !bytes.Equal(d.data, data) {
+				t.Errorf("UTF-8 %q changed to %q", data, d.data)
+			}
+		}
+	})
+}
+
+// FuzzDate: a date is read as a real instant in UTC, or refused in words;
+// what was read reads back the same.
+func FuzzDate(f *testing.F) {
+	locales := []string{"", "en-US", "de", "en-GB"}
+	f.Fuzz(func(t *testing.T, s, other string, l uint8) {
+		d := newDateReader(locales[int(l)%len(locales)], "Europe/Berlin")
+		d.inferZone = l&4 != 0
+		d.observe(other)
+		d.observe(s)
+		if w := d.decide(); w != "" && screenText(clean(w)) != "" {
+			t.Errorf("warning %q", w)
+		}
+		got, err := d.parse(s)
+		if err != nil {
+			if !utf8.ValidString(err.Error()) || strings.ContainsAny(err.Error(), "\n\r") {
+				t.Errorf("error %q", err)
+			}
+			return
+		}
+		if got.Location() != time.UTC || got.Year() < 1971 || got.Year() > 2200 {
+			t.Errorf("parse(%q) = %v", s, got)
+		}
+		back, err := newDateReader("", "UTC").parse(got.Format(time.RFC3339Nano))
+		if err != nil || !back.Equal(got) {
+			t.Errorf("parse(%q) = %v, which reads back as %v, %v", s, got, back, err)
+		}
+		_ = d.choice()
 	})
 }
 

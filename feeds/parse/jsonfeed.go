@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	gjson "github.com/mmcdole/gofeed/json"
+
+	"lobbykiosk/feeds"
 )
 
 // jsonFeedExtra holds what gofeed drops from a JSON Feed: author avatars and
@@ -138,12 +140,12 @@ func truthy(v any) bool {
 }
 
 // dropBadJSONItems removes the items of a JSON Feed that gofeed cannot read
-// (null, a string, a title that is a number) and says what the first was.
-func dropBadJSONItems(data []byte) (fixed []byte, dropped int, first string) {
+// (null, a string, a title that is a number) and says what each was.
+func dropBadJSONItems(data []byte) (fixed []byte, bad []feeds.Skip) {
 	var top map[string]json.RawMessage
 	var items []json.RawMessage
 	if json.Unmarshal(data, &top) != nil || json.Unmarshal(top["items"], &items) != nil {
-		return data, 0, ""
+		return data, nil
 	}
 	kept := items[:0:0]
 	for i, raw := range items {
@@ -153,24 +155,21 @@ func dropBadJSONItems(data []byte) (fixed []byte, dropped int, first string) {
 			err = fmt.Errorf("it is null")
 		}
 		if err != nil {
-			if dropped == 0 {
-				first = fmt.Sprintf("item %d: %v", i+1, err)
-			}
-			dropped++
+			bad = append(bad, feeds.Skip{Item: i + 1, Reason: "wrong shape: " + err.Error()})
 			continue
 		}
 		kept = append(kept, raw)
 	}
-	if dropped == 0 {
-		return data, 0, ""
+	if len(bad) == 0 {
+		return data, nil
 	}
 	b, err := json.Marshal(kept)
 	if err != nil {
-		return data, 0, ""
+		return data, nil
 	}
 	top["items"] = b
 	if fixed, err = json.Marshal(top); err != nil {
-		return data, 0, ""
+		return data, nil
 	}
-	return fixed, dropped, first
+	return fixed, bad
 }

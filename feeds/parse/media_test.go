@@ -1,53 +1,77 @@
 package parse
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"lobbykiosk/feeds"
 )
 
-// A feed read from a file may name its pictures by path; the same feed
-// fetched from the web must not make the kiosk read local files.
-func TestLocalPictureReferences(t *testing.T) {
-	feed := `<?xml version="1.0"?>
-<rss version="2.0" xmlns:media="http://search.yahoo.com/mrss/"><channel><title>Ana</title><link>https://social.example/@ana</link>
-<image><url>../avatars/ana.png</url><title>Ana</title><link>https://social.example/@ana</link></image>
-<item><guid>1</guid><link>https://social.example/@ana/1</link><description>Relative picture</description>
+// Relative references resolve against the feed's own <link>, and are dropped
+// with a warning when it has none. A feed on a share may keep its pictures
+// beside it, and then its relative paths are those files; no other path on
+// the kiosk's disk comes out of a feed.
+func TestRelativeReferences(t *testing.T) {
+	share := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(share, "posts"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(filepath.Join(share, "images"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(share, "images", "p1.jpg"), []byte("jpeg"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	items := `<image><url>../avatars/ana.png</url><title>Ana</title></image>
+<item><guid>1</guid><pubDate>Tue, 14 May 2024 09:12:33 +0000</pubDate><description>Relative picture</description>
 <media:content url="../images/p1.jpg" type="image/jpeg" medium="image"/></item>
-<item><guid>2</guid><link>https://social.example/@ana/2</link><description>Absolute path picture</description>
+<item><guid>2</guid><pubDate>Tue, 14 May 2024 09:12:33 +0000</pubDate><description>Absolute path picture</description>
 <media:content url="/etc/passwd.jpg" type="image/jpeg" medium="image"/></item>
+<item><guid>3</guid><pubDate>Tue, 14 May 2024 09:12:33 +0000</pubDate><description>&lt;p&gt;Skin &lt;img src="skins/logo.png" width="400"&gt;&lt;/p&gt;</description></item>
 </channel></rss>`
+	head := `<?xml version="1.0"?>
+<rss version="2.0" xmlns:media="http://search.yahoo.com/mrss/"><channel><title>Ana</title>`
+	withLink := head + `<link>https://social.example/news/</link>` + items
 	cases := []struct {
-		name             string
+		name, doc        string
 		spec             feeds.SourceSpec
-		img1, img2, avat string
+		img1, img2, img3 string
+		avatar           string
+		warn             string
 	}{
-		{"local file", feeds.SourceSpec{Name: "f", Kind: feeds.KindPosts, Path: "/srv/share/feed.rss"},
-			"../images/p1.jpg", "/etc/passwd.jpg", "../avatars/ana.png"},
-		{"from the web", feeds.SourceSpec{Name: "w", Kind: feeds.KindPosts, URL: "https://social.example/@ana.rss"},
-			"https://social.example/images/p1.jpg", "https://social.example/etc/passwd.jpg", "https://social.example/avatars/ana.png"},
+		{"local file with a link", withLink, feeds.SourceSpec{Name: "f", Path: "/srv/share/feed.rss"},
+			"https://social.example/images/p1.jpg", "https://social.example/etc/passwd.jpg", "https://social.example/news/skins/logo.png",
+			"https://social.example/avatars/ana.png", ""},
+		{"from the web", withLink, feeds.SourceSpec{Name: "w", URL: "https://social.example/@ana.rss"},
+			"https://social.example/images/p1.jpg", "https://social.example/etc/passwd.jpg", "https://social.example/news/skins/logo.png",
+			"https://social.example/avatars/ana.png", ""},
+		{"local file with its pictures beside it", withLink, feeds.SourceSpec{Name: "f", Path: filepath.Join(share, "posts", "feed.rss")},
+			filepath.Join(share, "images", "p1.jpg"), "https://social.example/etc/passwd.jpg", "https://social.example/news/skins/logo.png",
+			"https://social.example/avatars/ana.png", ""},
+		{"local file without a link", head + items, feeds.SourceSpec{Name: "f", Path: "/srv/share/feed.rss"},
+			"", "", "", "",
+			`4 relative links (such as "../avatars/ana.png") dropped: the feed has no <link> or xml:base to resolve them against`},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			posts, _, err := Posts([]byte(feed), tc.spec)
+			posts, warns, err := Posts([]byte(tc.doc), tc.spec)
 			if err != nil {
 				t.Fatal(err)
 			}
 			got := map[string]string{}
 			for _, p := range posts {
 				got[p.Text] = p.Image
-				if p.Author.Avatar != tc.avat {
-					t.Errorf("avatar = %q, want %q", p.Author.Avatar, tc.avat)
+				if p.Author.Avatar != tc.avatar {
+					t.Errorf("avatar = %q, want %q", p.Author.Avatar, tc.avatar)
 				}
 			}
-			if got["Relative picture"] != tc.img1 || got["Absolute path picture"] != tc.img2 {
+			if got["Relative picture"] != tc.img1 || got["Absolute path picture"] != tc.img2 || got["Skin"] != tc.img3 {
 				t.Errorf("images = %q", got)
 			}
-			for _, img := range got {
-				if tc.spec.URL != "" && !strings.HasPrefix(img, "https://") {
-					t.Errorf("a web feed produced a local path %q", img)
-				}
+			if tc.warn == "" && len(warns) > 0 || tc.warn != "" && (len(warns) != 1 || warns[0] != tc.warn) {
+				t.Errorf("warnings %q, want %q", warns, tc.warn)
 			}
 		})
 	}

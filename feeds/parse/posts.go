@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"io"
 	"net/url"
+	"os"
+	"path/filepath"
 	"regexp"
 	"sort"
 	"strconv"
@@ -31,166 +33,165 @@ import (
 // one person, and normalizing them would cost a small kiosk PC dearly.
 const MaxItems = 500
 
-// Posts parses an RSS 2.0, Atom or JSON Feed document and normalizes every
-// item into a Post: plain text, an absolute image URL, the author as a person
-// with handle and avatar, a network mark and a stable ID. Posts come newest
-// first; items without a date get a zero Published, which the pipeline fills
-// with the time it first saw them.
+// readPosts parses an RSS 2.0, Atom or JSON Feed document (already UTF-8)
+// and normalizes every item into a Post: plain text, an absolute image URL,
+// the author as a person with handle and avatar, a network mark and a stable
+// ID. Posts come newest first, then the posts whose date is unknown
+// (DateUnknown, Published zero: the pipeline gives them the time it first
+// saw them).
 //
 // err is for a document that is not a feed at all, worded for the person
 // who configured the source ("not a feed: this looks like an HTML page"). A
-// feed with no items is not an error. warnings are for what did not stop it:
-// items cut, repaired bytes, items with nothing to show.
-func Posts(data []byte, spec feeds.SourceSpec) (posts []feeds.Post, warnings []string, err error) {
-	defer func() { err = readable(err) }()
-	data, fixes := sanitize(data)
-	warnings = append(warnings, fixes...)
-	f, data, fixes, err := parseFeed(data, spec)
-	warnings = append(warnings, fixes...)
+// feed with no items is not an error. rep gets what did not stop it: items
+// skipped and why, dates that could not be read, links that were dropped.
+func readPosts(data []byte, spec feeds.SourceSpec, rep *report) ([]feeds.Post, error) {
+	data = utf8Declaration(dropControls(data))
+	f, data, err := parseFeed(data, spec, rep)
 	if err != nil {
-		return nil, warnings, err
+		return nil, err
 	}
 	c := newFeedContext(f, spec, data)
 
+	dates := newDateReader(spec.Locale, spec.Timezone)
+	dates.inferZone = true
+	for _, it := range f.Items {
+		if it != nil {
+			dates.observe(it.Published)
+			dates.observe(it.Updated)
+		}
+	}
+	if w := dates.decide(); w != "" {
+		rep.add("%s", w)
+	}
+
 	// Order by date before normalizing, so only the items that are kept pay
-	// for it. Undated items count as newest: the pipeline stamps them with
-	// the time it first sees them, which is now.
+	// for it. Items whose date is unknown come last: they are not news.
 	order := make([]int, 0, len(f.Items))
 	times := make([]time.Time, len(f.Items))
+	var unreadable, undated int
+	var firstBad string
 	for i, it := range f.Items {
 		if it == nil {
 			continue
 		}
-		times[i] = itemTime(it)
+		rep.reading.Read++
+		t, raw, err := itemTime(it, dates)
+		switch {
+		case err != nil:
+			unreadable++
+			if firstBad == "" {
+				firstBad = fmt.Sprintf("item %d: %v", i+1, err)
+			}
+		case raw == "":
+			undated++
+		}
+		times[i] = t
 		order = append(order, i)
+	}
+	if unreadable > 0 {
+		rep.add("%d %s a date that cannot be read (%s): shown as \"date unknown\", dated by when the kiosk first saw them", unreadable, plural(unreadable, "item has", "items have"), firstBad)
+	}
+	if undated > 0 {
+		rep.add("%d %s no date: shown as \"date unknown\", dated by when the kiosk first saw them", undated, plural(undated, "item has", "items have"))
+	}
+	if z := dates.unknownZone; z != "" {
+		rep.add("dates name the time zone %q, which is not one this kiosk knows: read them as kiosk time", z)
+	}
+	if ch := dates.choice(); ch != "" {
+		rep.choose("%s", ch)
 	}
 	sort.SliceStable(order, func(a, b int) bool {
 		ta, tb := times[order[a]], times[order[b]]
 		if ta.IsZero() || tb.IsZero() {
-			return ta.IsZero() && !tb.IsZero()
+			return !ta.IsZero() && tb.IsZero()
 		}
 		return ta.After(tb)
 	})
 	if len(order) > MaxItems {
-		warnings = append(warnings, fmt.Sprintf("feed has %d items; kept the newest %d", len(order), MaxItems))
+		rep.add("feed has %d items; kept the newest %d", len(order), MaxItems)
 	}
 
-	seen := make(map[string]bool)
-	var empty, dups int
+	var posts []feeds.Post
+	seen := make(map[string]int)
 	for _, i := range order {
 		if len(posts) == MaxItems {
 			break
 		}
-		p, ok := c.post(f.Items[i], i, times[i])
+		p, why := c.post(f.Items[i], i, times[i])
 		switch {
-		case !ok:
-			empty++
-		case seen[p.ID]:
-			dups++
+		case why != "":
+			rep.skipItem(i+1, "%s", why)
+		case seen[p.ID] > 0:
+			rep.skipItem(i+1, "repeats the id of item %d", seen[p.ID])
 		default:
-			seen[p.ID] = true
+			seen[p.ID] = i + 1
 			posts = append(posts, p)
 		}
 	}
-	if empty > 0 {
-		warnings = append(warnings, fmt.Sprintf("skipped %d %s with no text and no image", empty, plural(empty, "item", "items")))
+	if n := len(c.dropped); n > 0 {
+		rep.add("%d relative %s (such as %q) dropped: the feed has no <link> or xml:base to resolve %s against", n, plural(n, "link", "links"), c.droppedEx, plural(n, "it", "them"))
 	}
-	if dups > 0 {
-		warnings = append(warnings, fmt.Sprintf("skipped %d %s that repeat an earlier item's id", dups, plural(dups, "item", "items")))
-	}
-	return posts, warnings, nil
+	// Skips were recorded in date order; the report lists them as the
+	// document has them.
+	sort.SliceStable(rep.reading.Skips, func(a, b int) bool { return rep.reading.Skips[a].Item < rep.reading.Skips[b].Item })
+	return posts, nil
 }
 
-// sanitize repairs what would make a whole feed fail for the sake of a few
-// bytes: control characters (illegal in XML and in JSON strings) are dropped
-// and, for a document that is UTF-8, invalid sequences become U+FFFD.
-func sanitize(data []byte) ([]byte, []string) {
-	var warns []string
-	// Byte by byte, not rune by rune: a Latin-1 feed must keep its bytes.
-	if bytes.IndexFunc(data, isControlByte) >= 0 {
-		out := make([]byte, 0, len(data))
-		for _, c := range data {
-			if !isControlByte(rune(c)) {
-				out = append(out, c)
-			}
+// dropControls drops the C0 control characters that XML forbids and JSON
+// allows only escaped: a stray one must not fail a whole feed. In UTF-8
+// they never occur inside a multi-byte sequence.
+func dropControls(data []byte) []byte {
+	if bytes.IndexFunc(data, isControlByte) < 0 {
+		return data
+	}
+	out := make([]byte, 0, len(data))
+	for _, c := range data {
+		if !isControlByte(rune(c)) {
+			out = append(out, c)
 		}
-		data = out
 	}
-	if !utf8.Valid(data) && declaresUTF8(data) {
-		data = bytes.ToValidUTF8(data, []byte("\uFFFD"))
-		warns = append(warns, "feed has bytes that are not valid UTF-8; showed them as �")
-	}
-	return data, warns
+	return out
 }
 
-// isControlByte: C0 controls other than tab and line ends, which XML forbids
-// and JSON allows only escaped. They never occur inside a UTF-8 sequence.
+// isControlByte: C0 controls other than tab and line ends.
 func isControlByte(r rune) bool { return r < 0x20 && r != '\t' && r != '\n' && r != '\r' }
-
-// declaresUTF8 reports whether a document is UTF-8 by its own account: no
-// UTF-16 byte order mark and no XML declaration naming another encoding.
-func declaresUTF8(data []byte) bool {
-	if bytes.HasPrefix(data, []byte{0xfe, 0xff}) || bytes.HasPrefix(data, []byte{0xff, 0xfe}) ||
-		bytes.HasPrefix(data, []byte{0, '<'}) || bytes.HasPrefix(data, []byte{'<', 0}) {
-		return false
-	}
-	head := data
-	if len(head) > 200 {
-		head = head[:200]
-	}
-	if !bytes.HasPrefix(bytes.TrimLeft(head, "\xef\xbb\xbf \t\r\n"), []byte("<?xml")) {
-		return true
-	}
-	end := bytes.Index(head, []byte("?>"))
-	if end < 0 {
-		return true
-	}
-	decl := strings.ToLower(string(head[:end]))
-	i := strings.Index(decl, "encoding")
-	if i < 0 {
-		return true
-	}
-	enc := strings.Trim(strings.TrimLeft(decl[i+len("encoding"):], " \t="), " \t\"'")
-	if j := strings.IndexAny(enc, "\"' \t"); j >= 0 {
-		enc = enc[:j]
-	}
-	return enc == "utf-8" || enc == "utf8" || enc == ""
-}
 
 // parseFeed runs gofeed and turns its failures into sentences. It returns
 // the document it finally read: a JSON Feed may have lost items on the way.
-func parseFeed(data []byte, spec feeds.SourceSpec) (*gofeed.Feed, []byte, []string, error) {
+func parseFeed(data []byte, spec feeds.SourceSpec, rep *report) (*gofeed.Feed, []byte, error) {
 	if declaresEntities(data) {
-		return nil, data, nil, errors.New(`not a feed: its DOCTYPE declares XML entities (<!ENTITY …>), which are never expanded (nested ones are an "entity bomb"), so its text would show as "&name;"; publish the feed without them`)
+		return nil, data, errors.New(`not a feed: its DOCTYPE declares XML entities (<!ENTITY …>), which are never expanded (nested ones are an "entity bomb"), so its text would show as "&name;"; publish the feed without them`)
 	}
 	f, err := gofeedParse(data)
-	var warns []string
 	var te *json.UnmarshalTypeError
 	var pe readerPanic
 	if err != nil && (errors.As(err, &te) || errors.As(err, &pe)) {
 		// One JSON item of the wrong shape fails the whole document in
 		// gofeed (a null item even panics): drop such items and read the rest.
-		if fixed, dropped, first := dropBadJSONItems(data); dropped > 0 {
+		if fixed, bad := dropBadJSONItems(data); len(bad) > 0 {
 			if f2, err2 := gofeedParse(fixed); err2 == nil {
 				f, err, data = f2, nil, fixed
-				warns = append(warns, fmt.Sprintf("skipped %d %s of the wrong shape (%s)", dropped, plural(dropped, "item", "items"), first))
+				for _, b := range bad {
+					rep.reading.Read++
+					rep.skipped(b)
+				}
 			}
 		}
 	}
 	if errors.Is(err, gofeed.ErrFeedTypeNotDetected) {
 		f, err := explain(data, spec)
-		return f, data, warns, err
+		return f, data, err
 	}
 	if errors.As(err, &pe) {
-		return nil, data, warns, fmt.Errorf("not a feed: the feed reader could not make sense of this document (%v)", pe.v)
+		return nil, data, fmt.Errorf("not a feed: the feed reader could not make sense of this document (%v)", pe.v)
 	}
 	if err != nil {
-		return nil, data, warns, feedError(data, err)
+		return nil, data, feedError(data, err)
 	}
 	if f.FeedType == "json" && f.FeedVersion == "" && len(f.Items) == 0 && !hasJSONKey(data, "items") {
-		return nil, data, warns, errors.New(`not a feed: this JSON has no "version" or "items", so it is not a JSON Feed`)
+		return nil, data, errors.New(`not a feed: this JSON has no "version" or "items", so it is not a JSON Feed`)
 	}
-	return f, data, warns, nil
+	return f, data, nil
 }
 
 // readable keeps an error's chain but makes its message fit to show: parser
@@ -408,14 +409,40 @@ func hasJSONKey(data []byte, key string) bool {
 	return ok
 }
 
-func itemTime(it *gofeed.Item) time.Time {
-	if it.PublishedParsed != nil && !it.PublishedParsed.IsZero() {
-		return it.PublishedParsed.UTC()
+// itemTime reads an item's date: published, else updated. raw is the text
+// it was read from, "" when the item has none; err says why it could not be
+// read.
+func itemTime(it *gofeed.Item, dates *dateReader) (t time.Time, raw string, err error) {
+	for _, c := range []struct {
+		raw    string
+		parsed *time.Time
+	}{{it.Published, it.PublishedParsed}, {it.Updated, it.UpdatedParsed}} {
+		r := strings.TrimSpace(c.raw)
+		if r == "" {
+			continue
+		}
+		t, e := dates.parse(r)
+		if e == nil {
+			return t, r, nil
+		}
+		// gofeed knows more odd layouts; its reading is trusted only
+		// where the zone is written and day and month cannot be swapped
+		// (it guesses 05/06 day first, and reads a date without a zone as
+		// UTC).
+		if c.parsed != nil && !c.parsed.IsZero() && !errors.Is(e, errAmbiguousDate) && namesZone(r) && c.parsed.Year() >= 1971 {
+			return c.parsed.UTC(), r, nil
+		}
+		if err == nil {
+			raw, err = r, e
+		}
 	}
-	if it.UpdatedParsed != nil && !it.UpdatedParsed.IsZero() {
-		return it.UpdatedParsed.UTC()
-	}
-	return time.Time{}
+	return time.Time{}, raw, err
+}
+
+// namesZone reports whether a date ends in a zone this package knows.
+func namesZone(s string) bool {
+	_, off, ok := splitZone(normDate(s))
+	return ok && off != nil
 }
 
 // feedContext is what every item of one feed shares: the person the feed is
@@ -430,9 +457,14 @@ type feedContext struct {
 	handle  string
 	avatar  string
 	json    *jsonFeedExtra
-	// local is true for a feed read from a file: its relative picture
-	// references name files beside it (the pipeline resolves them there).
-	local bool
+	// group is set for a feed of many people's posts (a hashtag, a
+	// community): the channel's title and picture are then nobody's.
+	group bool
+	// dir is the folder of a feed read from a file ("" for the web).
+	dir string
+	// dropped holds the relative links that had nothing to resolve against.
+	dropped   map[string]bool
+	droppedEx string
 }
 
 var (
@@ -446,7 +478,12 @@ var (
 )
 
 func newFeedContext(f *gofeed.Feed, spec feeds.SourceSpec, data []byte) *feedContext {
-	c := &feedContext{source: spec.Name, local: spec.Path != ""}
+	c := &feedContext{source: spec.Name}
+	if spec.Path != "" && spec.URL == "" {
+		if abs, err := filepath.Abs(spec.Path); err == nil {
+			c.dir = filepath.Dir(abs)
+		}
+	}
 	for _, l := range []string{f.Link, f.FeedLink, spec.URL} {
 		if b := baseOf(l); b != nil {
 			c.base = b
@@ -492,19 +529,106 @@ func newFeedContext(f *gofeed.Feed, spec feeds.SourceSpec, data []byte) *feedCon
 	if f.FeedType == "json" {
 		c.json = decodeJSONExtra(data)
 		if c.json != nil && c.json.avatar != "" {
-			c.avatar = mediaURL(c.base, c.json.avatar, c.local)
+			c.avatar = c.picture(c.base, c.json.avatar)
 		}
 	}
 	if c.avatar == "" && f.Image != nil {
-		c.avatar = mediaURL(c.base, f.Image.URL, c.local)
+		c.avatar = c.picture(c.base, f.Image.URL)
+	}
+	if groupFeed(f, c.base, c.handle) {
+		c.group, c.name, c.handle, c.avatar = true, "", "", ""
 	}
 	return c
 }
 
-// post normalizes one item; ok is false when it has nothing to show.
-func (c *feedContext) post(it *gofeed.Item, index int, published time.Time) (feeds.Post, bool) {
-	p := feeds.Post{Source: c.source, Published: published}
-	p.Link = absURL(c.base, it.Link)
+// localFile is ref as a file beside a feed read from a share, or "".
+func (c *feedContext) localFile(ref string) string {
+	ref = strings.TrimSpace(clean(ref))
+	if c.dir == "" || ref == "" || strings.HasPrefix(ref, "/") || strings.HasPrefix(ref, "\\") {
+		return ""
+	}
+	u, err := url.Parse(ref)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.Path == "" || filepath.IsAbs(u.Path) {
+		return ""
+	}
+	p := filepath.Join(c.dir, filepath.FromSlash(u.Path))
+	if fi, err := os.Stat(p); err != nil || !fi.Mode().IsRegular() {
+		return ""
+	}
+	return p
+}
+
+// groupPaths begin the addresses of feeds that collect many people's posts:
+// Mastodon and Pixelfed hashtags, Lemmy communities, kbin magazines, groups.
+var groupPaths = []string{"/tags/", "/tag/", "/discover/tags/", "/hashtag/", "/c/", "/m/", "/g/", "/groups/"}
+
+// groupFeed reports whether a feed collects many people's posts rather
+// than one person's: a title that is a hashtag, a group address, or (when
+// the channel names no one) items from more than one account.
+func groupFeed(f *gofeed.Feed, base *url.URL, handle string) bool {
+	if strings.HasPrefix(clean(f.Title), "#") {
+		return true
+	}
+	if base != nil {
+		p := strings.ToLower(base.Path)
+		for _, g := range groupPaths {
+			if strings.HasPrefix(p, g) {
+				return true
+			}
+		}
+	}
+	if handle != "" {
+		return false
+	}
+	accounts := map[string]bool{}
+	for _, it := range f.Items {
+		if it == nil {
+			continue
+		}
+		if u := baseOf(it.Link); u != nil {
+			if h := handleFromURL(u); h != "" {
+				accounts[strings.ToLower(h)] = true
+			}
+		}
+		if len(accounts) > 1 {
+			return true
+		}
+	}
+	return false
+}
+
+// picture is resolve for a picture. A feed read from a share may keep its
+// pictures beside it ("images/p1.jpg", "../images/p1.jpg"): such a relative
+// path is the file when the file is there. Nothing else becomes a path on
+// the kiosk's disk: not a path to nothing ("skins/…" of a CMS export, which
+// is a web path), not an absolute path, and nothing from the web.
+func (c *feedContext) picture(base *url.URL, ref string) string {
+	if p := c.localFile(ref); p != "" {
+		return p
+	}
+	return c.resolve(base, ref)
+}
+
+// resolve makes a link absolute against base (the item's link or the
+// feed's), and drops it, counted, when it cannot be.
+func (c *feedContext) resolve(base *url.URL, ref string) string {
+	abs := absURL(base, ref)
+	if abs == "" && base == nil {
+		if r := strings.TrimSpace(clean(ref)); r != "" && !strings.Contains(r, ":") && !c.dropped[r] {
+			if c.dropped == nil {
+				c.dropped, c.droppedEx = map[string]bool{}, cut(r, 60)
+			}
+			c.dropped[r] = true
+		}
+	}
+	return abs
+}
+
+// post normalizes one item; why says what made it show nothing, "" when
+// it is a post.
+func (c *feedContext) post(it *gofeed.Item, index int, published time.Time) (p feeds.Post, why string) {
+	p = feeds.Post{Source: c.source, Published: published, DateUnknown: published.IsZero()}
+	p.Link = c.resolve(c.base, it.Link)
 	if p.Link == "" && len(it.Links) > 0 {
 		p.Link = absURL(c.base, it.Links[0])
 	}
@@ -533,44 +657,62 @@ func (c *feedContext) post(it *gofeed.Item, index int, published time.Time) (fee
 		extra = c.json.item(index)
 	}
 
-	// The person.
+	// The person: the item's own author (dc:creator, author, JSON Feed
+	// authors), else the account its link names; the channel's only for a
+	// feed of one person's posts.
+	itemHandle, actor := "", ""
+	if link != nil {
+		itemHandle = handleFromURL(link)
+	}
 	for _, a := range it.Authors {
-		if a != nil && clean(a.Name) != "" {
-			p.Author.Name = clean(a.Name)
+		if a == nil {
+			continue
+		}
+		name := clean(a.Name)
+		if u := baseOf(name); u != nil {
+			// Lemmy's dc:creator is the author's address, not a name.
+			actor = actorHandle(u)
+			continue
+		}
+		if name != "" {
+			p.Author.Name = name
 			break
 		}
 	}
 	if p.Author.Name == "" {
 		p.Author.Name = c.name
 	}
-	itemHandle := ""
-	if link != nil {
-		itemHandle = handleFromURL(link)
-	}
-	if social {
+	switch {
+	case social && c.handle != "":
 		p.Author.Handle = c.handle
-		if p.Author.Handle == "" {
-			p.Author.Handle = itemHandle
-		}
+	case social || c.group:
+		p.Author.Handle = itemHandle
+	}
+	if actor != "" && p.Author.Handle == "" {
+		p.Author.Handle = actor
 	}
 	if p.Author.Name == "" {
-		p.Author.Name = strings.TrimPrefix(p.Author.Handle, "@")
+		p.Author.Name = handleUser(p.Author.Handle)
 	}
 	if p.Author.Name == "" {
 		p.Author.Name = c.source
 	}
 	p.Author.Avatar = c.avatar
 	if extra.avatar != "" {
-		p.Author.Avatar = mediaURL(base, extra.avatar, c.local)
+		p.Author.Avatar = c.picture(base, extra.avatar)
 	}
 
 	var repost bool
 	// Bluesky's feed carries the post as typed, not as HTML: "<blink>" in
 	// it is text to show.
-	p.Text, repost = composeText(it, social, p.Network == "bluesky")
-	p.Image = itemImage(it, base, c.local)
+	var cleaned string
+	p.Text, repost, cleaned = composeText(it, social, p.Network == "bluesky")
+	p.Image = c.itemImage(it, base)
 	if p.Text == "" && p.Image == "" {
-		return p, false
+		if cleaned != "" {
+			return p, "nothing left once " + cleaned + " was taken out"
+		}
+		return p, "no text and no picture"
 	}
 
 	// Replies and reposts, where the feed lets them show. On Mastodon and X
@@ -594,7 +736,29 @@ func (c *feedContext) post(it *gofeed.Item, index int, published time.Time) (fee
 		key = p.Text + "\x00" + p.Image
 	}
 	p.ID = PostID(c.source, key)
-	return p, true
+	return p, ""
+}
+
+// handleUser is the name part of a handle: "@ana@social.example" -> "ana".
+func handleUser(h string) string {
+	h = strings.TrimPrefix(h, "@")
+	if i := strings.IndexByte(h, '@'); i >= 0 {
+		h = h[:i]
+	}
+	return h
+}
+
+// actorHandle reads a handle from an account's address as the fediverse
+// writes them: /u/ana (Lemmy), /users/ana (ActivityPub), /@ana (Mastodon).
+func actorHandle(u *url.URL) string {
+	if h := handleFromURL(u); h != "" {
+		return h
+	}
+	parts := strings.Split(strings.Trim(u.Path, "/"), "/")
+	if len(parts) == 2 && (parts[0] == "u" || parts[0] == "users") && parts[1] != "" {
+		return "@" + parts[1] + "@" + strings.TrimPrefix(strings.ToLower(u.Hostname()), "www.")
+	}
+	return ""
 }
 
 // sameAccount compares handles by user name only: a Mastodon server may
@@ -618,64 +782,102 @@ var (
 	placeholderTitle = regexp.MustCompile(`^(?:New status by \S+|@\S+ post|Post by .+|Untitled)$`)
 	// Old Mastodon titled a boost "ana shared a status by bob".
 	boostTitle = regexp.MustCompile(`^\S+ (?:shared a status by|boosted) \S+`)
-	// WordPress and Yoast tails on summaries.
-	appearedFirst = regexp.MustCompile(`\s*The post .{1,300} appeared first on .{1,200}$`)
-	moreMark      = regexp.MustCompile(`\s*\[(?:…|\.\.\.|&hellip;)\]\s*$`)
+	moreMark   = regexp.MustCompile(`\s*\[(?:…|\.\.\.|&hellip;)\]\s*$`)
 )
+
+// boilerplate is what platforms add to a post that its author did not
+// write, each with a word that must be there for the pattern to be tried.
+var boilerplate = []struct {
+	name, marker string
+	re           *regexp.Regexp
+}{
+	{"Bluesky's embed placeholder", "[contains quote post",
+		regexp.MustCompile(`\s*\[contains quote post or other embedded content\]`)},
+	// WordPress and Yoast tails on summaries.
+	{`the "The post … appeared first on …" footer`, "appeared first on",
+		regexp.MustCompile(`\s*The post .{1,300} appeared first on .{1,200}$`)},
+	{`Medium's "Continue reading on Medium"`, "on Medium",
+		regexp.MustCompile(`\s*Continue reading on Medium\s*»?\s*$`)},
+	// WordPress's more-link, Blogger's "Read more »", and the same in the
+	// other languages.
+	// It follows the end of a sentence, so "Read more books this winter"
+	// stays.
+	{`the "Continue reading" link`, "",
+		regexp.MustCompile(`(?i)([.!?…»"”)\]])\s*(?:continue reading|read more|read the full (?:post|article|story)|weiterlesen|lire la suite|leer más|seguir leyendo|continuar lendo|ler mais)(?:[\s:»→›…]|$)[^.!?]{0,160}$`)},
+	// Lemmy's "submitted by ana to community<br>12 points | 3 comments".
+	{`Lemmy's "submitted by …" line`, "submitted by",
+		regexp.MustCompile(`^submitted by \S.{0,100}? to \S.{0,100}? -?\d+ points? \| \d+ comments?\s*`)},
+}
 
 // composeText picks what a post says. Social posts have no real title, so
 // their text is the content (or the description). A blog item shows its
 // title, then its summary: "Title: summary…", the summary being the
 // description (an excerpt) when there is one, else the start of the content.
-// A title that only repeats the start of the text is dropped.
-func composeText(it *gofeed.Item, social, plainText bool) (string, bool) {
+// A title that only repeats the start of the text is dropped. cleaned names
+// the boilerplate taken out, for a post it leaves empty.
+func composeText(it *gofeed.Item, social, plainText bool) (text string, repost bool, cleaned string) {
 	bound := 2 * MaxText
-	content := tidy(Text(it.Content, bound))
-	var desc string
+	content, c1 := tidy(Text(it.Content, bound))
+	var desc, c2 string
 	if plainText {
-		desc = plain(it.Description, bound)
+		desc, c2 = tidy(plain(it.Description, bound))
 	} else {
-		desc = tidy(Text(it.Description, bound))
+		desc, c2 = tidy(Text(it.Description, bound))
+	}
+	cleaned = c1
+	if cleaned == "" {
+		cleaned = c2
 	}
 	body := content
 	if body == "" {
 		body = desc
 	}
 	title := Text(it.Title, MaxText)
-	repost := boostTitle.MatchString(title)
+	repost = boostTitle.MatchString(title)
 	if repost || placeholderTitle.MatchString(title) {
 		title = ""
 	}
 	switch {
 	case body == "":
-		return cut(title, MaxText), repost // some bridges put a post in its title
+		return cut(title, MaxText), repost, cleaned // some bridges put a post in its title
 	case social || title == "" || repeats(title, body):
-		return cut(body, MaxText), repost
+		return cut(body, MaxText), repost, cleaned
 	}
 	summary := desc
 	if summary == "" {
 		summary = content
 	}
 	if repeats(summary, title) {
-		return cut(title, MaxText), repost
+		return cut(title, MaxText), repost, cleaned
 	}
 	if repeats(title, summary) {
-		return cut(summary, MaxText), repost
+		return cut(summary, MaxText), repost, cleaned
 	}
 	sep := ": "
 	if strings.ContainsRune(".!?:…", lastRune(title)) {
 		sep = " "
 	}
-	return cut(title+sep+summary, MaxText), repost
+	return cut(title+sep+summary, MaxText), repost, cleaned
 }
 
-// tidy drops what blog engines append to summaries: WordPress's "[…]" and
-// the "The post … appeared first on …" footer of SEO plugins.
-func tidy(s string) string {
-	if !strings.Contains(s, "appeared first on") && !strings.Contains(s, "]") {
-		return s
+// tidy takes the boilerplate out of a post's text and turns WordPress's
+// "[…]" into "…". cleaned names what was taken out ("" for nothing).
+func tidy(s string) (text, cleaned string) {
+	for _, b := range boilerplate {
+		if b.marker != "" && !strings.Contains(s, b.marker) {
+			continue
+		}
+		if t := b.re.ReplaceAllString(s, "$1"); t != s {
+			s = t
+			if cleaned == "" {
+				cleaned = b.name
+			}
+		}
 	}
-	return moreMark.ReplaceAllString(appearedFirst.ReplaceAllString(s, ""), "…")
+	if strings.Contains(s, "]") {
+		s = moreMark.ReplaceAllString(s, "…")
+	}
+	return strings.TrimSpace(s), cleaned
 }
 
 // repeats reports whether text starts with head, ignoring case and a
@@ -699,7 +901,7 @@ func isWordRune(s string) bool {
 // media:thumbnail, an image enclosure (or JSON Feed attachment), the item's
 // image (JSON Feed image/banner_image), else the first real <img> of its
 // HTML. URLs are made absolute against the item's link.
-func itemImage(it *gofeed.Item, base *url.URL, local bool) string {
+func (c *feedContext) itemImage(it *gofeed.Item, base *url.URL) string {
 	var cands []string
 	media := it.Extensions["media"]
 	contents := media["content"]
@@ -730,7 +932,7 @@ func itemImage(it *gofeed.Item, base *url.URL, local bool) string {
 		}
 	}
 	for _, u := range cands {
-		if a := mediaURL(base, u, local); a != "" && !hasExt(a, ".svg") {
+		if a := c.picture(base, u); a != "" && !hasExt(a, ".svg") {
 			return a
 		}
 	}
@@ -743,11 +945,11 @@ func itemImage(it *gofeed.Item, base *url.URL, local bool) string {
 		}
 	}
 	if it.Image != nil && !rejected[strings.TrimSpace(it.Image.URL)] {
-		if a := mediaURL(base, it.Image.URL, local); a != "" && !hasExt(a, ".svg") {
+		if a := c.picture(base, it.Image.URL); a != "" && !hasExt(a, ".svg") {
 			return a
 		}
 	}
-	if a := mediaURL(base, first, local); a != "" && !hasExt(a, ".svg") {
+	if a := c.picture(base, first); a != "" && !hasExt(a, ".svg") {
 		return a
 	}
 	return ""
@@ -826,13 +1028,29 @@ func imgScan(s string, rejected map[string]bool) string {
 			}
 		}
 		src = strings.TrimSpace(src)
-		if ok && src != "" && !strings.HasPrefix(strings.ToLower(src), "data:") {
+		if ok && src != "" && !strings.HasPrefix(strings.ToLower(src), "data:") && !tracker(src) {
 			return src
 		}
 		if src != "" {
 			rejected[src] = true
 		}
 	}
+}
+
+// trackers are the addresses of the counting pixels feed services put in
+// posts, often without a size to give them away.
+var trackers = []string{"feeds.feedburner.com/~r/", "feeds.feedburner.com/~ff/", "feedburner.com/~r/",
+	"pixel.wp.com/", "stats.wordpress.com/", "medium.com/_/stat", "/pixel.gif", "/pixel.png",
+	"/1x1.gif", "/1x1.png", "/beacon.gif", "/tracking/", "/track/open", "/open.gif", "feedads."}
+
+func tracker(src string) bool {
+	l := strings.ToLower(src)
+	for _, t := range trackers {
+		if strings.Contains(l, t) {
+			return true
+		}
+	}
+	return false
 }
 
 // baseOf parses an absolute http(s) URL, or returns nil.
@@ -864,20 +1082,6 @@ func absURL(base *url.URL, ref string) string {
 		return ""
 	}
 	return u.String()
-}
-
-// mediaURL is absURL for pictures, except that a feed read from a local
-// file may name pictures by path ("../images/p1.jpg", "/srv/share/p1.jpg"):
-// a folder on a share holds the feed and its pictures together. A feed from
-// the web never gets a file path: it must not make the kiosk read local files.
-func mediaURL(base *url.URL, ref string, local bool) string {
-	ref = strings.TrimSpace(clean(ref))
-	if local && ref != "" && !strings.HasPrefix(ref, "//") {
-		if u, err := url.Parse(ref); err == nil && u.Scheme == "" && u.Host == "" && u.Path != "" {
-			return u.Path
-		}
-	}
-	return absURL(base, ref)
 }
 
 // guessNetwork names the network a link belongs to, or "" for the open web.

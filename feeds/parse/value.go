@@ -20,33 +20,64 @@ var errEmpty = errors.New("empty")
 //	"4,812" -> 4812, ""        "61%" -> 61, "%"         "1.2M" -> 1.2e6, ""
 //	"€12k" -> 12000, "€"       "$1,234.50" -> 1234.5    "12.345.678" -> 12345678
 //	"-3.5%" -> -3.5, "%"       "1 234" -> 1234          "12,5" -> 12.5
+//	"12 300 €" -> 12300, "€"   "1'234.5" -> 1234.5      "3 Mio. €" -> 3e6, "€"
 //
-// A single comma followed by exactly three digits is read as a thousands
-// separator (English spreadsheets are the common case); any other single
-// comma is a decimal comma. A single dot is always a decimal point. When both
-// appear, the last one is the decimal mark. Spaces (also no-break and thin
-// spaces), apostrophes and underscores only group digits. k, M/m/mn/mio and
-// B/bn multiply. Whatever else surrounds the number is the unit.
-func Value(s string) (float64, string, error) { return value(s, false) }
+// Alone, a value with one separator before exactly three digits ("1.234",
+// "4,812") could be read two ways; Value reads it the English way (a comma
+// groups thousands, a dot is the decimal point). A file decides such values
+// for all its rows from its other values and its delimiter (see
+// numberStyle). When both a comma and a dot appear, the last one is the
+// decimal mark. Spaces (also no-break and thin spaces), apostrophes and
+// underscores only group digits. k, M, bn and the common words (Tsd., Mio.,
+// Mrd., mil, million…) multiply. Whatever else surrounds the number is the
+// unit: a currency sign or code before it, any word after it.
+func Value(s string) (float64, string, error) { return value(s, markUnknown) }
 
-// value is Value with a choice of decimal mark. With decimalComma (a file
-// from a locale that writes 1.234,5) a comma is always the decimal mark and
-// a single dot before three digits groups thousands.
-func value(s string, decimalComma bool) (float64, string, error) {
+// decimalMark is how a file writes decimals: 1,234.5 (markDot) or 1.234,5
+// (markComma); markUnknown when nothing says.
+type decimalMark int
+
+const (
+	markUnknown decimalMark = iota
+	markDot
+	markComma
+)
+
+func (m decimalMark) String() string {
+	switch m {
+	case markDot:
+		return "1,234.5"
+	case markComma:
+		return "1.234,5"
+	}
+	return "unknown"
+}
+
+// numParts is a value taken apart: what stood before the digits, the digits
+// and separators, and what came after.
+type numParts struct {
+	neg    bool
+	prefix string
+	run    []rune // digits and separators
+	exp    string // "e+06", when written in scientific notation
+	suffix string
+}
+
+func scanNumber(s string) (numParts, error) {
 	if !utf8.ValidString(s) {
 		s = strings.ToValidUTF8(s, "\uFFFD")
 	}
 	orig := s
-	bad := func() (float64, string, error) {
-		return 0, "", fmt.Errorf("cannot read %q as a number", orig)
+	bad := func() (numParts, error) {
+		return numParts{}, fmt.Errorf("cannot read %q as a number", orig)
 	}
 	s = strings.TrimFunc(s, isBlank)
 	if s == "" {
-		return 0, "", errEmpty
+		return numParts{}, errEmpty
 	}
-	neg := false
+	var n numParts
 	if len(s) > 2 && s[0] == '(' && s[len(s)-1] == ')' { // accounting style
-		neg, s = true, strings.TrimFunc(s[1:len(s)-1], isBlank)
+		n.neg, s = true, strings.TrimFunc(s[1:len(s)-1], isBlank)
 	}
 	r := []rune(s)
 	i := 0
@@ -55,7 +86,7 @@ func value(s string, decimalComma bool) (float64, string, error) {
 	for i < len(r) && !isDigit(r[i]) && !((r[i] == '.' || r[i] == ',') && i+1 < len(r) && isDigit(r[i+1])) {
 		switch {
 		case r[i] == '-' || r[i] == '−' || r[i] == '–':
-			neg = !neg
+			n.neg = !n.neg
 			signs++
 		case r[i] == '+':
 			signs++
@@ -71,7 +102,7 @@ func value(s string, decimalComma bool) (float64, string, error) {
 		return bad()
 	}
 	for _, c := range prefix {
-		if unicode.IsLetter(c) && !unicode.IsUpper(c) || unicode.IsDigit(c) {
+		if unicode.IsLetter(c) && !unicode.IsUpper(c) || unicode.IsDigit(c) || c == '\uFFFD' {
 			return bad()
 		}
 	}
@@ -90,13 +121,7 @@ func value(s string, decimalComma bool) (float64, string, error) {
 		}
 		break
 	}
-	num, ok := digits(r[start:i], decimalComma)
-	if !ok && decimalComma {
-		num, ok = digits(r[start:i], false) // "1.5" typed into a German sheet
-	}
-	if !ok {
-		return bad()
-	}
+	n.run = r[start:i]
 	// Spreadsheets write large numbers as 1.2E+06.
 	if i+1 < len(r) && (r[i] == 'e' || r[i] == 'E') {
 		j := i + 1
@@ -108,20 +133,44 @@ func value(s string, decimalComma bool) (float64, string, error) {
 			k++
 		}
 		if k > j && (k == len(r) || !unicode.IsLetter(r[k])) {
-			num += "e" + string(r[i+1:k])
+			n.exp = "e" + string(r[i+1:k])
 			i = k
 		}
 	}
-	f, err := strconv.ParseFloat(num, 64)
+	n.prefix = strings.TrimFunc(string(prefix), isBlank)
+	n.suffix = strings.TrimFunc(string(r[i:]), isBlank)
+	switch {
+	case n.suffix == ".":
+		n.suffix = "" // "12." is 12
+	case n.suffix != "" && (strings.ContainsRune(",.", rune(n.suffix[0])) || isDigit(rune(n.suffix[0]))):
+		return bad() // "1,,2", "1.2.3x": a broken number, not a unit
+	case strings.ContainsRune(n.suffix, '\uFFFD'):
+		// "1�234": a separator lost to a wrong encoding. Reading "1"
+		// with the unit "�234" would be a silent wrong value.
+		return numParts{}, fmt.Errorf("cannot read %q as a number (it holds �: is the file's encoding right?)", orig)
+	}
+	return n, nil
+}
+
+// value is Value under a file's decimal mark, which decides the values
+// that could be read two ways.
+func value(s string, mark decimalMark) (float64, string, error) {
+	n, err := scanNumber(s)
+	if err != nil {
+		return 0, "", err
+	}
+	bad := func() (float64, string, error) {
+		return 0, "", fmt.Errorf("cannot read %q as a number", s)
+	}
+	num, ok := digits(n.run, mark)
+	if !ok {
+		return bad()
+	}
+	f, err := strconv.ParseFloat(num+n.exp, 64)
 	if err != nil || math.IsInf(f, 0) || math.IsNaN(f) {
 		return bad()
 	}
-	suffix := strings.TrimFunc(string(r[i:]), isBlank)
-	if suffix == "." {
-		suffix = "" // "12." is 12
-	} else if suffix != "" && (strings.ContainsRune(",.", rune(suffix[0])) || isDigit(rune(suffix[0]))) {
-		return bad() // "1,,2", "1.2.3x": a broken number, not a unit
-	}
+	suffix := n.suffix
 	if m, rest := multiplier(suffix); m != 0 {
 		f *= m
 		suffix = rest
@@ -129,10 +178,10 @@ func value(s string, decimalComma bool) (float64, string, error) {
 	if math.IsInf(f, 0) {
 		return bad()
 	}
-	if neg {
+	if n.neg {
 		f = -f
 	}
-	unit := strings.TrimFunc(string(prefix), isBlank)
+	unit := n.prefix
 	if suffix != "" {
 		if unit != "" {
 			unit += " "
@@ -142,11 +191,10 @@ func value(s string, decimalComma bool) (float64, string, error) {
 	return f, clean(unit), nil
 }
 
-// digits turns a run of digits and separators into a string ParseFloat
-// reads, or reports that the grouping makes no sense ("1,23,4").
-func digits(r []rune, decimalComma bool) (string, bool) {
-	var groups []string
-	var seps []rune
+// split cuts a run of digits and separators into its digit groups and the
+// separators between them; every separator but "," and "." becomes " ",
+// since those only group.
+func split(r []rune) (groups []string, seps []rune) {
 	var cur []rune
 	for _, c := range r {
 		if isDigit(c) {
@@ -156,33 +204,61 @@ func digits(r []rune, decimalComma bool) (string, bool) {
 		groups = append(groups, string(cur))
 		cur = cur[:0]
 		if c != ',' && c != '.' {
-			c = ' ' // every other separator only groups
+			c = ' '
 		}
 		seps = append(seps, c)
 	}
-	groups = append(groups, string(cur))
+	return append(groups, string(cur)), seps
+}
+
+// twoWays reports whether a run is one comma or dot before exactly three
+// digits, after one to three digits that are not a lone 0: "1.234",
+// "4,812". Such a value is a thousand times more or less depending on the
+// file's decimal mark.
+func twoWays(groups []string, seps []rune) bool {
+	return len(seps) == 1 && seps[0] != ' ' && len(groups[1]) == 3 &&
+		len(groups[0]) >= 1 && len(groups[0]) <= 3 && groups[0] != "0"
+}
+
+// markOf says which decimal mark a value shows by itself: markDot for
+// "12.5" or "1,234.5", markComma for "12,5" or "1.234.567", markUnknown for
+// a value without one or one that could be read two ways (ambiguous).
+func markOf(run []rune) (mark decimalMark, ambiguous bool) {
+	groups, seps := split(run)
+	if len(seps) == 0 {
+		return markUnknown, false
+	}
+	if twoWays(groups, seps) {
+		return markUnknown, true
+	}
+	last := seps[len(seps)-1]
+	single := strings.Count(string(seps), string(last)) == 1
+	switch {
+	case last == ' ':
+		return markUnknown, false
+	case single && last == '.', !single && last == ',':
+		return markDot, false
+	default:
+		return markComma, false
+	}
+}
+
+// digits turns a run of digits and separators into a string ParseFloat
+// reads, or reports that the grouping makes no sense ("1,23,4").
+func digits(r []rune, mark decimalMark) (string, bool) {
+	groups, seps := split(r)
 	if len(seps) == 0 {
 		return groups[0], groups[0] != ""
 	}
 	dec := -1 // index into seps of the decimal mark
 	last := seps[len(seps)-1]
-	if decimalComma {
-		if last == ',' && strings.Count(string(seps), ",") == 1 {
-			dec = len(seps) - 1
-		} else if strings.ContainsRune(string(seps), ',') {
-			return "", false // "1,2,3" in a decimal-comma file
-		}
-	} else if last != ' ' && strings.Count(string(seps), string(last)) == 1 {
-		switch {
-		case len(seps) > 1:
-			dec = len(seps) - 1
-		case last == '.':
-			dec = 0
-		case len(groups[1]) == 3 && groups[0] != "0" && len(groups[0]) <= 3:
-			// "4,812": a thousands separator
-		default:
+	switch {
+	case twoWays(groups, seps):
+		if last == '.' && mark != markComma || last == ',' && mark == markComma {
 			dec = 0
 		}
+	case last != ' ' && strings.Count(string(seps), string(last)) == 1:
+		dec = len(seps) - 1
 	}
 	intGroups, intSeps := groups, seps
 	frac := ""
@@ -223,11 +299,11 @@ func multiplier(unit string) (float64, string) {
 	}
 	var m float64
 	switch strings.ToLower(unit[:end]) {
-	case "k", "thousand":
+	case "k", "thousand", "thousands", "tsd", "tausend", "mil", "mille":
 		m = 1e3
-	case "m", "mn", "mio", "million", "millions":
+	case "m", "mn", "mio", "million", "millions", "millionen", "mill", "millones":
 		m = 1e6
-	case "b", "bn", "billion", "billions":
+	case "b", "bn", "billion", "billions", "mrd", "md", "mds", "milliard", "milliards", "milliarden":
 		m = 1e9
 	default:
 		return 0, unit

@@ -87,11 +87,11 @@ func TestValueDecimalComma(t *testing.T) {
 		{"4,812", 4.812}, {"1.000", 1000}, {"1.234,5", 1234.5}, {"12.345.678", 12345678}, {"3,5 %", 3.5}, {"1 234,5", 1234.5}, {"1.5", 1.5},
 	}
 	for _, tt := range tests {
-		if got, _, err := value(tt.in, true); err != nil || got != tt.want {
+		if got, _, err := value(tt.in, markComma); err != nil || got != tt.want {
 			t.Errorf("value(%q, decimal comma) = %v, %v; want %v", tt.in, got, err, tt.want)
 		}
 	}
-	if _, _, err := value("1,234,5", true); err == nil {
+	if _, _, err := value("1,234,5", markComma); err == nil {
 		t.Error("two decimal commas accepted")
 	}
 }

@@ -6,94 +6,122 @@ import (
 	"math"
 	"sort"
 	"strings"
-	"time"
 
 	"lobbykiosk/feeds"
+	"lobbykiosk/feeds/leaderboard"
 )
 
-var winColumns = columns{
-	names: []string{"label", "value", "previous", "unit", "period", "as_of"},
-	aliases: map[string]string{
-		"metric": "label", "name": "label", "title": "label",
-		"current": "value", "this_period": "value",
-		"prev": "previous", "last": "previous", "last_period": "previous", "previous_value": "previous",
-		"asof": "as_of", "date": "as_of", "updated": "as_of",
-	},
-}
+// The headers people write for each column, besides its own name; matched
+// ignoring case, accents, spaces and punctuation, and a unit in brackets.
+var (
+	winColumns = newColumns("wins", []string{"label", "value", "previous", "unit", "period", "as_of"}, map[string][]string{
+		"label": {"metric", "KPI", "name", "title", "Kennzahl", "indicateur", "libellé", "indicador", "métrica",
+			"measure", "indicator", "Metrik", "Bezeichnung", "Titel", "mesure", "titre", "nombre", "título", "nome", "medida"},
+		"value": {"current", "this period", "Wert", "aktuell", "valeur", "actuel", "valor", "atual",
+			"current period", "actual", "result", "Istwert", "dieser Zeitraum", "aktueller Zeitraum",
+			"cette période", "période actuelle", "período actual", "período atual"},
+		"previous": {"last period", "prev", "last", "Vorperiode", "Vormonat", "précédent", "anterior",
+			"previous value", "previous period", "prior", "before", "vorher", "Vorzeitraum", "letzter Zeitraum", "Vorjahr",
+			"période précédente", "avant", "período anterior", "valor anterior"},
+		"unit":   {"units", "Einheit", "unité", "unidad", "unidade"},
+		"period": {"Zeitraum", "Periode", "période", "periodo", "período"},
+		"as_of": {"as of", "date", "updated", "last updated", "Stand", "Datum", "Stichtag",
+			"mise à jour", "au", "fecha", "actualizado", "data", "atualizado"},
+	}, []string{"label"}, []string{"value", "previous"})
 
-var boardColumns = columns{
-	names: []string{"rank", "name", "handle", "points", "avatar", "change", "badge"},
-	aliases: map[string]string{
-		"position": "rank", "place": "rank", "#": "rank",
-		"person": "name", "employee": "name", "display_name": "name",
-		"username": "handle", "user": "handle",
-		"score": "points", "pts": "points",
-		"avatar_url": "avatar", "picture": "avatar", "photo": "avatar", "image": "avatar",
-		"movement": "change", "delta": "change", "moved": "change",
-	},
-}
+	boardColumns = newColumns("leaderboard", []string{"rank", "name", "handle", "points", "avatar", "change", "badge"}, map[string][]string{
+		"rank": {"position", "place", "#", "Platz", "Rang", "classement", "puesto", "posición", "posição",
+			"no", "nr", "Platzierung", "ranking", "colocação", "clasificación"},
+		"name": {"person", "member", "employee", "full name", "display name", "Mitarbeiter", "nom", "nombre", "nome",
+			"advocate", "participant", "ambassador", "contributor", "Mitarbeiterin", "Mitarbeitende", "Teilnehmer",
+			"vollständiger Name", "Anzeigename", "nom complet", "collaborateur", "collaboratrice",
+			"employé", "membre", "personne", "nombre completo", "empleado", "miembro",
+			"participante", "persona", "colaborador", "nome completo", "funcionário", "membro", "pessoa"},
+		"first_name": {"first name", "given name", "Vorname", "prénom", "primer nombre", "primeiro nome"},
+		"last_name":  {"last name", "surname", "family name", "Nachname", "nom de famille", "apellido", "apellidos", "sobrenome", "apelido"},
+		"handle": {"username", "user", "account", "Benutzername", "identifiant", "pseudo", "usuario", "usuário",
+			"user name", "login", "screen name", "Benutzer", "Konto", "compte", "nombre de usuario",
+			"cuenta", "utilizador", "conta"},
+		"points": {"score", "total points", "total", "Punkte", "Punktzahl", "puntos", "puntuación", "pontos", "pontuação",
+			"pts", "Gesamtpunkte", "Punkte gesamt", "total des points"},
+		"avatar": {"avatar url", "picture", "photo", "image", "profile picture", "profile image",
+			"photo url", "Foto", "Bild", "Profilbild", "imagen", "imagem"},
+		"change": {"movement", "trend", "Veränderung", "Tendenz", "évolution", "tendance", "cambio", "tendencia", "variação",
+			"delta", "moved", "rank change", "position change", "Bewegung", "variation",
+			"variación", "mudança", "movimento"},
+		"badge": {"award", "level", "Abzeichen", "Auszeichnung", "Stufe", "niveau", "insigne",
+			"insignia", "medalla", "nivel", "selo", "medalha", "nível"},
+	}, []string{"name", "handle", "first_name", "last_name"}, []string{"points", "rank", "change"})
+)
 
-// Wins reads the social team's figures: a JSON list of objects
-// {"label", "value", "previous", "unit", "period", "as_of"} or a CSV file
-// whose header row names those columns (any order, any case, extra columns
-// ignored). value and previous may be numbers or text as typed in a
-// spreadsheet ("4,812", "61%", "€12k", see Value). A row that cannot be read
-// becomes a warning naming its row and column and the other rows are kept;
-// the error is for a file with nothing usable in it.
-func Wins(data []byte) (_ []feeds.Metric, _ []string, err error) {
-	defer func() { err = readable(err) }()
-	var w warnings
-	t, err := readTable(data, winColumns, &w)
-	rows, header := t.rows, t.header
+// readWins reads the social team's figures: a JSON list of objects or a CSV
+// file whose header row names the columns label, value, previous, unit,
+// period, as_of (in any order and case, in any of the languages above;
+// extra columns ignored). A row that cannot be read is skipped with its row
+// and reason, and the other rows are kept; the error is for a file with
+// nothing usable in it.
+func readWins(data []byte, spec feeds.SourceSpec, rep *report) ([]feeds.Metric, error) {
+	t, err := readTable(data, winColumns, spec.Locale, rep)
 	if err != nil {
-		return nil, w.done(), fmt.Errorf("wins: %w", err)
+		return nil, fmt.Errorf("wins: %w", err)
 	}
-	if missing := missingColumns(header, "label", "value"); missing != "" {
-		return nil, w.done(), fmt.Errorf("wins: no %s column (the file has %s)", missing, present(header, winColumns))
+	for _, need := range []string{"label", "value"} {
+		if !t.header[need] {
+			return nil, fmt.Errorf("wins: %w", winColumns.missing(t, need))
+		}
+	}
+	dates := newDateReader(spec.Locale, spec.Timezone)
+	for _, r := range t.rows {
+		dates.observe(r.get("as_of").text)
+	}
+	if w := dates.decide(); w != "" {
+		rep.add("column as_of: %s", w)
 	}
 	var out []feeds.Metric
-	for _, r := range rows {
-		m, ok := metric(r, &w)
-		if ok {
+	for _, r := range t.rows {
+		if m, ok := metric(r, t.mark, dates, rep); ok {
 			out = append(out, m)
 		}
 	}
-	if len(out) == 0 {
-		return nil, w.done(), fmt.Errorf("wins: %w", w.none("rows"))
+	if c := dates.choice(); c != "" {
+		rep.choose("%s", c)
 	}
-	return out, w.done(), nil
+	if len(out) == 0 {
+		return nil, fmt.Errorf("wins: %w", rep.none("rows"))
+	}
+	return out, nil
 }
 
-func metric(r row, w *warnings) (feeds.Metric, bool) {
+func metric(r row, mark decimalMark, dates *dateReader, rep *report) (feeds.Metric, bool) {
 	var m feeds.Metric
-	m.Label = clean(text(r, "label", w))
+	m.Label = clean(text(r, "label", rep))
 	if m.Label == "" {
-		w.add("row %d, column label: empty (row skipped)", r.num)
+		rep.skip(r.num, "column label: empty")
 		return m, false
 	}
-	v, unit, err := number(r, "value")
+	v, unit, err := number(r, "value", mark)
 	if err != nil {
-		w.add("row %d, column value: %v (row skipped)", r.num, err)
+		rep.skip(r.num, "column value: %v", err)
 		return m, false
 	}
 	m.Value = v
 	if c := r.get("previous"); c.bad != "" || strings.TrimSpace(c.text) != "" {
-		p, _, err := number(r, "previous")
+		p, _, err := number(r, "previous", mark)
 		if err != nil {
-			w.add("row %d, column previous: %v (shown without a trend)", r.num, err)
+			rep.add("row %d, column previous: %v (shown without a trend)", r.num, err)
 		} else {
 			m.Previous, m.HasPrevious = p, true
 		}
 	}
-	m.Unit = clean(text(r, "unit", w))
+	m.Unit = clean(text(r, "unit", rep))
 	if m.Unit == "" {
 		m.Unit = unit
 	}
-	m.Period = clean(text(r, "period", w))
-	if s := strings.TrimSpace(text(r, "as_of", w)); s != "" {
-		t, err := parseDate(s)
+	m.Period = clean(text(r, "period", rep))
+	if s := strings.TrimSpace(text(r, "as_of", rep)); s != "" {
+		t, err := dates.parse(s)
 		if err != nil {
-			w.add("row %d, column as_of: %v", r.num, err)
+			rep.add("row %d, column as_of: %v", r.num, err)
 		} else {
 			m.AsOf = t
 		}
@@ -101,28 +129,26 @@ func metric(r row, w *warnings) (feeds.Metric, bool) {
 	return m, true
 }
 
-// Leaderboard reads a leaderboard export: a JSON list of objects or a CSV
-// file with the header rank,name,handle,points,avatar,change (badge too),
-// under the same rules as Wins. Rows without a rank are ranked by points,
-// ties sharing a rank (1, 2, 2, 4). The result is in rank order.
-func Leaderboard(data []byte) (_ []feeds.Standing, _ []string, err error) {
-	defer func() { err = readable(err) }()
-	var w warnings
-	t, err := readTable(data, boardColumns, &w)
-	rows, header := t.rows, t.header
+// readLeaderboard reads a leaderboard export: a JSON list of objects or a
+// CSV file with the columns rank, name, handle, points, avatar, change, badge
+// (or first and last name), under the same rules as readWins. Rows without
+// a rank are ranked by points, ties sharing a rank (1, 2, 2, 4). The result
+// is in rank order.
+func readLeaderboard(data []byte, spec feeds.SourceSpec, rep *report) ([]feeds.Standing, error) {
+	t, err := readTable(data, boardColumns, spec.Locale, rep)
 	if err != nil {
-		return nil, w.done(), fmt.Errorf("leaderboard: %w", err)
+		return nil, fmt.Errorf("leaderboard: %w", err)
 	}
-	if !header["name"] && !header["handle"] {
-		return nil, w.done(), fmt.Errorf("leaderboard: no name or handle column (the file has %s)", present(header, boardColumns))
+	if !t.header["name"] && !t.header["handle"] && !t.header["first_name"] && !t.header["last_name"] {
+		return nil, fmt.Errorf("leaderboard: %w", boardColumns.missing(t, "name", "handle"))
 	}
-	if !header["points"] && !header["rank"] {
-		return nil, w.done(), fmt.Errorf("leaderboard: no points or rank column (the file has %s)", present(header, boardColumns))
+	if !t.header["points"] && !t.header["rank"] {
+		return nil, fmt.Errorf("leaderboard: %w", boardColumns.missing(t, "points", "rank"))
 	}
 	var out []feeds.Standing
 	ranked := 0
-	for _, r := range rows {
-		s, hasRank, ok := standing(r, &w)
+	for _, r := range t.rows {
+		s, hasRank, ok := standing(r, t.mark, rep)
 		if !ok {
 			continue
 		}
@@ -132,32 +158,45 @@ func Leaderboard(data []byte) (_ []feeds.Standing, _ []string, err error) {
 		out = append(out, s)
 	}
 	if len(out) == 0 {
-		return nil, w.done(), fmt.Errorf("leaderboard: %w", w.none("rows"))
+		return nil, fmt.Errorf("leaderboard: %w", rep.none("rows"))
 	}
 	if ranked < len(out) {
 		if ranked > 0 {
-			w.add("%d of %d rows have no rank; ranked everyone by points", len(out)-ranked, len(out))
+			rep.add("%d of %d rows have no rank; ranked everyone by points", len(out)-ranked, len(out))
 		}
 		rankByPoints(out)
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Rank < out[j].Rank })
-	return out, w.done(), nil
+	return out, nil
 }
 
-func standing(r row, w *warnings) (s feeds.Standing, hasRank, ok bool) {
-	s.Name = clean(text(r, "name", w))
-	s.Handle = strings.ReplaceAll(clean(text(r, "handle", w)), " ", "")
+func standing(r row, mark decimalMark, rep *report) (s feeds.Standing, hasRank, ok bool) {
+	s.Name = clean(text(r, "name", rep))
+	first, last := clean(text(r, "first_name", rep)), clean(text(r, "last_name", rep))
+	if last == "" {
+		last = s.Name // "Prénom" and "Nom": nom is the family name
+	}
+	if first != "" && !strings.HasPrefix(last, first) {
+		s.Name = strings.TrimSpace(first + " " + last)
+	} else if s.Name == "" {
+		s.Name = strings.TrimSpace(first + " " + last)
+	}
+	handle := clean(text(r, "handle", rep))
+	if s.Name == "" && strings.Contains(handle, " ") {
+		s.Name, handle = handle, "" // a "User" column holding names
+	}
+	s.Handle = strings.ReplaceAll(handle, " ", "")
 	if s.Name == "" {
 		s.Name = s.Handle
 	}
 	if s.Name == "" {
-		w.add("row %d, column name: empty (row skipped)", r.num)
+		rep.skip(r.num, "column name: empty")
 		return s, false, false
 	}
 	hasPoints := false
 	var pointsErr error
 	if c := r.get("points"); c.bad != "" || strings.TrimSpace(c.text) != "" {
-		p, _, err := number(r, "points")
+		p, _, err := number(r, "points", mark)
 		if err != nil {
 			pointsErr = err
 		} else {
@@ -165,35 +204,38 @@ func standing(r row, w *warnings) (s feeds.Standing, hasRank, ok bool) {
 		}
 	}
 	if c := r.get("rank"); c.bad != "" || strings.TrimSpace(c.text) != "" {
-		n, err := whole(r, "rank")
+		n, err := whole(r, "rank", mark)
 		switch {
 		case err != nil:
-			w.add("row %d, column rank: %v", r.num, err)
+			rep.add("row %d, column rank: %v", r.num, err)
 		case n < 1:
-			w.add("row %d, column rank: %d is not a place (1 is first)", r.num, n)
+			rep.add("row %d, column rank: %d is not a place (1 is first)", r.num, n)
 		default:
 			s.Rank, hasRank = n, true
 		}
 	}
 	switch {
 	case pointsErr != nil && !hasRank:
-		w.add("row %d, column points: %v (row skipped)", r.num, pointsErr)
+		rep.skip(r.num, "column points: %v", pointsErr)
 		return s, false, false
 	case pointsErr != nil:
-		w.add("row %d, column points: %v", r.num, pointsErr)
+		rep.add("row %d, column points: %v", r.num, pointsErr)
 	case !hasPoints && !hasRank:
-		w.add("row %d: neither points nor a rank (row skipped)", r.num)
+		rep.skip(r.num, "neither points nor a rank")
 		return s, false, false
 	}
+	s.Badge = clean(text(r, "badge", rep))
 	if c := r.get("change"); c.bad != "" || strings.TrimSpace(c.text) != "" {
-		n, err := change(r)
+		n, isNew, err := change(r, mark)
 		if err != nil {
-			w.add("row %d, column change: %v", r.num, err)
+			rep.add("row %d, column change: %v", r.num, err)
 		}
 		s.Change = n
+		if isNew && s.Badge == "" {
+			s.Badge = leaderboard.NewBadge
+		}
 	}
-	s.Avatar = strings.TrimSpace(clean(text(r, "avatar", w)))
-	s.Badge = clean(text(r, "badge", w))
+	s.Avatar = strings.TrimSpace(clean(text(r, "avatar", rep)))
 	return s, hasRank, true
 }
 
@@ -212,25 +254,28 @@ func rankByPoints(s []feeds.Standing) {
 
 // text is a cell's text; a cell holding something that is not text (a JSON
 // object) is reported once and read as empty.
-func text(r row, col string, w *warnings) string {
+func text(r row, col string, rep *report) string {
 	c := r.get(col)
 	if c.bad != "" {
-		w.add("row %d, column %s: %s", r.num, col, c.bad)
+		rep.add("row %d, column %s: %s", r.num, col, c.bad)
 		return ""
 	}
 	return c.text
 }
 
-func number(r row, col string) (float64, string, error) {
+func number(r row, col string, mark decimalMark) (float64, string, error) {
 	c := r.get(col)
 	if c.bad != "" {
 		return 0, "", errors.New(c.bad)
 	}
-	return value(c.text, r.decimalComma)
+	if c.exact {
+		mark = markDot
+	}
+	return value(c.text, mark)
 }
 
-func whole(r row, col string) (int, error) {
-	f, _, err := number(r, col)
+func whole(r row, col string, mark decimalMark) (int, error) {
+	f, _, err := number(r, col, mark)
 	if err != nil {
 		return 0, err
 	}
@@ -240,17 +285,26 @@ func whole(r row, col string) (int, error) {
 	return int(f), nil
 }
 
+// newWords say a person was not on the last period's board, in the
+// languages of the column names.
+var newWords = map[string]bool{"new": true, "neu": true, "nouveau": true, "nouvelle": true, "nuevo": true,
+	"nueva": true, "novo": true, "nova": true, "new entry": true, "neueinsteiger": true, "*": true}
+
 // change reads places moved as people write them: "+2", "-1", "▲2", "↓1",
-// and "=", "-", "new" for no movement.
-func change(r row) (int, error) {
+// "=", "-" and "0" for no movement, and "new" for a newcomer (isNew).
+func change(r row, mark decimalMark) (n int, isNew bool, err error) {
 	c := r.get("change")
 	if c.bad != "" {
-		return 0, errors.New(c.bad)
+		return 0, false, errors.New(c.bad)
 	}
 	s := strings.TrimFunc(c.text, isBlank)
-	switch strings.ToLower(s) {
-	case "", "=", "-", "–", "—", "±0", "new", "none", "same", "0":
-		return 0, nil
+	low := strings.ToLower(s)
+	if newWords[low] || newWords[strings.Trim(low, "()[]!")] {
+		return 0, true, nil
+	}
+	switch low {
+	case "", "=", "-", "–", "—", "±0", "none", "same", "0", "—0", "unverändert", "stable", "igual", "mesmo":
+		return 0, false, nil
 	}
 	sign := 1.0
 	for _, p := range []struct {
@@ -262,54 +316,12 @@ func change(r row) (int, error) {
 			break
 		}
 	}
-	f, _, err := value(s, r.decimalComma)
+	f, _, err := value(s, mark)
 	if err != nil {
-		return 0, err
+		return 0, false, err
 	}
 	if f != math.Trunc(f) || math.Abs(f) > 1e6 {
-		return 0, fmt.Errorf("%q is not a whole number of places", strings.TrimSpace(c.text))
+		return 0, false, fmt.Errorf("%q is not a whole number of places", strings.TrimSpace(c.text))
 	}
-	return int(sign * f), nil
-}
-
-// dateLayouts are the dates people type; day/month order is only accepted
-// where it cannot be misread (no 01/02/2024).
-var dateLayouts = []string{
-	time.RFC3339, "2006-01-02T15:04:05", "2006-01-02 15:04:05", "2006-01-02 15:04", "2006-01-02",
-	"2006/01/02", "02.01.2006", "2.1.2006", "2 Jan 2006", "2 January 2006", "Jan 2, 2006", "January 2, 2006",
-}
-
-// parseDate reads a date; one without a zone is in the kiosk's local time,
-// which is where the people who typed it live.
-func parseDate(s string) (time.Time, error) {
-	s = strings.TrimSpace(s)
-	for _, l := range dateLayouts {
-		if t, err := time.ParseInLocation(l, s, time.Local); err == nil {
-			return t.UTC(), nil
-		}
-	}
-	return time.Time{}, fmt.Errorf("cannot read %q as a date (write it as 2024-05-31)", s)
-}
-
-func missingColumns(header map[string]bool, want ...string) string {
-	var miss []string
-	for _, c := range want {
-		if !header[c] {
-			miss = append(miss, fmt.Sprintf("%q", c))
-		}
-	}
-	return strings.Join(miss, " or ")
-}
-
-func present(header map[string]bool, cols columns) string {
-	var have []string
-	for _, n := range cols.names {
-		if header[n] {
-			have = append(have, n)
-		}
-	}
-	if len(have) == 0 {
-		return "none of " + strings.Join(cols.names, ", ")
-	}
-	return strings.Join(have, ", ")
+	return int(sign * f), false, nil
 }

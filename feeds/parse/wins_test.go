@@ -50,12 +50,13 @@ func TestWinsCSV(t *testing.T) {
 		{Label: "Staff sharing", Value: 61, Previous: 54, HasPrevious: true, Unit: "%", Period: "this month", AsOf: day(2024, 5, 31)},
 		{Label: "New followers", Value: 1200, Previous: 980, HasPrevious: true, Unit: "followers", Period: "May", AsOf: day(2024, 5, 31)},
 		{Label: "Ad spend saved", Value: 12000, Unit: "€", Period: "Q2", AsOf: day(2024, 6, 30)},
-		// The date 31/05/2024 could be read two ways; the metric stays, undated.
-		{Label: "Engagement rate", Value: 4.7, Previous: 5.1, HasPrevious: true, Unit: "%", Period: "this month"},
+		// 31/05/2024 can only be day first.
+		{Label: "Engagement rate", Value: 4.7, Previous: 5.1, HasPrevious: true, Unit: "%", Period: "this month", AsOf: day(2024, 5, 31)},
 	})
 	want := []string{
-		`row 6, column value: cannot read "abc" as a number (row skipped)`,
-		`row 7, column as_of: cannot read "31/05/2024" as a date (write it as 2024-05-31)`,
+		// "4,7 %" among "1.2k" and "5.1%": a person should check the file.
+		`the file writes decimals both ways ("1.2k" row 4, "4,7 %" row 7): read numbers such as "48,120" (row 2) as 48120, as most of its values do; set locale on the source to be sure`,
+		`row 6: column value: cannot read "abc" as a number`,
 	}
 	if !reflect.DeepEqual(warns, want) {
 		t.Errorf("warnings\n got %q\nwant %q", warns, want)
@@ -73,7 +74,7 @@ func TestWinsJSON(t *testing.T) {
 		{Label: "Video views", Value: 1.2e6, Period: "Q2"},
 		{Label: "Avg. response time", Value: -3.5, Unit: "%", Period: "vs. April"},
 	})
-	want := []string{`row 4, column value: expected a number or text, found true (row skipped)`}
+	want := []string{`row 4: column value: expected a number or text, found true`}
 	if !reflect.DeepEqual(warns, want) {
 		t.Errorf("warnings\n got %q\nwant %q", warns, want)
 	}
@@ -109,11 +110,11 @@ func TestWinsLayouts(t *testing.T) {
 func TestWinsUnreadable(t *testing.T) {
 	tests := []struct{ name, doc, want string }{
 		{"empty", "  \n", "wins: the file is empty"},
-		{"no value column", "label,amount\nReach,12\n", `wins: no "value" column (the file has label)`},
-		{"not a header", "Reach,12\nShares,3\n", `wins: the first row should name the columns (label, value, previous, unit, period, as_of), found "Reach", "12"`},
+		{"no value column", "label,amount\nReach,12\n", `wins: no value column: the file's columns are "label", "amount"; a value column may be headed value, current, this period, Wert, aktuell, valeur, actuel, valor, atual, current period, …`},
+		{"not a header", "Reach,12\nShares,3\n", `wins: no row names the columns (label, value, previous, unit, period, as_of): the first row has "Reach", "12"`},
 		{"header only", "label,value\n", "wins: no rows below the header"},
 		{"every row bad", "label,value\nReach,lots\nShares,many\n",
-			`wins: no readable rows: row 2, column value: cannot read "lots" as a number (row skipped) (and 1 more problems)`},
+			`wins: no readable rows: row 2: column value: cannot read "lots" as a number (and 1 more)`},
 		{"json not a list", `{"wins": "none"}`, "wins: expected a JSON list of rows like [{\"label\": …}], found an object"},
 		{"broken json", "[\n{\"label\": \"Reach\",\n\"value\": }]", "wins: JSON syntax error on line 3"},
 	}
@@ -132,16 +133,22 @@ func TestWinsUnreadable(t *testing.T) {
 
 func TestWinsWarningsAreCapped(t *testing.T) {
 	var b strings.Builder
-	b.WriteString("label,value\nGood,1\n")
+	b.WriteString("label,value,previous\nGood,1,\n")
 	for i := range 100 {
-		fmt.Fprintf(&b, "Bad %d,x%d\n", i, i)
+		fmt.Fprintf(&b, "Bad %d,x%d,\n", i, i)
 	}
-	got, warns, err := Wins([]byte(b.String()))
-	if err != nil || len(got) != 1 {
-		t.Fatalf("got %d metrics, err %v", len(got), err)
+	for i := range 100 {
+		fmt.Fprintf(&b, "Odd %d,%d,x\n", i, i)
 	}
-	if len(warns) != maxWarnings+1 || warns[maxWarnings] != "and 80 more problems" {
-		t.Errorf("%d warnings, last %q", len(warns), warns[len(warns)-1])
+	r, err := Read(Doc{Body: []byte(b.String())}, feeds.SourceSpec{Kind: feeds.KindWins})
+	if err != nil || len(r.Wins) != 101 {
+		t.Fatalf("got %d metrics, err %v", len(r.Wins), err)
+	}
+	if len(r.Warnings) != maxWarnings+1 || r.Warnings[maxWarnings] != "and 80 more problems" {
+		t.Errorf("%d warnings: %q", len(r.Warnings), r.Warnings)
+	}
+	if r.Reading.Read != 201 || r.Reading.Skipped != 100 || len(r.Reading.Skips) != feeds.MaxSkips || r.Reading.Skips[0].Row != 3 {
+		t.Errorf("reading %+v", r.Reading)
 	}
 }
 
@@ -156,11 +163,12 @@ func TestLeaderboardCSV(t *testing.T) {
 		{Rank: 3, Name: "Jon Ruiz", Handle: "@jon", Points: 1090, Change: -1},
 		// Unreadable points, but the rank says where she stands.
 		{Rank: 4, Name: "Priya Raman", Handle: "@priya", Change: -1},
-		{Rank: 6, Name: "Lee Chen", Handle: "@lee", Points: 870},
+		// "new" is a newcomer, shown as such, not a change of 0.
+		{Rank: 6, Name: "Lee Chen", Handle: "@lee", Points: 870, Badge: "new"},
 	})
 	want := []string{
 		`row 5, column points: cannot read "lots" as a number`,
-		`row 7, column name: empty (row skipped)`,
+		`row 7: column name: empty`,
 	}
 	if !reflect.DeepEqual(warns, want) {
 		t.Errorf("warnings\n got %q\nwant %q", warns, want)
@@ -178,7 +186,7 @@ func TestLeaderboardJSONRanksByPoints(t *testing.T) {
 		{Rank: 2, Name: "Dana Whit", Points: 310, Change: -2},
 		{Rank: 4, Name: "Jon Ruiz", Points: 290},
 	})
-	want := []string{`row 5, column points: expected a number or text, found an object (row skipped)`}
+	want := []string{`row 5: column points: expected a number or text, found an object`}
 	if !reflect.DeepEqual(warns, want) {
 		t.Errorf("warnings\n got %q\nwant %q", warns, want)
 	}
@@ -222,9 +230,13 @@ func TestLeaderboardRules(t *testing.T) {
 
 func TestLeaderboardUnreadable(t *testing.T) {
 	tests := []struct{ name, doc, want string }{
-		{"no person", "rank,points\n1,10\n", "leaderboard: no name or handle column (the file has rank, points)"},
-		{"no score", "name,avatar\nA,x\n", "leaderboard: no points or rank column (the file has name, avatar)"},
-		{"nothing usable", "name,points\nA,\n", "leaderboard: no readable rows: row 2: neither points nor a rank (row skipped)"},
+		{"no person", "rank,points,team\n1,10,x\n", `leaderboard: no name or handle column: the file's columns are "rank", "points", "team"; ` +
+			"a name column may be headed name, person, member, employee, full name, display name, Mitarbeiter, nom, nombre, nome, …; " +
+			"a handle column may be headed handle, username, user, account, Benutzername, identifiant, pseudo, usuario, usuário, user name, …"},
+		{"no score", "name,avatar\nA,x\n", `leaderboard: no points or rank column: the file's columns are "name", "avatar"; ` +
+			"a points column may be headed points, score, total points, total, Punkte, Punktzahl, puntos, puntuación, pontos, pontuação, …; " +
+			"a rank column may be headed rank, position, place, #, Platz, Rang, classement, puesto, posición, posição, …"},
+		{"nothing usable", "name,points\nA,\n", "leaderboard: no readable rows: row 2: neither points nor a rank"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

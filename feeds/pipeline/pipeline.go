@@ -175,6 +175,7 @@ func (p *Pipeline) loadOne(s *source) {
 		s.state.FetchedAt = e.FetchedAt
 		s.state.Items = e.Result.Items()
 		s.state.Warnings = e.Result.Warnings
+		s.state.Reading = e.Result.Reading
 		s.state.FromCache = true
 		s.state.OK = true
 		if e.Held != nil {
@@ -318,6 +319,7 @@ func (p *Pipeline) refresh(ctx context.Context, s *source) {
 	if note != "" {
 		st.Warnings = append(st.Warnings, note)
 	}
+	st.Reading = res.Reading
 	p.save(s)
 	p.notify()
 }
@@ -422,8 +424,7 @@ func (p *Pipeline) save(s *source) {
 func (p *Pipeline) fetchParse(ctx context.Context, spec feeds.SourceSpec, val fetch.Validators) (feeds.Result, fetch.Validators, bool, error) {
 	var res feeds.Result
 	if spec.Kind == feeds.KindFolder {
-		posts, warns, err := parse.Folder(spec.Path, spec)
-		res.Posts, res.Warnings = posts, warns
+		res, err := parse.ReadFolder(spec.Path, spec)
 		return res, val, false, err
 	}
 	var resp *fetch.Response
@@ -442,16 +443,13 @@ func (p *Pipeline) fetchParse(ctx context.Context, spec feeds.SourceSpec, val fe
 	if resp.NotModified {
 		return res, resp.Validators, true, nil
 	}
-	switch spec.Kind {
-	case feeds.KindPosts:
-		res.Posts, res.Warnings, err = parse.Posts(resp.Body, spec)
-	case feeds.KindWins:
-		res.Wins, res.Warnings, err = parse.Wins(resp.Body)
-	case feeds.KindLeaderboard:
-		res.Leaderboard, res.Warnings, err = parse.Leaderboard(resp.Body)
-	default:
-		err = fmt.Errorf("unknown kind %q", spec.Kind)
+	doc := parse.Doc{Body: resp.Body}
+	if spec.URL != "" {
+		// A file's type is guessed from its name ("text/xml;
+		// charset=utf-8" for any .xml): only a server's charset is news.
+		doc.ContentType = resp.ContentType
 	}
+	res, err = parse.Read(doc, spec)
 	if err != nil {
 		return res, val, false, err
 	}
@@ -461,8 +459,10 @@ func (p *Pipeline) fetchParse(ctx context.Context, spec feeds.SourceSpec, val fe
 	return res, resp.Validators, false, nil
 }
 
-// resolveFiles makes relative picture references in a local file relative to
-// that file's folder, so a feed and its images can sit side by side on a share.
+// resolveFiles makes a local leaderboard's relative avatar paths relative to
+// that file's folder, so an export and its photos can sit side by side on a
+// share. (A feed's pictures beside it are resolved by parse, which only
+// takes a file that is there.)
 func resolveFiles(res *feeds.Result, dir string) {
 	abs := func(ref string) string {
 		if ref == "" || filepath.IsAbs(ref) {
@@ -473,24 +473,24 @@ func resolveFiles(res *feeds.Result, dir string) {
 		}
 		return filepath.Join(dir, filepath.FromSlash(ref))
 	}
-	for i := range res.Posts {
-		res.Posts[i].Image = abs(res.Posts[i].Image)
-		res.Posts[i].Author.Avatar = abs(res.Posts[i].Author.Avatar)
-	}
 	for i := range res.Leaderboard {
 		res.Leaderboard[i].Avatar = abs(res.Leaderboard[i].Avatar)
 	}
 }
 
-// stamp gives undated posts the time they were first seen and returns the
-// updated first-seen map, pruned to the posts still present.
+// stamp dates the posts whose date is unknown with the time they were first
+// seen, kept in the source's cache across refreshes and restarts (so such a
+// post never becomes "just now" again, and max_age counts from when it
+// came), and returns the updated first-seen map, pruned to the posts still
+// present.
 func stamp(res *feeds.Result, seen map[string]time.Time, now time.Time) map[string]time.Time {
 	out := map[string]time.Time{}
 	for i := range res.Posts {
 		p := &res.Posts[i]
-		if !p.Published.IsZero() {
+		if !p.DateUnknown && !p.Published.IsZero() {
 			continue
 		}
+		p.DateUnknown = true
 		t, ok := seen[p.ID]
 		if !ok {
 			t = now.UTC().Truncate(time.Second)
@@ -529,8 +529,17 @@ func (p *Pipeline) Snapshot() feeds.Snapshot {
 		st.Warnings = append([]string(nil), st.Warnings...)
 		snap.Sources = append(snap.Sources, st)
 	}
-	sort.SliceStable(snap.Posts, func(i, j int) bool { return snap.Posts[i].Published.After(snap.Posts[j].Published) })
+	sort.SliceStable(snap.Posts, func(i, j int) bool { return newer(snap.Posts[i], snap.Posts[j]) })
 	return snap
+}
+
+// newer orders posts newest first, those with an unknown date after every
+// dated one (by when they were first seen).
+func newer(a, b feeds.Post) bool {
+	if a.DateUnknown != b.DateUnknown {
+		return b.DateUnknown
+	}
+	return a.Published.After(b.Published)
 }
 
 func dedupeKey(p feeds.Post) string {

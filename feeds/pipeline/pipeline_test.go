@@ -299,23 +299,110 @@ func TestSamePostFromTwoSourcesShownOnce(t *testing.T) {
 	}
 }
 
-func TestRelativePicturesResolveNextToTheFile(t *testing.T) {
+// A feed on a share names no file on the kiosk's disk: its relative
+// pictures resolve against its own <link>. A leaderboard export's photos
+// may sit beside it.
+func TestRelativeReferencesInLocalFiles(t *testing.T) {
 	dir := t.TempDir()
 	body := strings.Replace(rss, "<description>First", `<enclosure url="images/p1.jpg" type="image/jpeg" length="1"/><description>First`, 1)
 	feed := filepath.Join(dir, "a.rss")
+	board := filepath.Join(dir, "board.csv")
 	if err := os.WriteFile(feed, []byte(body), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	p := newPipeline(t, filepath.Join(dir, "state"), feeds.SourceSpec{Name: "file", Kind: feeds.KindPosts, Path: feed})
+	if err := os.WriteFile(board, []byte("name,points,photo\nAna,10,photos/ana.jpg\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	p := newPipeline(t, filepath.Join(dir, "state"),
+		feeds.SourceSpec{Name: "file", Kind: feeds.KindPosts, Path: feed},
+		feeds.SourceSpec{Name: "board", Kind: feeds.KindLeaderboard, Path: board})
 	p.RefreshAll(context.Background())
+	snap := p.Snapshot()
 	var img string
-	for _, post := range p.Snapshot().Posts {
+	for _, post := range snap.Posts {
 		if post.Image != "" {
 			img = post.Image
 		}
 	}
-	if want := filepath.Join(dir, "images", "p1.jpg"); img != want {
+	if want := "https://social.example/@ana/images/p1.jpg"; img != want {
 		t.Errorf("image = %q, want %q", img, want)
+	}
+	if len(snap.Leaderboard) != 1 || snap.Leaderboard[0].Avatar != filepath.Join(dir, "photos", "ana.jpg") {
+		t.Errorf("leaderboard = %+v", snap.Leaderboard)
+	}
+}
+
+// A post whose date is unknown is dated by when the kiosk first saw it,
+// that time survives refreshes and restarts, and it sorts after every dated
+// post however recent it is.
+func TestDateUnknownIsFirstSeen(t *testing.T) {
+	f := &feedServer{body: rss}
+	srv := httptest.NewServer(f)
+	defer srv.Close()
+	dir := t.TempDir()
+	spec := feeds.SourceSpec{Name: "a", Kind: feeds.KindPosts, URL: srv.URL}
+	clock := time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC)
+	open := func() *Pipeline {
+		st, err := store.Open(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p := New([]feeds.SourceSpec{spec}, Options{Store: st, Client: fetch.New("test"), Now: func() time.Time { return clock }})
+		p.LoadCache()
+		return p
+	}
+	check := func(p *Pipeline, when string) {
+		t.Helper()
+		posts := p.Snapshot().Posts
+		if len(posts) != 2 {
+			t.Fatalf("%s: %d posts", when, len(posts))
+		}
+		last := posts[1]
+		if posts[0].DateUnknown || !last.DateUnknown || !last.Published.Equal(time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC)) {
+			t.Errorf("%s: dated %v (unknown %v), then %v (unknown %v)", when, posts[0].Published, posts[0].DateUnknown, last.Published, last.DateUnknown)
+		}
+	}
+	p := open()
+	p.RefreshAll(context.Background())
+	check(p, "first fetch")
+	clock = clock.Add(3 * time.Hour)
+	f.set(rss+" ", 0) // a changed document: parsed again
+	p.RefreshAll(context.Background())
+	check(p, "a refresh 3 h later")
+	clock = clock.Add(24 * time.Hour)
+	p2 := open()
+	check(p2, "after a restart, from the cache")
+	p2.RefreshAll(context.Background())
+	check(p2, "after a restart and a refresh")
+}
+
+// The server's charset reaches the parser; a file's guessed type does not.
+func TestContentTypeCharset(t *testing.T) {
+	csv := "Kennzahl;Wert\r\nM\xe4rz;1.234\r\n"
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/csv; charset=windows-1252")
+		w.Write([]byte(csv))
+	}))
+	defer srv.Close()
+	dir := t.TempDir()
+	file := filepath.Join(dir, "wins.csv")
+	if err := os.WriteFile(file, []byte(csv), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	p := newPipeline(t, filepath.Join(dir, "state"),
+		feeds.SourceSpec{Name: "web", Kind: feeds.KindWins, URL: srv.URL},
+		feeds.SourceSpec{Name: "file", Kind: feeds.KindWins, Path: file})
+	p.RefreshAll(context.Background())
+	snap := p.Snapshot()
+	if len(snap.Wins) != 2 || snap.Wins[0].Label != "März" || snap.Wins[1].Label != "März" || snap.Wins[0].Value != 1234 {
+		t.Fatalf("wins = %+v", snap.Wins)
+	}
+	web, file2 := snap.Sources[0].Reading, snap.Sources[1].Reading
+	if web.Encoding != "windows-1252" || web.EncodingFrom != `HTTP charset "windows-1252"` || web.Read != 1 {
+		t.Errorf("web reading %+v", web)
+	}
+	if file2.Encoding != "windows-1252" || file2.EncodingFrom != "assumed" || len(snap.Sources[1].Warnings) != 1 {
+		t.Errorf("file reading %+v, warnings %q", file2, snap.Sources[1].Warnings)
 	}
 }
 

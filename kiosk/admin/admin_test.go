@@ -555,6 +555,7 @@ func TestScreenAndSources(t *testing.T) {
 	s := b.get("/sources")
 	for _, want := range []string{
 		"team-journal", `<span class="pill ok">ok</span>`, "<dt>Items</dt><dd>4</dd>",
+		"<dt>Read</dt><dd>4 items read, 0 skipped</dd>", `<dt>Encoding</dt><dd>UTF-8 (XML declaration &#34;UTF-8&#34;)</dd>`,
 		"partner-news", `<span class="pill bad">failing</span>`, "127.0.0.1:1", "<dt>Failures in a row</dt><dd>1</dd>", "<dt>Next try</dt>",
 		`Sources <span class="badge bad">1 failing</span>`,
 	} {

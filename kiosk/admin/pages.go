@@ -118,6 +118,9 @@ type sourceView struct {
 	State, StateClass string
 	LastOK, LastTry   string
 	Next              string
+	// How its document was read: for the social team to fix the file.
+	ReadSummary, Encoding string
+	Skips                 []string
 }
 
 type screenView struct {
@@ -357,7 +360,8 @@ func failing(src feeds.SourceState) bool { return !src.OK && src.Failures > 0 }
 
 func (s *Server) sourceView(src feeds.SourceState, now time.Time) sourceView {
 	loc := s.eng.CurrentConfig().Location
-	sv := sourceView{SourceState: src, LastOK: "never", LastTry: "never"}
+	sv := sourceView{SourceState: src, LastOK: "never", LastTry: "never",
+		ReadSummary: src.Reading.Summary(src.Kind), Encoding: src.Reading.EncodingText(), Skips: src.Reading.SkipLines()}
 	switch {
 	case failing(src):
 		sv.State, sv.StateClass = "failing", "bad"

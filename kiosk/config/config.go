@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"github.com/BurntSushi/toml"
+	"golang.org/x/text/language"
 
 	"lobbykiosk/feeds"
 	"lobbykiosk/kiosk/hours"
@@ -95,6 +96,10 @@ type Source struct {
 	Refresh  Duration `toml:"refresh"`
 	Approval string   `toml:"approval"`
 	Network  string   `toml:"network"`
+	// Locale (BCP 47: "de", "fr-CH", "en-US") forces how the source's
+	// numbers and dates read: 1.234 is 1234 in "de", 05/06 is 6 May in
+	// "en-US". Without it the file's own values decide.
+	Locale string `toml:"locale"`
 }
 
 // Spec is what the feeds pipeline needs of the source.
@@ -106,14 +111,17 @@ func (s Source) Spec() feeds.SourceSpec {
 		Path:    s.Path,
 		Refresh: s.Refresh.Duration,
 		Network: s.Network,
+		Locale:  s.Locale,
 	}
 }
 
-// Specs returns every source's spec, in config order.
+// Specs returns every source's spec, in config order, with the kiosk's
+// zone for dates that name none.
 func (c *Config) Specs() []feeds.SourceSpec {
 	out := make([]feeds.SourceSpec, len(c.Sources))
 	for i, s := range c.Sources {
 		out[i] = s.Spec()
+		out[i].Timezone = c.Timezone
 	}
 	return out
 }
@@ -657,6 +665,11 @@ func (c *Config) validate(loc lines, add func(line int, key, format string, args
 		case "auto", "trusted", "manual":
 		default:
 			add(at("approval"), key("approval"), "%q is not a mode; one of auto, trusted, manual", s.Approval)
+		}
+		if s.Locale != "" {
+			if _, err := language.Parse(s.Locale); err != nil {
+				add(at("locale"), key("locale"), "%q is not a language tag (e.g. \"de\", \"fr-CH\", \"en-US\")", s.Locale)
+			}
 		}
 	}
 

@@ -35,6 +35,7 @@ name = "stories"
 kind = "folder"
 path = "/srv/share/stories"
 approval = "manual"
+locale = "de-CH"
 
 [display]
 hours = ["Mon-Fri 07:30-19:00"]
@@ -57,6 +58,9 @@ hours = ["Mon-Fri 07:30-19:00"]
 	}
 	if c.Sources[0].Approval != "auto" || c.Sources[1].Approval != "manual" {
 		t.Errorf("approval = %q %q", c.Sources[0].Approval, c.Sources[1].Approval)
+	}
+	if specs := c.Specs(); specs[1].Locale != "de-CH" || specs[0].Locale != "" || specs[1].Timezone != "Europe/Berlin" {
+		t.Errorf("specs = %+v", specs)
 	}
 	if c.Display.PostSeconds != 10 || c.Display.Transition != "fade" || c.Theme.Mode != "dark" {
 		t.Errorf("defaults not applied: %+v %+v", c.Display, c.Theme)
@@ -101,6 +105,8 @@ func TestLoadProblems(t *testing.T) {
 			[]string{`:3: source "a": kind: "tweets" is not a kind`}},
 		{"bad approval", "[[source]]\nname = \"a\"\nkind = \"posts\"\npath = \"/f\"\napproval = \"yes\"\n",
 			[]string{`:5: source "a": approval: "yes" is not a mode`}},
+		{"bad locale", "[[source]]\nname = \"a\"\nkind = \"wins\"\npath = \"/f\"\nlocale = \"German\"\n",
+			[]string{`:5: source "a": locale: "German" is not a language tag (e.g. "de", "fr-CH", "en-US")`}},
 		{"not a url", "[[source]]\nname = \"a\"\nkind = \"posts\"\nurl = \"ftp://x/f\"\n",
 			[]string{`:4: source "a": url: "ftp://x/f" is not an http(s) URL`}},
 		{"bad zone", "timezone = \"Mars/Olympus\"\n", []string{`:1: timezone: "Mars/Olympus" is not an IANA time zone`}},

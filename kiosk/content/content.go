@@ -131,7 +131,13 @@ func Build(c *config.Config, snap feeds.Snapshot, m *moderate.Moderator, now tim
 	for _, w := range snap.Wins {
 		win := Win{Label: w.Label, Value: w.Value, Previous: w.Previous, HasPrevious: w.HasPrevious, Unit: w.Unit, Period: w.Period}
 		if !w.AsOf.IsZero() {
-			win.AsOf = w.AsOf.Format("2006-01-02")
+			// The day as the sheet's people meant it: "30/11/2026" is
+			// midnight in the kiosk's zone, the 29th in UTC east of it.
+			loc := c.Location
+			if loc == nil {
+				loc = time.Local
+			}
+			win.AsOf = w.AsOf.In(loc).Format("2006-01-02")
 		}
 		r.Wins = append(r.Wins, win)
 	}

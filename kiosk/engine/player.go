@@ -156,14 +156,24 @@ func (p *Player) Run(ctx context.Context) {
 // loaded (from memory, disk, or the network with a short deadline).
 func (p *Player) next(ctx context.Context, now time.Time) (playlist.Item, slide.Slide, slide.Chrome) {
 	r := p.eng.Report(now)
-	shown := r.Shown()
-	entries := make([]playlist.Entry, len(shown))
-	for i, s := range shown {
-		entries[i] = playlist.Entry{ID: s.ID, Author: s.Author.Name, Published: s.Published, Pinned: s.Pinned}
-	}
-	p.list.Update(entries, len(r.Wins) > 0, len(r.Leaderboard) > 0)
+	p.list.Update(entries(r.Shown()), len(r.Wins) > 0, len(r.Leaderboard) > 0)
 	item := p.list.Next(now)
 	return item, p.Build(ctx, item, r, now), p.Chrome(r, now)
+}
+
+// entries are the shown posts as the playlist sees them. A post whose date
+// is unknown carries the time the kiosk first saw it, which is not news: it
+// goes in undated, so it comes after dated posts and is not shown more
+// often for being "recent".
+func entries(shown []content.Post) []playlist.Entry {
+	out := make([]playlist.Entry, len(shown))
+	for i, s := range shown {
+		out[i] = playlist.Entry{ID: s.ID, Author: s.Author.Name, Published: s.Published, Pinned: s.Pinned}
+		if s.DateUnknown {
+			out[i].Published = time.Time{}
+		}
+	}
+	return out
 }
 
 // Build turns a playlist item into a slide. It is also what `render` uses.

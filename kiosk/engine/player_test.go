@@ -5,9 +5,12 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"testing"
 	"time"
 
+	"lobbykiosk/feeds"
+	"lobbykiosk/kiosk/content"
 	"lobbykiosk/kiosk/playlist"
 	"lobbykiosk/kiosk/slide"
 )
@@ -84,5 +87,20 @@ func TestSetupNoteOnlyWhileEmpty(t *testing.T) {
 	e.RefreshOnce(context.Background())
 	if s := p.Build(context.Background(), welcome, e.Report(time.Now()), time.Now()); s.Welcome == nil || s.Welcome.Note != "" {
 		t.Errorf("with content: welcome note %q, want none", s.Welcome.Note)
+	}
+}
+
+// A post whose date is unknown reaches the playlist undated: after every
+// dated post, however recently the kiosk first saw it.
+func TestEntriesOfUndatedPosts(t *testing.T) {
+	seen := time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC)
+	old := time.Date(2020, 1, 10, 13, 33, 0, 0, time.UTC)
+	got := entries([]content.Post{
+		{Post: feeds.Post{ID: "a", Author: feeds.Author{Name: "Ana"}, Published: seen, DateUnknown: true}},
+		{Post: feeds.Post{ID: "b", Author: feeds.Author{Name: "Jon"}, Published: old}, Pinned: true},
+	})
+	want := []playlist.Entry{{ID: "a", Author: "Ana"}, {ID: "b", Author: "Jon", Published: old, Pinned: true}}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("entries = %+v, want %+v", got, want)
 	}
 }

@@ -80,6 +80,9 @@ func FromPost(p feeds.Post, avatar, picture image.Image, now time.Time, loc *tim
 		Text:        strings.TrimSpace(p.Text),
 		Age:         Age(l, p.Published, now, loc),
 	}
+	if p.DateUnknown {
+		out.Age = "" // first seen is not when it was posted
+	}
 	if UsableAvatar(avatar) {
 		out.Avatar = avatar
 	}

@@ -67,6 +67,13 @@ func TestFromPost(t *testing.T) {
 	if p.Text != "Shipped the new onboarding flow today!" || p.Age != "2 h ago" || p.Network != "mastodon" || p.Team != "Design" {
 		t.Errorf("post = %+v", p)
 	}
+	// A post whose date is unknown carries the time it was first seen:
+	// that is no age to show ("2 min ago" would be invented).
+	undated := base
+	undated.Published, undated.DateUnknown = now.Add(-2*time.Minute), true
+	if age := FromPost(undated, nil, nil, now, time.UTC, nil).Post.Age; age != "" {
+		t.Errorf("date unknown shown as %q", age)
+	}
 }
 
 func TestFromWins(t *testing.T) {
