@@ -22,7 +22,9 @@ import (
 	"lobbykiosk/kiosk/config"
 	"lobbykiosk/kiosk/display"
 	"lobbykiosk/kiosk/engine"
+	"lobbykiosk/kiosk/fonts"
 	"lobbykiosk/kiosk/localconfig"
+	"lobbykiosk/kiosk/locale"
 	"lobbykiosk/kiosk/ui"
 	"lobbykiosk/kiosk/xcapture"
 )
@@ -64,7 +66,7 @@ func runDemo(ctx context.Context, e *env, args []string) int {
 		return e.errorf("demo: %v", err)
 	}
 	defer os.RemoveAll(dir)
-	path, err := assets.ExtractDemo(dir)
+	path, err := assets.ExtractDemoIn(dir, locale.System().Lang())
 	if err != nil {
 		return e.errorf("demo: %v", err)
 	}
@@ -115,6 +117,10 @@ func kiosk(ctx context.Context, e *env, path string, rf runFlags) (code int) {
 		return 1
 	}
 	log := serviceLogger(e.stderr)
+	// The system fonts' index, before Fyne's first text: Fyne gives up
+	// every fallback font when it cannot write that index's cache, and a
+	// service user's home may be read-only; the state folder is not.
+	fonts.LogLoad(log, local.StateDir)
 	// Headquarters' central config (when [fleet] config_url is set) is merged
 	// over the local file before anything starts: the copy kept on disk, so
 	// start-up never waits on the network. The fleet watcher pulls a fresh
@@ -122,6 +128,9 @@ func kiosk(ctx context.Context, e *env, path string, rf runFlags) (code int) {
 	cfg, err := effectiveWith(ctx, e, local, localData, true)
 	if err != nil {
 		log.Warn("central config not used", "err", err)
+	}
+	if err := fonts.UseFile(cfg.Theme.Font); err != nil {
+		log.Warn("theme font not used for other scripts", "err", err)
 	}
 	// Pictures are kept at the size they are shown at on this screen (a 4K
 	// TV's twice a 1080p one's); unknown (Wayland), the engine's default.
@@ -238,7 +247,7 @@ func setupNote(cfg *config.Config, cert *admin.Certificate) string {
 			u = x
 		}
 	}
-	return "Admin page " + strings.TrimSuffix(u, "/") + " · certificate SHA-256 " + cert.Fingerprint
+	return cfg.Locale.T("setup.note", map[string]any{"URL": strings.TrimSuffix(u, "/"), "Fingerprint": cert.Fingerprint})
 }
 
 // ownConfig reads the kiosk's own config file. When it cannot be used, it

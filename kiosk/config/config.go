@@ -25,6 +25,7 @@ import (
 
 	"lobbykiosk/feeds"
 	"lobbykiosk/kiosk/hours"
+	"lobbykiosk/kiosk/locale"
 )
 
 // DefaultPath is where the packaged kiosk looks for its config.
@@ -57,6 +58,9 @@ const (
 type Config struct {
 	Name     string `toml:"name"`
 	Timezone string `toml:"timezone"`
+	// Language is the screen's language, a BCP 47 tag ("de", "pt-PT",
+	// "ar"); empty means the system's locale, and C/POSIX mean English.
+	Language string `toml:"language"`
 	StateDir string `toml:"state_dir"`
 	// StateDirMaxMB caps what the kiosk keeps in StateDir, in MiB:
 	// pictures shown least recently are evicted to stay under it.
@@ -75,6 +79,9 @@ type Config struct {
 	Path string `toml:"-"`
 	// Location is Timezone resolved (the system's zone when Timezone is empty).
 	Location *time.Location `toml:"-"`
+	// Locale is Language resolved (the system's locale when Language is
+	// empty, English when that names C, POSIX or an unshipped language).
+	Locale *locale.Locale `toml:"-"`
 	// Warnings are problems that do not stop the kiosk (a logo file that
 	// does not exist yet, say): shown by `check`, logged by `run`.
 	Warnings []string `toml:"-"`
@@ -605,6 +612,15 @@ func (c *Config) validate(loc lines, add func(line int, key, format string, args
 			add(loc.first("timezone"), "timezone", "%q is not an IANA time zone (e.g. \"Europe/Berlin\")", c.Timezone)
 		} else {
 			c.Location = l
+		}
+	}
+	c.Locale = locale.System()
+	if c.Language != "" {
+		l, err := locale.For(c.Language)
+		if err != nil {
+			add(loc.first("language"), "language", "%s", err)
+		} else {
+			c.Locale = l
 		}
 	}
 	if c.StateDir == "" {

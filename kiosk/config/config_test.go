@@ -130,6 +130,8 @@ func TestLoadProblems(t *testing.T) {
 		{"not a url", "[[source]]\nname = \"a\"\nkind = \"posts\"\nurl = \"ftp://x/f\"\n",
 			[]string{`:4: source "a": url: "ftp://x/f" is not an http(s) URL`}},
 		{"bad zone", "timezone = \"Mars/Olympus\"\n", []string{`:1: timezone: "Mars/Olympus" is not an IANA time zone`}},
+		{"bad language", "language = \"xx-!!\"\n", []string{`:1: language: "xx-!!" is not a BCP 47 language tag`}},
+		{"unshipped language", "language = \"sw\"\n", []string{`:1: language: "sw" has no translation (shipped: en, `}},
 		{"bad colour", "[theme]\naccent = \"blue\"\n", []string{`:2: theme.accent: "blue" is not a colour`}},
 		{"bad hours", "[display]\nhours = [\"Someday 7-9\"]\n", []string{":2: display.hours:"}},
 		{"safe area out of range", "[display]\nsafe_area = 30\n", []string{":2: display.safe_area: 30 is out of range"}},

@@ -10,6 +10,7 @@ import (
 	"lobbykiosk/feeds/leaderboard"
 	"lobbykiosk/feeds/moderate"
 	"lobbykiosk/kiosk/config"
+	"lobbykiosk/kiosk/fonts"
 )
 
 // Report is what the screen would rotate, and why the rest would not be shown.
@@ -24,6 +25,11 @@ type Report struct {
 	// Computed is true when the leaderboard was computed from posts.
 	Computed bool `json:"leaderboard_computed,omitempty"`
 }
+
+// Held is the status of a post that moderation lets through but that no
+// installed font can draw: shown, it would be a row of boxes. Its reason
+// names the script and the Debian package with a font for it.
+const Held moderate.Status = "held"
 
 // Post is a post and its verdict.
 type Post struct {
@@ -106,6 +112,13 @@ func Build(c *config.Config, snap feeds.Snapshot, m *moderate.Moderator, now tim
 	var shown []feeds.Post
 	for _, v := range m.Apply(snap.Posts, now) {
 		p := Post{Post: v.Post, Status: v.Status, Reason: v.Reason, Pinned: v.Pinned}
+		if v.Status == moderate.Shown {
+			// Everything the slide writes: the text and who wrote it.
+			a := v.Post.Author
+			if why := fonts.Reason(v.Post.Text + "\n" + a.Name + "\n" + a.Handle + "\n" + a.Team); why != "" {
+				p.Status, p.Reason = Held, why
+			}
+		}
 		if !v.PinnedUntil.IsZero() {
 			t := v.PinnedUntil
 			p.PinnedUntil = &t

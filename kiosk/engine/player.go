@@ -196,7 +196,7 @@ func (p *Player) Build(ctx context.Context, item playlist.Item, r content.Report
 	case playlist.Post:
 		for _, post := range r.Posts {
 			if post.ID == item.PostID {
-				s := slide.FromPost(post.Post, p.image(ctx, post.Author.Avatar), p.image(ctx, post.Image), now, cfg.Location)
+				s := slide.FromPost(post.Post, p.image(ctx, post.Author.Avatar), p.image(ctx, post.Image), now, cfg.Location, cfg.Locale)
 				// No more than can be read in the longest time a post stays.
 				s.Post.Text = slide.Glance(s.Post.Text, slide.WordsIn(p.maxPost()))
 				return s
@@ -207,7 +207,7 @@ func (p *Player) Build(ctx context.Context, item playlist.Item, r content.Report
 		for i, w := range r.Wins {
 			ms[i] = feeds.Metric{Label: w.Label, Value: w.Value, Previous: w.Previous, HasPrevious: w.HasPrevious, Unit: w.Unit, Period: w.Period}
 		}
-		return slide.FromWins(ms, item.Page)
+		return slide.FromWins(ms, item.Page, cfg.Locale)
 	case playlist.Leaderboard:
 		avatars := map[string]image.Image{}
 		for i, s := range r.Leaderboard {
@@ -218,9 +218,13 @@ func (p *Player) Build(ctx context.Context, item playlist.Item, r content.Report
 				avatars[s.Avatar] = img
 			}
 		}
-		return slide.FromLeaderboard(r.Leaderboard, avatars, r.Period)
+		period := r.Period
+		if r.Computed {
+			period = slide.PeriodLabel(cfg.Locale, cfg.Leaderboard.Period, now, cfg.Location)
+		}
+		return slide.FromLeaderboard(r.Leaderboard, avatars, period, cfg.Locale)
 	}
-	w := slide.WelcomeSlide(cfg.Name, cfg.Display.Welcome, p.currentLogo())
+	w := slide.WelcomeSlide(cfg.Name, cfg.Display.Welcome, p.currentLogo(), cfg.Locale)
 	// At set-up (nothing to show yet) the welcome slide says where the
 	// admin page is and how to recognise its certificate.
 	if p.SetupNote != "" && len(r.Shown()) == 0 && len(r.Wins) == 0 && len(r.Leaderboard) == 0 {
@@ -276,9 +280,9 @@ func (p *Player) Chrome(r content.Report, now time.Time) slide.Chrome {
 	p.mu.Unlock()
 	stale := ""
 	if len(r.Sources) > 0 {
-		stale = slide.StaleMark(last, now, offline, cfg.Display.StaleAfter.Duration, cfg.Location)
+		stale = slide.StaleMark(cfg.Locale, last, now, offline, cfg.Display.StaleAfter.Duration, cfg.Location)
 	}
-	return slide.Chrome{Clock: slide.Clock(now, cfg.Location), Stale: stale, Logo: p.currentLogo(), Notice: p.eng.Notice()}
+	return slide.Chrome{Clock: slide.Clock(cfg.Locale, now, cfg.Location), Stale: stale, Logo: p.currentLogo(), Notice: p.eng.Notice()}
 }
 
 func (p *Player) record(item playlist.Item, now time.Time) {

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"lobbykiosk/feeds"
+	"lobbykiosk/kiosk/locale"
 )
 
 // MaxRest is how many places after the podium a leaderboard lists.
@@ -48,8 +49,9 @@ func UsableAvatar(img image.Image) bool {
 
 // FromPost builds a post slide. avatar and picture are the decoded images
 // (nil when none or not loaded); an unusable picture gives the text layout
-// and an unusable avatar the initials disc. now and loc date the post.
-func FromPost(p feeds.Post, avatar, picture image.Image, now time.Time, loc *time.Location) Slide {
+// and an unusable avatar the initials disc. now and loc date the post, in
+// language l (nil: English).
+func FromPost(p feeds.Post, avatar, picture image.Image, now time.Time, loc *time.Location, l *locale.Locale) Slide {
 	name := strings.TrimSpace(p.Author.Name)
 	handle := strings.TrimSpace(p.Author.Handle)
 	if name == "" {
@@ -67,11 +69,12 @@ func FromPost(p feeds.Post, avatar, picture image.Image, now time.Time, loc *tim
 		Name:        name,
 		Handle:      handle,
 		Network:     strings.ToLower(strings.TrimSpace(p.Network)),
+		Mark:        NetworkLabel(l, p.Network),
 		Team:        strings.TrimSpace(p.Author.Team),
 		Initials:    initials,
 		AvatarColor: AvatarColor(name),
 		Text:        strings.TrimSpace(p.Text),
-		Age:         Age(p.Published, now, loc),
+		Age:         Age(l, p.Published, now, loc),
 	}
 	if p.DateUnknown {
 		out.Age = "" // first seen is not when it was posted
@@ -90,8 +93,9 @@ func FromPost(p feeds.Post, avatar, picture image.Image, now time.Time, loc *tim
 // podium (someone on the podium is on screen already, and "biggest mover"
 // beside the winner would say it twice). Rows are
 // ordered by rank (rows without a rank go last, by points). avatars is looked
-// up by the row's avatar URL, then handle, then name.
-func FromLeaderboard(rows []feeds.Standing, avatars map[string]image.Image, period string) Slide {
+// up by the row's avatar URL, then handle, then name. Words and numbers are
+// in language l (nil: English).
+func FromLeaderboard(rows []feeds.Standing, avatars map[string]image.Image, period string, l *locale.Locale) Slide {
 	sorted := append([]feeds.Standing(nil), rows...)
 	sort.SliceStable(sorted, func(i, j int) bool {
 		ri, rj := sorted[i].Rank, sorted[j].Rank
@@ -105,13 +109,13 @@ func FromLeaderboard(rows []feeds.Standing, avatars map[string]image.Image, peri
 		}
 		return sorted[i].Points > sorted[j].Points
 	})
-	b := &Board{Title: "Top advocates", Period: strings.TrimSpace(period)}
+	b := &Board{Title: say(l, "board.title"), Period: strings.TrimSpace(period), MoverLabel: say(l, "board.mover")}
 	var people []Person
 	for i, r := range sorted {
 		if r.Rank <= 0 {
 			r.Rank = i + 1
 		}
-		people = append(people, person(r, avatars))
+		people = append(people, person(r, avatars, l))
 	}
 	for i, p := range people {
 		switch {
@@ -141,7 +145,7 @@ func Mover(people []Person) *Person {
 	return best
 }
 
-func person(r feeds.Standing, avatars map[string]image.Image) Person {
+func person(r feeds.Standing, avatars map[string]image.Image, l *locale.Locale) Person {
 	name := strings.TrimSpace(r.Name)
 	if name == "" {
 		name = strings.TrimSpace(r.Handle)
@@ -152,8 +156,14 @@ func person(r feeds.Standing, avatars map[string]image.Image) Person {
 		Handle:      strings.TrimSpace(r.Handle),
 		Initials:    Initials(name),
 		AvatarColor: AvatarColor(name),
-		Points:      FormatPoints(r.Points),
+		Points:      FormatPoints(l, r.Points),
 		Change:      r.Change,
+	}
+	if r.Change > 0 {
+		p.Moved = FormatMoved(l, r.Change)
+	}
+	if l != nil {
+		p.Digits = l.Int
 	}
 	for _, key := range []string{r.Avatar, r.Handle, r.Name} {
 		if key == "" {
@@ -167,15 +177,24 @@ func person(r feeds.Standing, avatars map[string]image.Image) Person {
 	return p
 }
 
-// WelcomeSlide builds the welcome slide; an empty message reads "Welcome".
-func WelcomeSlide(company, message string, logo image.Image) Slide {
+// WelcomeSlide builds the welcome slide; an empty message reads "Welcome"
+// in language l (nil: English).
+func WelcomeSlide(company, message string, logo image.Image, l *locale.Locale) Slide {
 	message = strings.TrimSpace(message)
 	if message == "" {
-		message = "Welcome"
+		message = say(l, "welcome")
 	}
 	return Slide{Kind: KindWelcome, Welcome: &Welcome{
 		Company: strings.TrimSpace(company),
 		Message: message,
 		Logo:    logo,
 	}}
+}
+
+// say is l's word for key, English when l is nil.
+func say(l *locale.Locale, key string) string {
+	if l == nil {
+		l = locale.English()
+	}
+	return l.T(key)
 }

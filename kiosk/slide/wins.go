@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"lobbykiosk/feeds"
+	"lobbykiosk/kiosk/locale"
 )
 
 // MaxWins is how many tiles a wins slide holds: more would not be read in a
@@ -45,21 +46,21 @@ func winsPage(n, p int) (lo, hi int) {
 // points ("+2.5 pts"); other metrics in per cent of the previous value,
 // unless the value crosses or starts from zero, where a percentage means
 // nothing ("–520 %" for a rise from –100 to 420): then the difference is
-// shown ("+520").
-func FromWins(ms []feeds.Metric, page int) Slide {
+// shown ("+520"). Numbers are written in language l (nil: English).
+func FromWins(ms []feeds.Metric, page int, l *locale.Locale) Slide {
 	lo, hi := winsPage(len(ms), page)
 	wins := make([]Win, 0, hi-lo)
 	for _, m := range ms[lo:hi] {
 		w := Win{
 			Label:  strings.TrimSpace(m.Label),
-			Value:  FormatNumber(m.Value),
+			Value:  FormatNumber(l, m.Value),
 			Unit:   strings.TrimSpace(m.Unit),
 			Period: strings.TrimSpace(m.Period),
 		}
-		w.Change, w.Trend = winChange(m, isPercent(w.Unit))
+		w.Change, w.Trend = winChange(l, m, isPercent(w.Unit))
 		wins = append(wins, w)
 	}
-	s := Slide{Kind: KindWins, Wins: wins}
+	s := Slide{Kind: KindWins, Wins: wins, Title: say(l, "wins.title")}
 	if k := WinsPages(len(ms)); k > 1 {
 		s.Page, s.Pages = ((page%k)+k)%k, k
 	}
@@ -67,31 +68,31 @@ func FromWins(ms []feeds.Metric, page int) Slide {
 }
 
 // winChange is the change a win tile shows and its direction.
-func winChange(m feeds.Metric, percent bool) (string, Trend) {
+func winChange(l *locale.Locale, m feeds.Metric, percent bool) (string, Trend) {
 	switch {
 	case !m.HasPrevious || math.IsNaN(m.Previous) || math.IsInf(m.Previous, 0):
 		return "", TrendNone
 	case percent:
-		return FormatChange(m.Value-m.Previous, true)
+		return FormatChange(l, m.Value-m.Previous, true)
 	case m.Previous <= 0 || m.Value < 0:
-		return FormatDifference(m.Value - m.Previous)
+		return FormatDifference(l, m.Value-m.Previous)
 	}
 	frac, ok := m.Change()
 	if !ok {
 		return "", TrendNone
 	}
-	return FormatChange(frac, false)
+	return FormatChange(l, frac, false)
 }
 
 // FormatDifference writes a change as a signed difference in the metric's
 // own unit: "+520", "–1.2 M", "±0".
-func FormatDifference(d float64) (string, Trend) {
+func FormatDifference(l *locale.Locale, d float64) (string, Trend) {
 	if math.IsNaN(d) || math.IsInf(d, 0) {
 		return "", TrendNone
 	}
-	s := FormatNumber(math.Abs(d))
+	s := FormatNumber(l, math.Abs(d))
 	switch {
-	case s == "0":
+	case FormatNumber(nil, math.Abs(d)) == "0": // whatever digits l writes
 		return "±0", TrendFlat
 	case d > 0:
 		return "+" + s, TrendUp

@@ -2,7 +2,6 @@ package ui
 
 import (
 	"image/color"
-	"strconv"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -23,7 +22,7 @@ func (b *builder) board(bd *slide.Board) {
 		b.rest(bd.Rest, boxes.List)
 	}
 	if bd.Mover != nil {
-		b.mover(*bd.Mover, boxes.Mover)
+		b.mover(*bd.Mover, bd.MoverLabel, boxes.Mover)
 	}
 }
 
@@ -82,7 +81,7 @@ func (b *builder) podium(people []slide.Person, area slide.Rect) {
 		r.TopLeftCornerRadius, r.TopRightCornerRadius = s.Radius, s.Radius
 		done := b.within(block)
 		ry := block.Y + inset
-		b.textCentered(slide.Primary, strconv.Itoa(p.Rank), rankSize, fg, true, cx, ry-capTop(rankSize, true), colW)
+		b.textCentered(slide.Primary, p.RankText(), rankSize, fg, true, cx, ry-capTop(rankSize, true), colW)
 		py := ry + slide.CapHeight*rankSize + inset
 		b.textCentered(slide.Primary, pts, ptSize, sub, false, cx, py-capTop(ptSize, false), colW)
 		done()
@@ -129,7 +128,7 @@ func (b *builder) rest(people []slide.Person, area slide.Rect) {
 	rankSize, ptSize := s.Body, s.Small
 	rankW := float32(0)
 	for _, p := range people {
-		rankW = max(rankW, textWidth(strconv.Itoa(p.Rank), rankSize, true))
+		rankW = max(rankW, textWidth(p.RankText(), rankSize, true))
 	}
 	d := s.AvatarSmall
 	nameX := area.X + pad + rankW + s.Unit*2 + d + s.Unit*2
@@ -196,7 +195,7 @@ func (b *builder) rest(people []slide.Person, area slide.Rect) {
 		done := b.within(r)
 		mid := r.Y + r.H/2
 		x := r.X + pad
-		b.textRight(slide.Secondary, strconv.Itoa(p.Rank), rankSize, b.p.muted, true, x+rankW, capsAt(rankSize, true, mid))
+		b.textRight(slide.Secondary, p.RankText(), rankSize, b.p.muted, true, x+rankW, capsAt(rankSize, true, mid))
 		x += rankW + s.Unit*2
 		dd := min(d, r.H-1.2*s.Unit)
 		b.avatar(p.Avatar, p.Initials, p.AvatarColor, x+(d-dd)/2, mid-dd/2, dd)
@@ -206,9 +205,9 @@ func (b *builder) rest(people []slide.Person, area slide.Rect) {
 		b.lines(slide.Primary, rw.lines, rw.size, b.p.text, false, false, nameX, ny, nameW)
 		b.textRight(slide.Secondary, p.Points, ptSize, b.p.muted, false, ptsRight, capsAt(ptSize, false, mid))
 		if p.Change != 0 {
-			t, ch := slide.TrendUp, strconv.Itoa(p.Change)
+			t, ch := slide.TrendUp, p.ChangeText()
 			if p.Change < 0 {
-				t, ch = slide.TrendDown, strconv.Itoa(-p.Change)
+				t = slide.TrendDown
 			}
 			col := b.trendColor(t)
 			ct := b.textRight(slide.Secondary, ch, ptSize, col, true, r.Right()-pad, capsAt(ptSize, true, mid))
@@ -220,7 +219,7 @@ func (b *builder) rest(people []slide.Person, area slide.Rect) {
 }
 
 // mover draws the "biggest mover" callout.
-func (b *builder) mover(p slide.Person, r slide.Rect) {
+func (b *builder) mover(p slide.Person, label string, r slide.Rect) {
 	s := b.sz
 	bg := b.rect(b.p.accentSoft, r, s.Radius*0.7)
 	bg.StrokeColor = withAlpha(b.p.accent, 0x90)
@@ -232,21 +231,17 @@ func (b *builder) mover(p slide.Person, r slide.Rect) {
 	b.avatar(p.Avatar, p.Initials, p.AvatarColor, x, r.Y+(r.H-d)/2, d)
 	x += d + s.Unit*2
 	right := r.Right() - pad
-	// Right: "▲ 7 places".
-	places := "places"
-	if p.Change == 1 {
-		places = "place"
-	}
+	// Right: "▲ 7 places" (p.Moved, in the kiosk's language).
 	upSize := s.Body
 	mid := r.Y + r.H/2
-	pt := b.textRight(slide.Primary, strconv.Itoa(p.Change)+" "+places, upSize, b.p.up, true, right, capsAt(upSize, true, mid))
+	pt := b.textRight(slide.Primary, p.Moved, upSize, b.p.up, true, right, capsAt(upSize, true, mid))
 	ah := slide.CapHeight * upSize
 	aw := 0.866 * ah / 0.75
 	b.trend(slide.TrendUp, b.p.up, pt.Position().X-s.Unit*1.2-aw, mid-ah/2, ah)
 	textR := pt.Position().X - s.Unit*3 - aw
 	// Left: label over name.
 	labelSize := s.Small
-	_, label := slide.FitLine("Biggest mover", labelSize, labelSize, textR-x, measure(true))
+	_, label = slide.FitLine(label, labelSize, labelSize, textR-x, measure(true))
 	nameSize, name := b.oneLineName(p.Name, s.Body, textR-x)
 	// Centred by ink: the label's capitals, the gap, the name's capitals
 	// and room for a descender (a J or a g reaches below the baseline).

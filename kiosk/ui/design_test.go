@@ -137,7 +137,7 @@ func stressCases() []designCase {
 	post := func(name, team, network, text string, avatar, pic image.Image) slide.Slide {
 		p := feeds.Post{Network: network, Author: feeds.Author{Name: name, Handle: "@" + strings.ToLower(strings.Fields(name + " x")[0]) + "@social.example", Team: team},
 			Text: text, Published: now.Add(-3 * time.Hour)}
-		s := slide.FromPost(p, avatar, pic, now, time.UTC)
+		s := slide.FromPost(p, avatar, pic, now, time.UTC, nil)
 		s.Post.Text = slide.Glance(s.Post.Text, slide.WordsIn(20*time.Second))
 		return s
 	}
@@ -190,30 +190,30 @@ func stressCases() []designCase {
 		{"stress", "light theme post", post("Ana Lima", "Design, Lisbon", "bluesky", "Light theme, same rules.", anaFace, sunset), freshChrome, light},
 	}
 	for n := 1; n <= 4; n++ {
-		cases = append(cases, designCase{"stress", fmt.Sprintf("%d wins", n), slide.FromWins(eight[:n], 0), freshChrome, DefaultTheme()})
+		cases = append(cases, designCase{"stress", fmt.Sprintf("%d wins", n), slide.FromWins(eight[:n], 0, nil), freshChrome, DefaultTheme()})
 	}
 	for page := range slide.WinsPages(len(eight)) {
-		cases = append(cases, designCase{"stress", fmt.Sprintf("8 wins, page %d", page+1), slide.FromWins(eight, page), freshChrome, DefaultTheme()})
+		cases = append(cases, designCase{"stress", fmt.Sprintf("8 wins, page %d", page+1), slide.FromWins(eight, page, nil), freshChrome, DefaultTheme()})
 	}
 	cases = append(cases,
-		designCase{"stress", "5 wins, page 2", slide.FromWins(eight[:5], 1), freshChrome, DefaultTheme()},
-		designCase{"stress", "wins, light theme", slide.FromWins(eight[:4], 0), freshChrome, light},
-		designCase{"stress", "wins, yellow accent", slide.FromWins(eight[2:5], 0), freshChrome, yellow},
+		designCase{"stress", "5 wins, page 2", slide.FromWins(eight[:5], 1, nil), freshChrome, DefaultTheme()},
+		designCase{"stress", "wins, light theme", slide.FromWins(eight[:4], 0, nil), freshChrome, light},
+		designCase{"stress", "wins, yellow accent", slide.FromWins(eight[2:5], 0, nil), freshChrome, yellow},
 	)
 	for _, n := range []int{1, 2, 3, 4, 10} {
-		cases = append(cases, designCase{"stress", fmt.Sprintf("leaderboard of %d", n), slide.FromLeaderboard(standings(n, false), avatars, "November"), freshChrome, DefaultTheme()})
+		cases = append(cases, designCase{"stress", fmt.Sprintf("leaderboard of %d", n), slide.FromLeaderboard(standings(n, false), avatars, "November", nil), freshChrome, DefaultTheme()})
 	}
 	cases = append(cases,
-		designCase{"stress", "leaderboard, long names", slide.FromLeaderboard(standings(10, true), avatars, "1 October – 31 December 2026"), stale, DefaultTheme()},
-		designCase{"stress", "leaderboard of 3, long names", slide.FromLeaderboard(standings(3, true), avatars, "Q4"), freshChrome, DefaultTheme()},
-		designCase{"stress", "leaderboard, light theme", slide.FromLeaderboard(standings(8, false), avatars, "November"), freshChrome, light},
-		designCase{"stress", "leaderboard, yellow accent", slide.FromLeaderboard(standings(8, false), avatars, "November"), freshChrome, yellow},
-		designCase{"stress", "leaderboard, safe area 0", slide.FromLeaderboard(standings(10, true), avatars, "November"), stale, justScan},
-		designCase{"stress", "leaderboard, safe area 10", slide.FromLeaderboard(standings(10, true), avatars, "November"), stale, cropping},
+		designCase{"stress", "leaderboard, long names", slide.FromLeaderboard(standings(10, true), avatars, "1 October – 31 December 2026", nil), stale, DefaultTheme()},
+		designCase{"stress", "leaderboard of 3, long names", slide.FromLeaderboard(standings(3, true), avatars, "Q4", nil), freshChrome, DefaultTheme()},
+		designCase{"stress", "leaderboard, light theme", slide.FromLeaderboard(standings(8, false), avatars, "November", nil), freshChrome, light},
+		designCase{"stress", "leaderboard, yellow accent", slide.FromLeaderboard(standings(8, false), avatars, "November", nil), freshChrome, yellow},
+		designCase{"stress", "leaderboard, safe area 0", slide.FromLeaderboard(standings(10, true), avatars, "November", nil), stale, justScan},
+		designCase{"stress", "leaderboard, safe area 10", slide.FromLeaderboard(standings(10, true), avatars, "November", nil), stale, cropping},
 		designCase{"stress", "post, safe area 10", post("Ana Lima", "Design, Lisbon", "linkedin", words500, anaFace, sunset), stale, cropping},
-		designCase{"stress", "wins, safe area 0", slide.FromWins(eight[:4], 0), freshChrome, justScan},
-		designCase{"stress", "welcome, long message", slide.WelcomeSlide("Northwind Laboratories International", strings.Repeat("Welcome to our Lisbon office. Coffee is on the second floor. ", 6), mark), freshChrome, DefaultTheme()},
-		designCase{"stress", "welcome, nothing", slide.WelcomeSlide("", "", nil), slide.Chrome{Clock: "23:59", Stale: "offline"}, DefaultTheme()},
+		designCase{"stress", "wins, safe area 0", slide.FromWins(eight[:4], 0, nil), freshChrome, justScan},
+		designCase{"stress", "welcome, long message", slide.WelcomeSlide("Northwind Laboratories International", strings.Repeat("Welcome to our Lisbon office. Coffee is on the second floor. ", 6), mark, nil), freshChrome, DefaultTheme()},
+		designCase{"stress", "welcome, nothing", slide.WelcomeSlide("", "", nil, nil), slide.Chrome{Clock: "23:59", Stale: "offline"}, DefaultTheme()},
 	)
 	return cases
 }
@@ -532,11 +532,12 @@ func checkDesign(t *testing.T, dc designCase, w, h int, capRatio, xRatio float64
 	}
 
 	img := toNRGBAImage(cv.Capture())
-	var hidden []*canvas.Text
+	var hidden []fyne.CanvasObject
 	walk(v.Object(), fyne.Position{}, func(o fyne.CanvasObject, _ fyne.Position) {
-		if tx, ok := o.(*canvas.Text); ok {
-			tx.Hide()
-			hidden = append(hidden, tx)
+		switch o.(type) {
+		case *canvas.Text, *lineText:
+			o.Hide()
+			hidden = append(hidden, o)
 		}
 	})
 	bare := toNRGBAImage(cv.Capture())

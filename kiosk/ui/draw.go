@@ -12,7 +12,9 @@ import (
 	lru "github.com/hashicorp/golang-lru/v2"
 
 	"lobbykiosk/feeds/images"
+	"lobbykiosk/kiosk/bidi"
 	"lobbykiosk/kiosk/slide"
+	"lobbykiosk/kiosk/typeset"
 )
 
 // builder lays out one slide as absolutely positioned canvas objects for one
@@ -32,7 +34,7 @@ type builder struct {
 
 // note is what the layout means by one text.
 type note struct {
-	t    *canvas.Text
+	t    fyne.CanvasObject // a *canvas.Text or a *lineText
 	role slide.Role
 	box  slide.Rect
 }
@@ -88,7 +90,7 @@ func measured(s string, size float32, bold bool) fyne.Size {
 		th = a.Settings().Theme()
 	}
 	if th != nil && !reflect.TypeOf(th).Comparable() {
-		return fyne.MeasureText(s, size, style(bold)) // cannot tell whether it changed
+		return measureNow(s, size, bold) // cannot tell whether it changed
 	}
 	if th != measuredIn {
 		measures.Purge()
@@ -98,9 +100,33 @@ func measured(s string, size float32, bold bool) fyne.Size {
 	if m, ok := measures.Get(k); ok {
 		return m
 	}
-	m := fyne.MeasureText(s, size, style(bold))
+	m := measureNow(s, size, bold)
 	measures.Add(k, m)
 	return m
+}
+
+// measureNow measures s the way it will be drawn: by typeset for a line
+// with right-to-left text, else by Fyne.
+func measureNow(s string, size float32, bold bool) fyne.Size {
+	if needsTypeset(s) {
+		l := shaped(s, size, bold)
+		return fyne.NewSize(l.Width, l.Height)
+	}
+	return fyne.MeasureText(s, size, style(bold))
+}
+
+// lines remembers shaped right-to-left and mixed lines: fitting measures a
+// line at several sizes, and drawing it needs the shaping again.
+var typesetLines, _ = lru.New[measureKey, *typeset.Line](512)
+
+func shaped(s string, size float32, bold bool) *typeset.Line {
+	k := measureKey{s, size, bold}
+	if l, ok := typesetLines.Get(k); ok {
+		return l
+	}
+	l := typeset.Shape(s, size, bold)
+	typesetLines.Add(k, l)
+	return l
 }
 
 // lineH is the height of a text object (one line) at size.
@@ -128,24 +154,34 @@ func capsAt(size float32, bold bool, mid float32) float32 {
 
 // text places s with its top-left at x, y, sized to its content. role says
 // how much it matters to a reader (slide.Role): it picks no colour or size,
-// it tells the design check what to hold the text to.
-func (b *builder) text(role slide.Role, s string, size float32, col color.Color, bold bool, x, y float32) *canvas.Text {
+// it tells the design check what to hold the text to. A line with
+// right-to-left text is laid out by package typeset (lineText), the rest is
+// a canvas.Text.
+func (b *builder) text(role slide.Role, s string, size float32, col color.Color, bold bool, x, y float32) fyne.CanvasObject {
+	box := b.box
+	if box.W <= 0 {
+		box = b.sz.Content()
+	}
+	if needsTypeset(s) {
+		t := newLineText(s, size, col, bold)
+		t.Move(fyne.NewPos(x, y))
+		t.Resize(t.MinSize())
+		b.add(t)
+		b.notes = append(b.notes, note{t, role, box})
+		return t
+	}
 	t := canvas.NewText(s, col)
 	t.TextSize = size
 	t.TextStyle = style(bold)
 	t.Move(fyne.NewPos(x, y))
 	t.Resize(t.MinSize())
 	b.add(t)
-	box := b.box
-	if box.W <= 0 {
-		box = b.sz.Content()
-	}
 	b.notes = append(b.notes, note{t, role, box})
 	return t
 }
 
 // textCentered centres s horizontally in [x, x+w].
-func (b *builder) textCentered(role slide.Role, s string, size float32, col color.Color, bold bool, x, y, w float32) *canvas.Text {
+func (b *builder) textCentered(role slide.Role, s string, size float32, col color.Color, bold bool, x, y, w float32) fyne.CanvasObject {
 	t := b.text(role, s, size, col, bold, x, y)
 	mw := t.MinSize().Width
 	t.Move(fyne.NewPos(x+(w-mw)/2, y))
@@ -153,7 +189,7 @@ func (b *builder) textCentered(role slide.Role, s string, size float32, col colo
 }
 
 // textRight places s so that it ends at right.
-func (b *builder) textRight(role slide.Role, s string, size float32, col color.Color, bold bool, right, y float32) *canvas.Text {
+func (b *builder) textRight(role slide.Role, s string, size float32, col color.Color, bold bool, right, y float32) fyne.CanvasObject {
 	t := b.text(role, s, size, col, bold, right, y)
 	t.Move(fyne.NewPos(right-t.MinSize().Width, y))
 	return t
@@ -250,8 +286,7 @@ func (b *builder) avatar(img image.Image, initials string, col color.NRGBA, x, y
 
 // networkPill draws a post's network mark, white on the network's colour
 // (darkened where white would not stand out on it); it returns its size.
-func (b *builder) networkPill(network string, x, y, size float32) (w, h float32) {
-	label := slide.NetworkLabel(network)
+func (b *builder) networkPill(network, label string, x, y, size float32) (w, h float32) {
 	pad := size * 0.7
 	w, h = pillSize(label, size)
 	r := slide.Rect{X: x, Y: y, W: w, H: h}
@@ -304,14 +339,18 @@ func (b *builder) trendColor(t slide.Trend) color.NRGBA {
 	return b.p.flat
 }
 
-// lines draws wrapped lines from y, every lh×size, left-aligned at x or
-// centred in [x, x+w].
+// lines draws wrapped lines from y, every lh×size, centred in [x, x+w] or
+// aligned to the side their paragraph starts from: left, or right for a
+// right-to-left paragraph.
 func (b *builder) lines(role slide.Role, ls []string, size float32, col color.Color, bold, center bool, x, y, w float32) {
 	for i, l := range ls {
 		ly := y + float32(i)*size*b.sz.LineHeight
-		if center {
+		switch {
+		case center:
 			b.textCentered(role, l, size, col, bold, x, ly, w)
-		} else {
+		case bidi.IsRTL(l):
+			b.textRight(role, l, size, col, bold, x+w, ly)
+		default:
 			b.text(role, l, size, col, bold, x, ly)
 		}
 	}
@@ -360,7 +399,7 @@ func (b *builder) build(s slide.Slide) {
 	case s.Kind == slide.KindPost && s.Post != nil:
 		b.post(s.Post)
 	case s.Kind == slide.KindWins && len(s.Wins) > 0:
-		b.wins(s.Wins, s.Page, s.Pages)
+		b.wins(s.Wins, s.Title, s.Page, s.Pages)
 	case s.Kind == slide.KindLeaderboard && s.Board != nil && len(s.Board.Podium) > 0:
 		b.board(s.Board)
 	case s.Kind == slide.KindWelcome && s.Welcome != nil:
@@ -406,9 +445,9 @@ func (b *builder) post(p *slide.Post) {
 	f.Y = min(f.Y, text.Y+blockH+footGap)
 	defer b.within(f)()
 	x := f.X
-	if slide.NetworkLabel(p.Network) != "" {
-		w, h := pillSize(slide.NetworkLabel(p.Network), s.Small)
-		b.networkPill(p.Network, x, f.Y+(f.H-h)/2, s.Small)
+	if p.Mark != "" {
+		w, h := pillSize(p.Mark, s.Small)
+		b.networkPill(p.Network, p.Mark, x, f.Y+(f.H-h)/2, s.Small)
 		x += w + s.Unit*1.6
 	}
 	if p.Age != "" {
@@ -491,7 +530,7 @@ func (b *builder) quote(p *slide.Post, boxes slide.PostBoxes) {
 
 	// Author row: avatar, name over byline, network mark and age.
 	d := r.H * 0.86
-	label := slide.NetworkLabel(p.Network)
+	label := p.Mark
 	ps := s.Small
 	pw, ph := float32(0), float32(0)
 	if label != "" {
@@ -534,7 +573,7 @@ func (b *builder) quote(p *slide.Post, boxes slide.PostBoxes) {
 	}
 	my := r.Y + (r.H-mh)/2
 	if label != "" {
-		b.networkPill(p.Network, x, my, ps)
+		b.networkPill(p.Network, label, x, my, ps)
 		my += ph + gap
 	}
 	if p.Age != "" {

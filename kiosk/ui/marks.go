@@ -20,7 +20,7 @@ import (
 func (v *View) Layout() (slide.Sizes, []slide.Mark, []slide.Shape) {
 	size := v.scr.Size()
 	sz := v.sizes(size)
-	notes := map[*canvas.Text]note{}
+	notes := map[fyne.CanvasObject]note{}
 	for _, n := range v.notes {
 		notes[n.t] = n
 	}
@@ -29,6 +29,9 @@ func (v *View) Layout() (slide.Sizes, []slide.Mark, []slide.Shape) {
 	s := v.scr
 	notes[s.clock] = note{s.clock, slide.Secondary, sz.Chrome()}
 	notes[s.staleText] = note{s.staleText, slide.Secondary, rectOf(s.staleBg, s.staleBg.Position())}
+	for _, o := range s.staleLine.Objects { // the mark in a right-to-left language
+		notes[o] = note{o, slide.Secondary, rectOf(s.staleBg, s.staleBg.Position())}
+	}
 	th := v.th.Fyne()
 
 	var marks []slide.Mark
@@ -42,21 +45,22 @@ func (v *View) Layout() (slide.Sizes, []slide.Mark, []slide.Shape) {
 	var fills []fill
 	walk(v.scr, fyne.Position{}, func(o fyne.CanvasObject, pos fyne.Position) {
 		r := rectOf(o, pos)
-		switch x := o.(type) {
-		case *canvas.Text:
-			if x.Text == "" {
+		// text is a canvas.Text, or a lineText (a line with right-to-left
+		// text), which sits on the same baseline.
+		text := func(txt string, size float32, bold bool, col color.Color) {
+			if txt == "" {
 				return
 			}
-			n, ok := notes[x]
+			n, ok := notes[o]
 			if !ok {
-				n = note{x, slide.Primary, sz.Content()}
+				n = note{o, slide.Primary, sz.Content()}
 			}
-			base := pos.Y + baseline(x.TextSize, x.TextStyle.Bold)
-			asc, desc := inkExtents(th, x.Text, x.TextStyle.Bold)
+			base := pos.Y + baseline(size, bold)
+			asc, desc := inkExtents(th, txt, bold)
 			m := slide.Mark{
-				Text: x.Text, Role: n.role, Size: x.TextSize, Bold: x.TextStyle.Bold, Box: n.box,
-				Rect: slide.Rect{X: r.X, Y: base - asc*x.TextSize, W: x.MinSize().Width, H: (asc + desc) * x.TextSize},
-				FG:   toNRGBA(x.Color),
+				Text: txt, Role: n.role, Size: size, Bold: bold, Box: n.box,
+				Rect: slide.Rect{X: r.X, Y: base - asc*size, W: o.MinSize().Width, H: (asc + desc) * size},
+				FG:   toNRGBA(col),
 				BG:   v.pal.bg,
 			}
 			cx, cy := m.Rect.X+m.Rect.W/2, m.Rect.Y+m.Rect.H/2
@@ -75,6 +79,12 @@ func (v *View) Layout() (slide.Sizes, []slide.Mark, []slide.Shape) {
 				}
 			}
 			marks = append(marks, m)
+		}
+		switch x := o.(type) {
+		case *canvas.Text:
+			text(x.Text, x.TextSize, x.TextStyle.Bold, x.Color)
+		case *lineText:
+			text(x.Text, x.TextSize, x.Bold, x.Color)
 		case *canvas.Rectangle:
 			shapes = append(shapes, slide.Shape{What: "rectangle", Rect: r})
 			fills = append(fills, fill{r: r, col: toNRGBA(x.FillColor)})

@@ -219,6 +219,9 @@ func (v *View) release(objs []fyne.CanvasObject) {
 		if r, ok := o.(*canvas.Raster); ok {
 			r.Generator = released
 		}
+		if t, ok := o.(*lineText); ok {
+			t.release()
+		}
 	}
 }
 
@@ -266,6 +269,9 @@ type screen struct {
 	staleBg   *canvas.Rectangle
 	staleDot  *canvas.Circle
 	staleText *canvas.Text
+	// staleLine holds the mark instead of staleText when it is in a
+	// right-to-left language (a lineText).
+	staleLine *fyne.Container
 	notice    *notice
 
 	black *canvas.Rectangle
@@ -282,6 +288,7 @@ func newScreen(v *View) *screen {
 		staleBg:   canvas.NewRectangle(p.warnBg),
 		staleDot:  canvas.NewCircle(p.warn),
 		staleText: canvas.NewText("", p.warn),
+		staleLine: &fyne.Container{},
 		notice:    newNotice(),
 		black:     canvas.NewRectangle(color.Black),
 	}
@@ -329,6 +336,7 @@ func (s *screen) layoutChrome() {
 		s.staleBg.Hide()
 		s.staleDot.Hide()
 		s.staleText.Hide()
+		s.staleLine.Hide()
 	} else {
 		ts := sz.Small
 		h := ts * 1.9
@@ -339,6 +347,14 @@ func (s *screen) layoutChrome() {
 		s.staleText.Text = txt
 		s.staleText.TextSize = ts
 		tm := s.staleText.MinSize()
+		var line fyne.CanvasObject
+		s.staleLine.Objects = nil
+		if needsTypeset(txt) {
+			s.staleText.Text = ""
+			line = newLineText(txt, ts, s.v.pal.warn, true)
+			tm = line.MinSize()
+			s.staleLine.Objects = []fyne.CanvasObject{line}
+		}
 		w := pad + dot + ts*0.5 + tm.Width + pad
 		x := right - w
 		s.staleBg.CornerRadius = h / 2
@@ -348,13 +364,19 @@ func (s *screen) layoutChrome() {
 		s.staleDot.Resize(fyne.NewSize(dot, dot))
 		s.staleText.Move(fyne.NewPos(x+pad+dot+ts*0.5, capsAt(ts, true, mid)))
 		s.staleText.Resize(tm)
+		if line != nil {
+			line.Move(s.staleText.Position())
+			line.Resize(tm)
+		}
 		if !s.v.blanked {
 			s.staleBg.Show()
 			s.staleDot.Show()
 			s.staleText.Show()
+			s.staleLine.Show()
 		}
 		s.staleBg.Refresh()
 		s.staleText.Refresh()
+		s.staleLine.Refresh()
 		s.staleDot.Refresh()
 		right = x - sz.Unit*1.2
 	}
@@ -451,6 +473,7 @@ func (s *screen) applyBlank() {
 		s.staleBg.Hide()
 		s.staleDot.Hide()
 		s.staleText.Hide()
+		s.staleLine.Hide()
 		s.notice.hide()
 		return
 	}
@@ -492,7 +515,7 @@ func (r *screenRenderer) MinSize() fyne.Size { return fyne.NewSize(320, 180) }
 
 func (r *screenRenderer) Objects() []fyne.CanvasObject {
 	s := r.s
-	return append([]fyne.CanvasObject{s.layer, s.fade, s.logo, s.staleBg, s.staleDot, s.staleText, s.clock}, append(s.notice.objects(), s.black)...)
+	return append([]fyne.CanvasObject{s.layer, s.fade, s.logo, s.staleBg, s.staleDot, s.staleText, s.staleLine, s.clock}, append(s.notice.objects(), s.black)...)
 }
 
 func (r *screenRenderer) Refresh() {

@@ -2,6 +2,8 @@ package ui
 
 import (
 	"lobbykiosk/kiosk/slide"
+	"strings"
+	"unicode"
 )
 
 // winsLook is what the tiles of one size share, so that tiles side by side
@@ -17,7 +19,7 @@ type winsLook struct {
 // wins draws 1–4 tiles (page of pages), laid out for their count
 // (slide.WinsGrid). Tiles of the same size share one number size, the
 // largest that fits all of them, and one vertical rhythm.
-func (b *builder) wins(ws []slide.Win, page, pages int) {
+func (b *builder) wins(ws []slide.Win, title string, page, pages int) {
 	s := b.sz
 	if len(ws) > slide.MaxWins {
 		ws = ws[:slide.MaxWins]
@@ -25,7 +27,7 @@ func (b *builder) wins(ws []slide.Win, page, pages int) {
 	heading, body := slide.HeadedLayout(s)
 	// A period every tile shares is said once, in the heading.
 	period := commonPeriod(ws)
-	b.heading(heading, "Our wins", period, page, pages)
+	b.heading(heading, title, period, page, pages)
 	if period != "" {
 		ws = append([]slide.Win(nil), ws...)
 		for i := range ws {
@@ -131,8 +133,14 @@ func (b *builder) tile(w slide.Win, t slide.Rect, lk winsLook) {
 	// Stack by ink so the gaps look even: label caps, digits, change row.
 	labelInk := slide.CapHeight * lk.labelSize
 	vInk := slide.CapHeight * lk.valueSize
+	// A compact number in Arabic ("١٫٢ مليون") has letters that reach far
+	// below the digits' baseline: the change row moves down by as much.
+	var vDesc float32
+	if needsTypeset(w.Value) && strings.IndexFunc(w.Value, unicode.IsLetter) >= 0 {
+		vDesc = 0.3 * lk.valueSize
+	}
 	rowInk := slide.CapHeight * lk.rowSize
-	total := labelInk + lk.gap*1.2 + vInk
+	total := labelInk + lk.gap*1.2 + vInk + vDesc
 	if lk.trendRow {
 		total += lk.gap*1.8 + rowInk
 	}
@@ -163,7 +171,7 @@ func (b *builder) tile(w slide.Win, t slide.Rect, lk winsLook) {
 	if w.Change == "" && w.Period == "" {
 		return
 	}
-	y += vInk + lk.gap*1.8
+	y += vInk + vDesc + lk.gap*1.8
 	rs := lk.rowSize
 	ty := y - capTop(rs, true)
 	col := b.trendColor(w.Trend)
