@@ -93,6 +93,30 @@ func ExtractDemo(dir string) (configPath string, err error) {
 	return filepath.Join(abs, ConfigName), nil
 }
 
+// ExtractDemoIn is ExtractDemo for an office that speaks lang (a BCP 47
+// tag): the demo's wins are its social team's spreadsheet, and an office
+// publishes its own, in its language (wins.de.csv, wins.pt-PT.csv…). The
+// one for lang, or for its language without the region, becomes wins.csv;
+// other languages keep the English one.
+func ExtractDemoIn(dir, lang string) (configPath string, err error) {
+	configPath, err = ExtractDemo(dir)
+	if err != nil || lang == "" {
+		return configPath, err
+	}
+	base, _, _ := strings.Cut(lang, "-")
+	for _, l := range []string{lang, base} {
+		data, err := Demo.ReadFile("demo/wins." + l + ".csv")
+		if err != nil {
+			continue
+		}
+		if err := writeAtomic(filepath.Join(filepath.Dir(configPath), "wins.csv"), data); err != nil {
+			return "", fmt.Errorf("extract demo into %s: %w", dir, err)
+		}
+		break
+	}
+	return configPath, nil
+}
+
 // writeAtomic replaces target in one step, so a kiosk reading the demo folder
 // never sees a half-written feed.
 func writeAtomic(target string, data []byte) error {

@@ -117,6 +117,11 @@ type Standing struct {
 	// Period is what the standings are for ("November 2026", "Q3"), when
 	// the export says.
 	Period string `json:"period,omitempty"`
+	// PeriodKind (month, quarter, 30d) and PeriodStart (its first day, a
+	// calendar date "2026-11-01") say the same for a machine: the fleet's
+	// hub writes them, so each kiosk names the period in its own language.
+	PeriodKind  string `json:"period_kind,omitempty"`
+	PeriodStart string `json:"period_start,omitempty"`
 }
 
 // Result is what one successful fetch of one source yields.

@@ -13,7 +13,7 @@ BUILD_PKGS=(gcc pkg-config libgl1-mesa-dev libxcursor-dev libxrandr-dev libxiner
 # Test needs: a real X server and screenshots, a real browser for the admin page,
 # systemd-analyze for the unit file, dpkg-deb for the package (test-deb.sh
 # installs the rest of what it needs itself).
-TEST_PKGS=(xvfb x11-utils xauth imagemagick chromium systemd dpkg-dev fonts-dejavu-core)
+TEST_PKGS=(xvfb x11-utils xauth imagemagick chromium systemd dpkg-dev fonts-dejavu-core fonts-noto-core fonts-noto-cjk)
 
 say() { printf '==> %s\n' "$*" >&2; }
 

@@ -54,12 +54,12 @@ if grep -q 'ARM aarch64' <<<"$what"; then pass "file says: ${what%%,*}, ARM aarc
 # -L: the arm64 loader and libraries, from the multiarch packages build-deb.sh
 # installed (/lib/ld-linux-aarch64.so.1 and /usr/lib/aarch64-linux-gnu).
 version=$(dpkg-deb -f "$deb" Version)
-if out=$(LANGUAGE=en qemu-aarch64-static -L / "$bin" version 2>&1) && [ "$out" = "lobbykiosk $version" ]; then
+if out=$(qemu-aarch64-static -L / "$bin" version 2>&1) && [ "$out" = "lobbykiosk $version" ]; then
   pass "qemu-aarch64-static runs it: $out"
 else
   fail "qemu-aarch64-static $bin version" "$out"
 fi
-if out=$(LANGUAGE=en qemu-aarch64-static -L / "$bin" check --config "$tmp/x/etc/lobbykiosk/kiosk.toml" 2>&1); then
+if out=$(qemu-aarch64-static -L / "$bin" check --config "$tmp/x/etc/lobbykiosk/kiosk.toml" 2>&1); then
   pass "the arm64 binary checks the packaged config"
 else
   # The packaged config names /usr/share/lobbykiosk/demo, not this folder:

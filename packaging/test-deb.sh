@@ -79,6 +79,8 @@ depends=$(dpkg-deb -f "$deb" Depends)
 for p in libc6 libgl1 libx11-6 libxcursor1 libxrandr2 libxinerama1 libxi6 libxxf86vm1 adduser; do
   check "Depends names $p" grep -qE "(^|, )$p( |,|$)" <<<"$depends"
 done
+check "Depends names fonts-noto-core (Arabic, Hebrew, Devanagari, Thai…)" grep -qE "(^|, )fonts-noto-core( |,|$)" <<<"$depends"
+check "Recommends names fonts-noto-cjk (Chinese, Japanese, Korean)" bash -c "dpkg-deb -f '$deb' Recommends | grep -qE '(^|, )fonts-noto-cjk( |,|$)'"
 check "conffiles: /etc/lobbykiosk/kiosk.toml, and nothing else" \
   bash -c "[ \"\$(dpkg-deb -I '$deb' conffiles)\" = /etc/lobbykiosk/kiosk.toml ]"
 check "postinst, prerm and postrm are in the package" bash -c "dpkg-deb -I '$deb' | grep -q postinst && dpkg-deb -I '$deb' | grep -q prerm && dpkg-deb -I '$deb' | grep -q postrm"
@@ -139,10 +141,12 @@ if dpkg-query -W -f='${Status}' lobbykiosk 2>/dev/null | grep -q "ok installed";
 fi
 say "installing $(basename "$deb")"
 start=$SECONDS
-if $sudo dpkg -i "$deb" >"$tmp/install.log" 2>&1 || DEBIAN_FRONTEND=noninteractive $sudo apt-get install -f -y -qq >>"$tmp/install.log" 2>&1; then
-  pass "dpkg -i installed it in $((SECONDS - start)) s"
+# Through apt, as an office's IT person would: it brings the fonts the
+# package depends on and recommends.
+if DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "$(readlink -f "$deb")" >"$tmp/install.log" 2>&1; then
+  pass "apt-get install ./$(basename "$deb") installed it in $((SECONDS - start)) s"
 else
-  fail "dpkg -i" "$(tail -n 30 "$tmp/install.log")"
+  fail "apt-get install the package" "$(tail -n 30 "$tmp/install.log")"
   finish
 fi
 check "dpkg says lobbykiosk is installed" bash -c "dpkg-query -W -f='\${Status}' lobbykiosk | grep -qx 'install ok installed'"
@@ -165,7 +169,7 @@ check "systemd-analyze verify accepts the installed hub unit" systemd-analyze ve
 
 # ---------------------------------------------------------------- run
 # The commands run with the unit's locale (see lobbykiosk.service).
-export LANG=C.UTF-8 LANGUAGE=en
+export LANG=C.UTF-8
 version=$(dpkg-deb -f "$deb" Version)
 out=$(/usr/bin/lobbykiosk version 2>&1)
 if [ "$out" = "lobbykiosk $version" ]; then pass "lobbykiosk version says $version"; else fail "lobbykiosk version says $version" "$out"; fi
@@ -177,7 +181,7 @@ check "lobbykiosk check --config /etc/lobbykiosk/kiosk.toml" /usr/bin/lobbykiosk
 shows_posts() { # shows_posts DESCRIPTION ARGS...
   local desc=$1 out shown
   shift
-  if ! out=$($sudo runuser -u lobbykiosk -- env LANG=C.UTF-8 LANGUAGE=en /usr/bin/lobbykiosk content --config /etc/lobbykiosk/kiosk.toml "$@" 2>&1); then
+  if ! out=$($sudo runuser -u lobbykiosk -- env LANG=C.UTF-8 /usr/bin/lobbykiosk content --config /etc/lobbykiosk/kiosk.toml "$@" 2>&1); then
     fail "$desc" "$out"
     return
   fi
@@ -228,6 +232,43 @@ kill "$hubpid" 2>/dev/null
 wait "$hubpid" 2>/dev/null
 check "the hub logged no error" bash -c "! grep -E 'level=ERROR|panic' '$tmp/hub.log'"
 $sudo rm -rf "$hubdir"
+# Every script: posts in Chinese, Japanese, Arabic and Hebrew are drawable
+# with the fonts apt brought (none held back), and render at 1080p and in
+# portrait with the installed binary.
+for p in fonts-noto-core fonts-noto-cjk; do
+  check "apt installed $p with the package" bash -c "dpkg-query -W -f='\${Status}' $p | grep -qx 'install ok installed'"
+done
+mkdir -p "$tmp/scripts"
+cat >"$tmp/scripts/posts.rss" <<'RSS'
+<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0"><channel><title>Offices</title><link>https://social.example/</link>
+<item><guid>zh</guid><link>https://social.example/zh</link><pubDate>Fri, 20 Nov 2026 09:00:00 +0000</pubDate><author>王小明</author>
+<description>我们今天在上海开设了新办公室，欢迎大家！下周五下午四点举行开幕酒会。</description></item>
+<item><guid>ja</guid><link>https://social.example/ja</link><pubDate>Fri, 20 Nov 2026 10:00:00 +0000</pubDate><author>山田 花子</author>
+<description>東京オフィスの新しいカフェが今日オープンしました。「毎朝のコーヒーが楽しみです」。</description></item>
+<item><guid>ar</guid><link>https://social.example/ar</link><pubDate>Fri, 20 Nov 2026 11:00:00 +0000</pubDate><author>مريم الحسيني</author>
+<description>أطلقنا اليوم مكتبنا الجديد في دبي! شكرًا لفريقنا على ١٢ أسبوعًا من العمل.</description></item>
+<item><guid>he</guid><link>https://social.example/he</link><pubDate>Fri, 20 Nov 2026 12:00:00 +0000</pubDate><author>נועה כהן</author>
+<description>בשבוע שעבר אספנו 212 ק״ג של מזון לבנק המזון!</description></item>
+</channel></rss>
+RSS
+printf 'state_dir = "state"\nlanguage = "ar"\n[moderation]\nmax_age = "87600h"\n[[source]]\nname = "offices"\nkind = "posts"\npath = "posts.rss"\n' >"$tmp/scripts/kiosk.toml"
+if out=$(/usr/bin/lobbykiosk content --config "$tmp/scripts/kiosk.toml" 2>&1) && grep -q '^POSTS (4 shown of 4)' <<<"$out"; then
+  pass "content shows the Chinese, Japanese, Arabic and Hebrew posts, none held back for a font"
+else
+  fail "content shows the Chinese, Japanese, Arabic and Hebrew posts" "$out"
+fi
+for size in 1920x1080 1080x1920; do
+  if out=$(/usr/bin/lobbykiosk render --config "$tmp/scripts/kiosk.toml" --out "$tmp/scripts/$size" --size "$size" 2>&1) &&
+    [ "$(find "$tmp/scripts/$size" -name 'post-*.png' | wc -l)" -eq 4 ]; then
+    pass "render draws the four posts at $size with the installed binary"
+  else
+    fail "render draws the four posts at $size" "$out"
+  fi
+done
+# LOBBYKIOSK_DEB_RENDERS=DIR keeps the renders to look at.
+[ -z "${LOBBYKIOSK_DEB_RENDERS:-}" ] || { mkdir -p "$LOBBYKIOSK_DEB_RENDERS" && cp -r "$tmp/scripts/." "$LOBBYKIOSK_DEB_RENDERS/"; }
+
 
 # The admin password: its hash goes to a file only the kiosk's user may read,
 # never into the world-readable config.

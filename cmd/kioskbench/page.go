@@ -38,6 +38,7 @@ func settings(d config.Display) playlist.Settings {
 	sec := func(f float64) time.Duration { return time.Duration(f * float64(time.Second)) }
 	return playlist.Settings{
 		PostSeconds:        sec(d.PostSeconds),
+		MaxPostSeconds:     sec(d.PostMaxSeconds),
 		WinsSeconds:        sec(d.WinsSeconds),
 		LeaderboardSeconds: sec(d.LeaderboardSeconds),
 		WinsEvery:          d.WinsEvery,
@@ -53,8 +54,10 @@ func sequence(rep content.Report, set playlist.Settings, now time.Time, n int) [
 	list := playlist.New(set, 1)
 	shown := rep.Shown()
 	entries := make([]playlist.Entry, len(shown))
+	longest := set.WithDefaults().MaxPostSeconds
 	for i, p := range shown {
-		entries[i] = playlist.Entry{ID: p.ID, Author: p.Author.Name, Published: p.Published, Pinned: p.Pinned}
+		read := slide.TextReadingTime(p.Text, longest)
+		entries[i] = playlist.Entry{ID: p.ID, Author: p.Author.Name, Published: p.Published, Pinned: p.Pinned, Read: read}
 	}
 	list.Update(entries, len(rep.Wins) > 0, len(rep.Leaderboard) > 0)
 	out := make([]playlist.Item, n)
@@ -231,9 +234,9 @@ func buildPage(rep content.Report, seq []playlist.Item, fade time.Duration, titl
 }
 
 func postOf(p feeds.Post, now time.Time, loc *time.Location, pics *pictures) *pagePost {
-	s := slide.FromPost(p, nil, nil, now, loc).Post
+	s := slide.FromPost(p, nil, nil, now, loc, nil).Post
 	out := &pagePost{Post: *s, Avatar: pics.url(p.Author.Avatar), AvatarColor: css(s.AvatarColor),
-		Badge: slide.NetworkLabel(s.Network), BadgeColor: css(slide.NetworkColor(s.Network))}
+		Badge: slide.NetworkLabel(nil, s.Network), BadgeColor: css(slide.NetworkColor(s.Network))}
 	if u := pics.url(p.Image); u != "" && usablePicture(filepath.Join(pics.dir, filepath.FromSlash(u))) {
 		out.Picture = u
 	}
@@ -263,11 +266,11 @@ func winsOf(rep content.Report) slide.Slide {
 	for i, w := range rep.Wins {
 		ms[i] = feeds.Metric{Label: w.Label, Value: w.Value, Previous: w.Previous, HasPrevious: w.HasPrevious, Unit: w.Unit, Period: w.Period}
 	}
-	return slide.FromWins(ms)
+	return slide.FromWins(ms, 0, nil)
 }
 
 func boardOf(rep content.Report, pics *pictures) *pageBoard {
-	b := slide.FromLeaderboard(rep.Leaderboard, nil, rep.Period).Board
+	b := slide.FromLeaderboard(rep.Leaderboard, nil, rep.Period, nil).Board
 	// The kiosk loads avatars for the first rows only (the podium, the
 	// list and a little more); a mover further down shows initials.
 	avatars := map[string]string{}

@@ -250,3 +250,25 @@ func TestRenderDemo(t *testing.T) {
 		t.Errorf("bad size: code %d, %s", code, errs)
 	}
 }
+
+// Metrics that need two wins slides are rendered as two files (which metric
+// is on which page is slide's TestWinsPages).
+func TestRenderWinsPages(t *testing.T) {
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "k.toml")
+	os.WriteFile(filepath.Join(dir, "wins.csv"), []byte("label,value,previous\nReach,1200000,948000\nShares,4812,3960\nFollowers,1340,1512\nStaff sharing,61,54\nComments,870,\nNet followers,420,-100\n"), 0o644)
+	os.WriteFile(cfg, []byte("state_dir = \"state\"\n[[source]]\nname = \"wins\"\nkind = \"wins\"\npath = \"wins.csv\"\n"), 0o644)
+	out := filepath.Join(dir, "out")
+	code, stdout, errs := run(t, "render", "--config", cfg, "--out", out, "--size", "640x360")
+	if code != 0 {
+		t.Fatalf("code %d: %s", code, errs)
+	}
+	for _, want := range []string{"wins-1.png", "wins-2.png"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("render did not write %s:\n%s", want, stdout)
+		}
+	}
+	if strings.Contains(stdout, "wins.png") || strings.Contains(stdout, "wins-3.png") {
+		t.Errorf("six metrics make two wins slides:\n%s", stdout)
+	}
+}

@@ -16,6 +16,8 @@ import (
 	"lobbykiosk/kiosk/config"
 	"lobbykiosk/kiosk/content"
 	"lobbykiosk/kiosk/engine"
+	"lobbykiosk/kiosk/fonts"
+	"lobbykiosk/kiosk/locale"
 )
 
 func init() {
@@ -49,7 +51,7 @@ func (f configFlags) open(ctx context.Context, e *env, offline bool) (*engine.En
 			return nil, nil, err
 		}
 		cleanup = func() { os.RemoveAll(dir) }
-		if path, err = assets.ExtractDemo(dir); err != nil {
+		if path, err = assets.ExtractDemoIn(dir, locale.System().Lang()); err != nil {
 			cleanup()
 			return nil, nil, fmt.Errorf("demo: %w", err)
 		}
@@ -58,6 +60,12 @@ func (f configFlags) open(ctx context.Context, e *env, offline bool) (*engine.En
 	if err != nil {
 		cleanup()
 		return nil, nil, err
+	}
+	if err := fonts.Load(cfg.StateDir); err != nil {
+		fmt.Fprintf(e.stderr, "warning: %v\n", err)
+	}
+	if err := fonts.UseFile(cfg.Theme.Font); err != nil {
+		fmt.Fprintf(e.stderr, "warning: %v\n", err)
 	}
 	// A broken central config is printed; the fallback still shows content.
 	if cfg, err = effectiveConfig(ctx, e, cfg, offline); err != nil {

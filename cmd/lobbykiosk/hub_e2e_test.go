@@ -36,11 +36,12 @@ const (
 	e2eModPass   = "paper lantern river 9"
 	// What the stated bound is made of, at this test's settings: the hub's
 	// publishing tick, [hub] refresh (the kiosks' check of posts and
-	// revocations) and the longest slide. The console states it for slides
-	// of full length (12 s: 24 s); the kiosks here play them at 0.2×.
+	// revocations) and the longest slide (a long post's, twice
+	// post_seconds: 20 s). The console states it for slides of full length
+	// (32 s); the kiosks here play them at 0.2× (16 s).
 	e2eRefresh = 10 * time.Second
-	e2eStated  = hub.DefaultTick + e2eRefresh + 12*time.Second
-	e2eBound   = hub.DefaultTick + e2eRefresh + 2400*time.Millisecond
+	e2eStated  = hub.DefaultTick + e2eRefresh + 20*time.Second
+	e2eBound   = hub.DefaultTick + e2eRefresh + 4*time.Second
 )
 
 // fleetOrigin is the feeds' web server: an auto-approved feed, a feed whose

@@ -4,6 +4,8 @@
 package main
 
 import (
+	_ "lobbykiosk/kiosk/locale/posixenv" // before Fyne reads the locale
+
 	"context"
 	"fmt"
 	"io"

@@ -16,6 +16,7 @@ import (
 	"lobbykiosk/kiosk/content"
 	"lobbykiosk/kiosk/engine"
 	"lobbykiosk/kiosk/playlist"
+	"lobbykiosk/kiosk/slide"
 	"lobbykiosk/kiosk/ui"
 )
 
@@ -119,8 +120,10 @@ func writePNG(path string, img image.Image) error {
 	return os.Rename(tmp, path)
 }
 
-// renderAll writes every shown post (up to maxRenderedPosts) and one slide of
-// each other kind, and returns the file names.
+// renderAll writes every shown post (up to maxRenderedPosts), every wins
+// slide (wins.png, or wins-1.png, wins-2.png… when the metrics need more
+// than one), the leaderboard and the welcome slide, and returns the file
+// names.
 func renderAll(r content.Report, write func(name string, item playlist.Item) error) ([]string, error) {
 	var files []string
 	for i, p := range r.Shown() {
@@ -133,9 +136,22 @@ func renderAll(r content.Report, write func(name string, item playlist.Item) err
 		}
 		files = append(files, name)
 	}
-	for _, k := range []playlist.Kind{playlist.Wins, playlist.Leaderboard, playlist.Welcome} {
+	items := map[string]playlist.Item{}
+	names := []string{}
+	if pages := slide.WinsPages(len(r.Wins)); pages > 1 {
+		for page := range pages {
+			name := fmt.Sprintf("wins-%d.png", page+1)
+			items[name], names = playlist.Item{Kind: playlist.Wins, Page: page}, append(names, name)
+		}
+	} else {
+		items["wins.png"], names = playlist.Item{Kind: playlist.Wins}, append(names, "wins.png")
+	}
+	for _, k := range []playlist.Kind{playlist.Leaderboard, playlist.Welcome} {
 		name := string(k) + ".png"
-		if err := write(name, playlist.Item{Kind: k}); err != nil {
+		items[name], names = playlist.Item{Kind: k}, append(names, name)
+	}
+	for _, name := range names {
+		if err := write(name, items[name]); err != nil {
 			return nil, err
 		}
 		files = append(files, name)

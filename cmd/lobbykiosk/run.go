@@ -22,7 +22,9 @@ import (
 	"lobbykiosk/kiosk/config"
 	"lobbykiosk/kiosk/display"
 	"lobbykiosk/kiosk/engine"
+	"lobbykiosk/kiosk/fonts"
 	"lobbykiosk/kiosk/localconfig"
+	"lobbykiosk/kiosk/locale"
 	"lobbykiosk/kiosk/ui"
 	"lobbykiosk/kiosk/xcapture"
 )
@@ -64,7 +66,7 @@ func runDemo(ctx context.Context, e *env, args []string) int {
 		return e.errorf("demo: %v", err)
 	}
 	defer os.RemoveAll(dir)
-	path, err := assets.ExtractDemo(dir)
+	path, err := assets.ExtractDemoIn(dir, locale.System().Lang())
 	if err != nil {
 		return e.errorf("demo: %v", err)
 	}
@@ -75,16 +77,18 @@ func runDemo(ctx context.Context, e *env, args []string) int {
 // letting GLFW panic: a service that starts before the X server, or after a
 // display manager restart left a stale socket or a new cookie, would
 // otherwise crash-loop with a stack trace in the journal.
-func displayProblem() string {
-	if err := display.Check(os.Getenv, nativeWayland); err != nil {
-		return err.Error()
+func displayProblem() (display.Screen, string) {
+	scr, err := display.Open(os.Getenv, nativeWayland)
+	if err != nil {
+		return scr, err.Error()
 	}
-	return ""
+	return scr, ""
 }
 
 func kiosk(ctx context.Context, e *env, path string, rf runFlags) (code int) {
 	startProfiling(e)
-	if p := displayProblem(); p != "" {
+	screen, p := displayProblem()
+	if p != "" {
 		return e.errorf("%s", p)
 	}
 	// The check above catches what an office meets; a display that fails
@@ -113,6 +117,10 @@ func kiosk(ctx context.Context, e *env, path string, rf runFlags) (code int) {
 		return 1
 	}
 	log := serviceLogger(e.stderr)
+	// The system fonts' index, before Fyne's first text: Fyne gives up
+	// every fallback font when it cannot write that index's cache, and a
+	// service user's home may be read-only; the state folder is not.
+	fonts.LogLoad(log, local.StateDir)
 	// Headquarters' central config (when [fleet] config_url is set) is merged
 	// over the local file before anything starts: the copy kept on disk, so
 	// start-up never waits on the network. The fleet watcher pulls a fresh
@@ -121,7 +129,17 @@ func kiosk(ctx context.Context, e *env, path string, rf runFlags) (code int) {
 	if err != nil {
 		log.Warn("central config not used", "err", err)
 	}
-	eng, cleanup, err := engine.OpenScratch(cfg, engine.Options{Version: version, Logger: log},
+	if err := fonts.UseFile(cfg.Theme.Font); err != nil {
+		log.Warn("theme font not used for other scripts", "err", err)
+	}
+	// Pictures are kept at least as large as a 1080p screen shows them (what
+	// `render` draws by default, also offline), and larger for a larger
+	// screen: a 4K TV's twice a 1080p one's. Unknown (Wayland): 1080p.
+	o := engine.Options{Version: version, Logger: log}
+	if max(screen.Width, screen.Height) > 1920 || min(screen.Width, screen.Height) > 1080 {
+		o.ImageWidth, o.ImageHeight = screen.Width, screen.Height
+	}
+	eng, cleanup, err := engine.OpenScratch(cfg, o,
 		func(w string) { log.Warn(w) })
 	if err != nil {
 		return e.errorf("%v", err)
@@ -233,7 +251,7 @@ func setupNote(cfg *config.Config, cert *admin.Certificate) string {
 			u = x
 		}
 	}
-	return "Admin page " + strings.TrimSuffix(u, "/") + " · certificate SHA-256 " + cert.Fingerprint
+	return cfg.Locale.T("setup.note", map[string]any{"URL": strings.TrimSuffix(u, "/"), "Fingerprint": cert.Fingerprint})
 }
 
 // ownConfig reads the kiosk's own config file. When it cannot be used, it
@@ -269,12 +287,14 @@ func applyTransition(view *ui.View, cfg *config.Config) {
 	view.SetTransition(time.Duration(d.TransitionSeconds*float64(time.Second)), d.TransitionFPS)
 }
 
-// theme builds the UI theme from config; a logo or font that cannot be read
-// is logged and the default used, never fatal.
+// theme builds the UI theme from config ([theme] and the display's safe
+// area); a logo or font that cannot be read is logged and the default used,
+// never fatal.
 func theme(cfg *config.Config, warn func(msg string, args ...any)) (ui.Theme, image.Image) {
 	th := ui.DefaultTheme()
 	t := cfg.Theme
 	th.Dark = t.Mode != "light"
+	th.SafeArea = float32(cfg.Display.Safe())
 	if c, err := config.ParseColor(t.Accent); err == nil && t.Accent != "" {
 		th.Accent = c
 	}

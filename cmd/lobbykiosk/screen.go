@@ -28,7 +28,7 @@ type fyneScreen struct {
 
 var _ engine.Restyler = fyneScreen{}
 
-// Restyle applies a new [theme] and transition (from headquarters' central
+// Restyle applies a new [theme], transition and safe area (from headquarters' central
 // config) without a restart. The logo and font files are read here, on the
 // player's goroutine; only the switch happens on the Fyne thread.
 func (s fyneScreen) Restyle(cfg *config.Config) image.Image {

@@ -668,12 +668,13 @@ Environment=XAUTHORITY={{.XAuthority}}
 Environment=WAYLAND_DISPLAY=wayland-0
 Environment=XDG_RUNTIME_DIR={{.RuntimeDir}}
 {{- end}}
-# A UTF-8 locale every Debian has; Fyne cannot parse the "C" in it
-# ("Error parsing user locale C"), so LANGUAGE names its language.
+# A UTF-8 locale every Debian has, unless the system names its own in
+# /etc/default/locale (which then wins): with no "language" in kiosk.toml,
+# the screen speaks the system's language.
 # Caches and settings go to the state directory, the one place the sandbox
 # lets the kiosk write.
 Environment=LANG=C.UTF-8
-Environment=LANGUAGE=en
+EnvironmentFile=-/etc/default/locale
 Environment=XDG_CACHE_HOME={{.StateDir}}/.cache
 Environment=XDG_CONFIG_HOME={{.StateDir}}/.config
 StandardOutput=journal

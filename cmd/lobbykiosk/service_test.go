@@ -185,7 +185,7 @@ func TestUnitFileVerifies(t *testing.T) {
 			// What the issue asks of every unit: back within seconds,
 			// forever, in the graphical session, logged, UTF-8.
 			common := []string{"Restart=always", "RestartSec=3", "StartLimitIntervalSec=0", "WantedBy=graphical.target",
-				"StandardOutput=journal", "StandardError=journal", "Environment=LANG=C.UTF-8", "Environment=LANGUAGE=en", "NoNewPrivileges=yes", "PrivateTmp=yes"}
+				"StandardOutput=journal", "StandardError=journal", "Environment=LANG=C.UTF-8", "EnvironmentFile=-/etc/default/locale", "NoNewPrivileges=yes", "PrivateTmp=yes"}
 			for _, w := range append(common, tc.want...) {
 				if !contains(lines, w) {
 					t.Errorf("unit lacks the line %q:\n%s", w, unit)

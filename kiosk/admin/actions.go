@@ -291,7 +291,7 @@ func (s *Server) confirm(w http.ResponseWriter, r *http.Request, sess *session, 
 }
 
 // outcome words what an action did and when the screens follow ("the
-// screen" "at the next slide" on a kiosk, "every screen" "within 44
+// screen" "at the next slide" on a kiosk, "every screen" "within 52
 // seconds" on the hub), and warns when policy still keeps the post off
 // screen: an approval never beats a blocked word or a revocation.
 func outcome(action string, before, after content.Post, until time.Time, sites []string, loc *time.Location, screens, reach string) flash {

@@ -219,9 +219,9 @@ func (s *Server) shownPage(w http.ResponseWriter, r *http.Request, sess *session
 
 func (s *Server) hiddenPage(w http.ResponseWriter, r *http.Request, sess *session) {
 	rep, now := s.report()
-	v := s.base(sess, "hidden", "Rejected and revoked", rep, now)
+	v := s.base(sess, "hidden", "Rejected, revoked and held back", rep, now)
 	v.Posts = s.posts(rep, now, v, "/hidden", func(p content.Post) bool {
-		return p.Status == moderate.Rejected || p.Status == moderate.Revoked
+		return p.Status == moderate.Rejected || p.Status == moderate.Revoked || p.Status == content.Held
 	})
 	s.pages.render(w, s.log, http.StatusOK, "hidden", v)
 }

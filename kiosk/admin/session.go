@@ -158,7 +158,6 @@ func (s *Server) session(r *http.Request) *session {
 	return sess
 }
 
-
 // page wraps a signed-in page: without a session, the browser goes to the
 // sign-in page and comes back after.
 func (s *Server) page(h func(http.ResponseWriter, *http.Request, *session)) http.Handler {

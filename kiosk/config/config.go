@@ -25,6 +25,7 @@ import (
 
 	"lobbykiosk/feeds"
 	"lobbykiosk/kiosk/hours"
+	"lobbykiosk/kiosk/locale"
 )
 
 // DefaultPath is where the packaged kiosk looks for its config.
@@ -57,6 +58,9 @@ const (
 type Config struct {
 	Name     string `toml:"name"`
 	Timezone string `toml:"timezone"`
+	// Language is the screen's language, a BCP 47 tag ("de", "pt-PT",
+	// "ar"); empty means the system's locale, and C/POSIX mean English.
+	Language string `toml:"language"`
 	StateDir string `toml:"state_dir"`
 	// StateDirMaxMB caps what the kiosk keeps in StateDir, in MiB:
 	// pictures shown least recently are evicted to stay under it.
@@ -79,6 +83,9 @@ type Config struct {
 	Path string `toml:"-"`
 	// Location is Timezone resolved (the system's zone when Timezone is empty).
 	Location *time.Location `toml:"-"`
+	// Locale is Language resolved (the system's locale when Language is
+	// empty, English when that names C, POSIX or an unshipped language).
+	Locale *locale.Locale `toml:"-"`
 	// Warnings are problems that do not stop the kiosk (a logo file that
 	// does not exist yet, say): shown by `check`, logged by `run`.
 	Warnings []string `toml:"-"`
@@ -168,6 +175,31 @@ type Display struct {
 	OffCommand    string   `toml:"off_command"`
 	Welcome       string   `toml:"welcome"` // message on the welcome slide
 	StaleAfter    Duration `toml:"stale_after"`
+	// SafeArea is the share of each side, in per cent, that the TV may crop
+	// (overscan): no text, pill or number is drawn there. nil until
+	// validated, then DefaultSafeArea unless the file says otherwise; 0 is
+	// for a screen set to "Just Scan" (or a monitor). Read it with Safe.
+	SafeArea *float64 `toml:"safe_area"`
+	// PostMaxSeconds is the longest a long post stays: a post stays as long
+	// as it takes to read (slide.ReadingTime), between PostSeconds and this.
+	// Default twice PostSeconds.
+	PostMaxSeconds float64 `toml:"post_max_seconds"`
+}
+
+// DefaultSafeArea is display.safe_area when the config does not set it: the
+// 5 % "title safe" margin of broadcast practice.
+const DefaultSafeArea = 5
+
+// maxSafeArea is the largest display.safe_area: a fifth of each side is
+// already more than any TV crops.
+const maxSafeArea = 20
+
+// Safe is the safe area in per cent of each side.
+func (d Display) Safe() float64 {
+	if d.SafeArea == nil {
+		return DefaultSafeArea
+	}
+	return *d.SafeArea
 }
 
 // Theme is the kiosk's branding.
@@ -601,6 +633,15 @@ func (c *Config) validate(loc lines, add func(line int, key, format string, args
 			c.Location = l
 		}
 	}
+	c.Locale = locale.System()
+	if c.Language != "" {
+		l, err := locale.For(c.Language)
+		if err != nil {
+			add(loc.first("language"), "language", "%s", err)
+		} else {
+			c.Locale = l
+		}
+	}
 	if c.StateDir == "" {
 		c.StateDir = DefaultStateDir
 	}
@@ -717,6 +758,22 @@ func (c *Config) validate(loc lines, add func(line int, key, format string, args
 		case *f.v > maxSlideSeconds:
 			add(loc.first("display."+f.key), "display."+f.key, "%g is too long; at most %d (a day)", *f.v, maxSlideSeconds)
 		}
+	}
+	switch {
+	case d.PostMaxSeconds == 0:
+		d.PostMaxSeconds = 2 * d.PostSeconds
+	case math.IsNaN(d.PostMaxSeconds):
+		add(loc.first("display.post_max_seconds"), "display.post_max_seconds", "nan is not a number of seconds")
+	case d.PostMaxSeconds < d.PostSeconds:
+		add(loc.first("display.post_max_seconds"), "display.post_max_seconds", "%g is shorter than post_seconds (%g): a long post cannot stay less than a short one", d.PostMaxSeconds, d.PostSeconds)
+	case d.PostMaxSeconds > maxSlideSeconds:
+		add(loc.first("display.post_max_seconds"), "display.post_max_seconds", "%g is too long; at most %d (a day)", d.PostMaxSeconds, maxSlideSeconds)
+	}
+	if d.SafeArea == nil {
+		v := float64(DefaultSafeArea)
+		d.SafeArea = &v
+	} else if v := *d.SafeArea; !(v >= 0 && v <= maxSafeArea) { // NaN too
+		add(loc.first("display.safe_area"), "display.safe_area", "%g is out of range (0 to %d per cent of each side; 0 for a screen set to \"Just Scan\")", v, maxSafeArea)
 	}
 	switch d.Transition {
 	case "":

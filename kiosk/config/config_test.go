@@ -65,6 +65,26 @@ hours = ["Mon-Fri 07:30-19:00"]
 	if c.Display.PostSeconds != 10 || c.Display.Transition != "fade" || c.Theme.Mode != "dark" {
 		t.Errorf("defaults not applied: %+v %+v", c.Display, c.Theme)
 	}
+	if c.Display.PostMaxSeconds != 20 || c.Display.SafeArea == nil || c.Display.Safe() != 5 {
+		t.Errorf("post_max_seconds %g, safe_area %v: want the defaults 20 and 5", c.Display.PostMaxSeconds, c.Display.SafeArea)
+	}
+}
+
+// safe_area = 0 is a real setting (a screen set to "Just Scan"), not "unset".
+func TestSafeAreaZero(t *testing.T) {
+	c, err := Parse("kiosk.toml", []byte("[display]\nsafe_area = 0\npost_seconds = 8\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Display.Safe() != 0 {
+		t.Errorf("safe_area = 0 read as %g", c.Display.Safe())
+	}
+	if c.Display.PostMaxSeconds != 16 {
+		t.Errorf("post_max_seconds defaults to %g with post_seconds = 8, want 16", c.Display.PostMaxSeconds)
+	}
+	if (Display{}).Safe() != DefaultSafeArea {
+		t.Error("an unvalidated Display has no default safe area")
+	}
 }
 
 // Each bad config must name the file, the line and the key, so a person can
@@ -110,8 +130,13 @@ func TestLoadProblems(t *testing.T) {
 		{"not a url", "[[source]]\nname = \"a\"\nkind = \"posts\"\nurl = \"ftp://x/f\"\n",
 			[]string{`:4: source "a": url: "ftp://x/f" is not an http(s) URL`}},
 		{"bad zone", "timezone = \"Mars/Olympus\"\n", []string{`:1: timezone: "Mars/Olympus" is not an IANA time zone`}},
+		{"bad language", "language = \"xx-!!\"\n", []string{`:1: language: "xx-!!" is not a BCP 47 language tag`}},
+		{"unshipped language", "language = \"sw\"\n", []string{`:1: language: "sw" has no translation (shipped: en, `}},
 		{"bad colour", "[theme]\naccent = \"blue\"\n", []string{`:2: theme.accent: "blue" is not a colour`}},
 		{"bad hours", "[display]\nhours = [\"Someday 7-9\"]\n", []string{":2: display.hours:"}},
+		{"safe area out of range", "[display]\nsafe_area = 30\n", []string{":2: display.safe_area: 30 is out of range"}},
+		{"negative safe area", "[display]\nsafe_area = -1\n", []string{":2: display.safe_area: -1 is out of range"}},
+		{"post max under post time", "[display]\npost_seconds = 12\npost_max_seconds = 8\n", []string{":3: display.post_max_seconds: 8 is shorter than post_seconds (12)"}},
 		{"syntax error", "name = \"x\n", []string{":1:"}},
 		{"wrong type", "[display]\npost_seconds = \"ten\"\n", []string{":2:", "post_seconds"}},
 		{"admin listen without a port", "[admin]\nlisten = \"0.0.0.0\"\n", []string{`:2: admin.listen: "0.0.0.0" is not host:port`}},

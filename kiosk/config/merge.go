@@ -18,7 +18,8 @@ import (
 
 // The central ("fleet") config is a TOML file headquarters publishes for
 // every kiosk. It holds what the screens show — [[source]], [moderation],
-// [leaderboard], [display], [theme], [fetch] and optionally timezone — and
+// [leaderboard], [display], [theme], [fetch] and optionally timezone and
+// language — and
 // [site."NAME"] sections for the kiosk of that name:
 //
 //	[[site."HQ Lobby".source]]   added to the common sources; one with the
@@ -26,12 +27,13 @@ import (
 //	[site."HQ Lobby".theme]      overrides the common [theme] key by key
 //	[site."HQ Lobby"]
 //	timezone = "Europe/Oslo"     overrides the common timezone
+//	language = "nb"              overrides the common language
 //
 // What belongs to the device stays with the kiosk's own file and cannot be
 // set centrally: name, state_dir, [admin], [fleet], and display.on_command /
 // off_command (a file fetched over the network must not choose the shell
-// commands a kiosk runs). timezone is the kiosk's own when its file sets it,
-// else the central one. While a central config is in use, the content
+// commands a kiosk runs). timezone and language are the kiosk's own when its
+// file sets them, else the central ones. While a central config is in use, the content
 // settings of the kiosk's own file are ignored (and a warning says so): they
 // are what the kiosk shows before it ever got a central config.
 
@@ -47,6 +49,7 @@ var contentTables = []string{"fetch", "display", "theme", "moderation", "leaderb
 // section is what the central file may set, at its top level or in a site.
 type section struct {
 	Timezone    string      `toml:"timezone"`
+	Language    string      `toml:"language"`
 	Sources     []Source    `toml:"source"`
 	Fetch       Fetch       `toml:"fetch"`
 	Display     Display     `toml:"display"`
@@ -230,7 +233,7 @@ func (f *centralFile) merge(md toml.MetaData, loc lines, site string, local *Con
 	for i := range c.Sources {
 		origins[i] = fmt.Sprintf("source[%d]", i)
 	}
-	c.Timezone = sec.Timezone
+	c.Timezone, c.Language = sec.Timezone, sec.Language
 	c.Fetch, c.Display, c.Theme, c.Moderation, c.Leaderboard = sec.Fetch, sec.Display, sec.Theme, sec.Moderation, sec.Leaderboard
 
 	sitePrefix := ""
@@ -239,6 +242,9 @@ func (f *centralFile) merge(md toml.MetaData, loc lines, site string, local *Con
 		s := f.Site[site]
 		if md.IsDefined("site", site, "timezone") {
 			c.Timezone = s.Timezone
+		}
+		if md.IsDefined("site", site, "language") {
+			c.Language = s.Language
 		}
 		overlay(md, []string{"site", site, "fetch"}, &c.Fetch, s.Fetch)
 		overlay(md, []string{"site", site, "display"}, &c.Display, s.Display)
@@ -263,6 +269,9 @@ func (f *centralFile) merge(md toml.MetaData, loc lines, site string, local *Con
 	c.Fetch.AllowPrivate = local.Fetch.AllowPrivate
 	if local.Timezone != "" {
 		c.Timezone = local.Timezone
+	}
+	if local.Language != "" {
+		c.Language = local.Language
 	}
 
 	mloc, siteLines := mergedLines(loc, sitePrefix, origins)
@@ -294,6 +303,9 @@ func (f *centralFile) merge(md toml.MetaData, loc lines, site string, local *Con
 	c.useHub()
 	if local.Timezone != "" {
 		c.Location = local.Location
+	}
+	if local.Language != "" {
+		c.Locale = local.Locale
 	}
 	return c, ps
 }

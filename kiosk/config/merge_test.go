@@ -262,3 +262,29 @@ func TestVersion(t *testing.T) {
 		t.Errorf("a new blocked word left the version at %q", Version(a))
 	}
 }
+
+// language comes from the kiosk's own file, else its site in the fleet
+// file, else the fleet file's common one.
+func TestMergeLanguage(t *testing.T) {
+	fleet := strings.Replace(string(fleetFixture(t)), "timezone = \"Europe/Berlin\"\n", "timezone = \"Europe/Berlin\"\nlanguage = \"de\"\n", 1)
+	fleet += "\n[site.\"Lisbon\"]\nlanguage = \"pt-PT\"\n"
+	for _, c := range []struct{ local, want string }{
+		{"name = \"Lisbon\"\n", "pt-PT"},
+		{"name = \"St. Gallen\"\n", "de"},
+		{"name = \"Lisbon\"\nlanguage = \"ar\"\n", "ar"},
+	} {
+		local, data := localKiosk(t, c.local+"[[source]]\nname = \"x\"\nkind = \"posts\"\nurl = \"https://example.org/x.rss\"\n")
+		got, err := Merge(local, data, hqURL, []byte(fleet))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Locale.Lang() != c.want {
+			t.Errorf("%q: language %s, want %s", c.local, got.Locale.Lang(), c.want)
+		}
+	}
+	bad := strings.Replace(fleet, "language = \"pt-PT\"", "language = \"klingon\"", 1)
+	local, data := localKiosk(t, "name = \"Lisbon\"\n")
+	if _, err := Merge(local, data, hqURL, []byte(bad)); err == nil || !strings.Contains(err.Error(), `language: "klingon"`) {
+		t.Errorf("a bad site language gave %v", err)
+	}
+}

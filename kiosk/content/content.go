@@ -10,6 +10,7 @@ import (
 	"lobbykiosk/feeds/leaderboard"
 	"lobbykiosk/feeds/moderate"
 	"lobbykiosk/kiosk/config"
+	"lobbykiosk/kiosk/fonts"
 )
 
 // Report is what the screen would rotate, and why the rest would not be shown.
@@ -21,9 +22,19 @@ type Report struct {
 	Sources     []feeds.SourceState `json:"sources"`
 	// Period labels the leaderboard ("November 2026").
 	Period string `json:"leaderboard_period,omitempty"`
+	// PeriodKind and PeriodStart name the period for a machine: the screen
+	// says it in the kiosk's language (a computed leaderboard's, or one
+	// from the fleet's hub).
+	PeriodKind  string `json:"leaderboard_period_kind,omitempty"`
+	PeriodStart string `json:"leaderboard_period_start,omitempty"`
 	// Computed is true when the leaderboard was computed from posts.
 	Computed bool `json:"leaderboard_computed,omitempty"`
 }
+
+// Held is the status of a post that moderation lets through but that no
+// installed font can draw: shown, it would be a row of boxes. Its reason
+// names the script and the Debian package with a font for it.
+const Held moderate.Status = "held"
 
 // Post is a post and its verdict.
 type Post struct {
@@ -122,6 +133,13 @@ func Build(c *config.Config, snap feeds.Snapshot, m *moderate.Moderator, now tim
 	var shown []feeds.Post
 	for _, v := range m.Apply(snap.Posts, now) {
 		p := Post{Post: v.Post, Status: v.Status, Reason: v.Reason, Pinned: v.Pinned, Sites: v.Sites, PinnedSites: v.PinnedSites}
+		if v.Status == moderate.Shown {
+			// Everything the slide writes: the text and who wrote it.
+			a := v.Post.Author
+			if why := fonts.Reason(v.Post.Text + "\n" + a.Name + "\n" + a.Handle + "\n" + a.Team); why != "" {
+				p.Status, p.Reason = Held, why
+			}
+		}
 		if !v.PinnedUntil.IsZero() {
 			t := v.PinnedUntil
 			p.PinnedUntil = &t
@@ -150,12 +168,13 @@ func Build(c *config.Config, snap feeds.Snapshot, m *moderate.Moderator, now tim
 		board = leaderboard.Compute(shown, bs, now, c.Location)
 		r.Computed = true
 		r.Period = leaderboard.PeriodLabel(bs.Period, now, c.Location)
+		r.PeriodKind, r.PeriodStart = bs.Period, leaderboard.PeriodStart(bs.Period, now, c.Location)
 	} else {
 		// An export's own period (the fleet's hub writes the one it
-		// computed for).
+		// computed for, by kind and first day too).
 		for _, s := range board {
-			if s.Period != "" {
-				r.Period = s.Period
+			if s.Period != "" || s.PeriodKind != "" {
+				r.Period, r.PeriodKind, r.PeriodStart = s.Period, s.PeriodKind, s.PeriodStart
 				break
 			}
 		}

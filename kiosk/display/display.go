@@ -40,15 +40,27 @@ type Env func(string) string
 // true for a build that draws natively on Wayland (-tags wayland); the
 // packaged build draws through X11, on Wayland desktops through XWayland.
 func Check(env Env, wayland bool) error {
+	_, err := Open(env, wayland)
+	return err
+}
+
+// Screen is what the X server says of its first screen, in pixels: the size
+// a fullscreen kiosk is drawn at. Zero when unknown (Wayland).
+type Screen struct{ Width, Height int }
+
+// Open is Check that also returns the first screen's size, read from the
+// X11 set-up reply: the kiosk keeps its pictures at the size they will be
+// shown on that screen (a 4K TV needs them twice as large as a 1080p one).
+func Open(env Env, wayland bool) (Screen, error) {
 	if wayland {
-		return checkWayland(env)
+		return Screen{}, checkWayland(env)
 	}
 	d := env("DISPLAY")
 	if d == "" {
 		if w := env("WAYLAND_DISPLAY"); w != "" {
-			return fmt.Errorf("no X display: WAYLAND_DISPLAY=%s is set, but this build draws through X11; set DISPLAY to the session's XWayland display (usually :0), or use a build made with -tags wayland", w)
+			return Screen{}, fmt.Errorf("no X display: WAYLAND_DISPLAY=%s is set, but this build draws through X11; set DISPLAY to the session's XWayland display (usually :0), or use a build made with -tags wayland", w)
 		}
-		return errors.New("no display: neither DISPLAY nor WAYLAND_DISPLAY is set (set DISPLAY=:0 in the service, or run under a desktop session, cage, or xvfb-run)")
+		return Screen{}, errors.New("no display: neither DISPLAY nor WAYLAND_DISPLAY is set (set DISPLAY=:0 in the service, or run under a desktop session, cage, or xvfb-run)")
 	}
 	return checkX11(env, d)
 }
@@ -108,14 +120,14 @@ func parseDisplay(d string) (address, error) {
 
 // checkX11 connects to the X display d and goes through the connection
 // set-up with the cookie Xlib would send.
-func checkX11(env Env, d string) error {
+func checkX11(env Env, d string) (Screen, error) {
 	a, err := parseDisplay(d)
 	if err != nil {
-		return err
+		return Screen{}, err
 	}
 	conn, err := dialX(a)
 	if err != nil {
-		return err
+		return Screen{}, err
 	}
 	defer conn.Close()
 	cookie := findCookie(env, a)
@@ -175,7 +187,7 @@ func unwrapOp(err error) error {
 }
 
 // setUp sends the X11 connection set-up and reads the server's verdict.
-func setUp(conn net.Conn, a address, ck cookie) error {
+func setUp(conn net.Conn, a address, ck cookie) (Screen, error) {
 	conn.SetDeadline(time.Now().Add(Timeout))
 	var req bytes.Buffer
 	le := binary.LittleEndian
@@ -187,17 +199,24 @@ func setUp(conn net.Conn, a address, ck cookie) error {
 	req.Write(ck.data)
 	req.Write(make([]byte, pad(len(ck.data))))
 	if _, err := conn.Write(req.Bytes()); err != nil {
-		return fmt.Errorf("X display %s closed the connection at once: %v", a.display, unwrapOp(err))
+		return Screen{}, fmt.Errorf("X display %s closed the connection at once: %v", a.display, unwrapOp(err))
 	}
 	head := make([]byte, 8)
 	if _, err := io.ReadFull(conn, head); err != nil {
 		if os.IsTimeout(err) {
-			return fmt.Errorf("X display %s does not answer within %s (a hung X server?)", a.display, Timeout)
+			return Screen{}, fmt.Errorf("X display %s does not answer within %s (a hung X server?)", a.display, Timeout)
 		}
-		return fmt.Errorf("X display %s closed the connection without an answer (%v); it may be shutting down", a.display, unwrapOp(err))
+		return Screen{}, fmt.Errorf("X display %s closed the connection without an answer (%v); it may be shutting down", a.display, unwrapOp(err))
 	}
 	if head[0] == 1 {
-		return nil // Success: the server sends its set-up next; not needed.
+		// Success: the server's set-up follows; only the first screen's
+		// size is wanted from it, and a set-up too odd to read leaves it
+		// unknown rather than failing a display that said yes.
+		body := make([]byte, int(le.Uint16(head[6:8]))*4)
+		if _, err := io.ReadFull(conn, body); err != nil {
+			return Screen{}, nil
+		}
+		return firstScreen(body), nil
 	}
 	// Failed (0): head[1] is the reason's length; Authenticate (2): the
 	// reason fills the additional data. Either way the words follow.
@@ -212,8 +231,25 @@ func setUp(conn net.Conn, a address, ck cookie) error {
 	if msg == "" {
 		msg = "no reason given"
 	}
-	return fmt.Errorf("X display %s refused the kiosk: %q (%s); point XAUTHORITY at the cookie of the display's session (the display manager's, e.g. /var/run/lightdm/root/%s or /run/user/UID/gdm/Xauthority), or let the kiosk's user in with `xhost +si:localuser:USER`",
+	return Screen{}, fmt.Errorf("X display %s refused the kiosk: %q (%s); point XAUTHORITY at the cookie of the display's session (the display manager's, e.g. /var/run/lightdm/root/%s or /run/user/UID/gdm/Xauthority), or let the kiosk's user in with `xhost +si:localuser:USER`",
 		a.display, msg, ck.about, ":"+a.number)
 }
 
 func pad(n int) int { return (4 - n%4) % 4 }
+
+// firstScreen reads the first SCREEN of an X11 set-up reply's body (what
+// follows its 8-byte head, little-endian as requested): after 32 bytes of
+// fixed fields come the vendor string and the pixmap formats, then the
+// screens, whose width and height in pixels sit at offsets 20 and 22.
+func firstScreen(b []byte) Screen {
+	le := binary.LittleEndian
+	if len(b) < 32 || b[20] == 0 {
+		return Screen{}
+	}
+	vendor, formats := int(le.Uint16(b[16:18])), int(b[21])
+	at := 32 + vendor + pad(vendor) + 8*formats
+	if len(b) < at+24 {
+		return Screen{}
+	}
+	return Screen{Width: int(le.Uint16(b[at+20:])), Height: int(le.Uint16(b[at+22:]))}
+}

@@ -1,11 +1,13 @@
 package display
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/binary"
 	"io"
 	"net"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -229,5 +231,44 @@ func TestWayland(t *testing.T) {
 		case tc.want != "" && (err == nil || !strings.Contains(err.Error(), tc.want)):
 			t.Errorf("%v: %v, want %q", tc.env, err, tc.want)
 		}
+	}
+}
+
+// TestScreenOfARealXServer: the size a real X server gives its first screen
+// comes back from the set-up, the size the kiosk keeps its pictures at.
+func TestScreenOfARealXServer(t *testing.T) {
+	xvfb, err := exec.LookPath("Xvfb")
+	if err != nil {
+		if os.Getenv("LOBBYKIOSK_E2E") != "" {
+			t.Fatal("Xvfb is missing")
+		}
+		t.Skip("Xvfb is missing")
+	}
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// -displayfd: the server picks a free display and writes its number.
+	cmd := exec.Command(xvfb, "-displayfd", "3", "-screen", "0", "1366x768x24", "-nolisten", "tcp")
+	cmd.ExtraFiles = []*os.File{w}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	w.Close()
+	defer func() {
+		cmd.Process.Kill()
+		cmd.Wait()
+	}()
+	number, err := bufio.NewReader(r).ReadString('\n')
+	if err != nil {
+		t.Fatalf("Xvfb did not say its display: %v", err)
+	}
+	env := envOf(map[string]string{"DISPLAY": ":" + strings.TrimSpace(number), "HOME": t.TempDir()})
+	got, err := Open(env, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got != (Screen{1366, 768}) {
+		t.Errorf("screen %+v, want 1366×768", got)
 	}
 }

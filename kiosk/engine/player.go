@@ -30,8 +30,9 @@ type Screen interface {
 // the screen at the next slide; a screen that does not keeps its look until
 // the kiosk restarts.
 type Restyler interface {
-	// Restyle applies cfg's [theme] and transition. It returns the logo for
-	// the chrome and the welcome slide (nil: the screen's theme logo).
+	// Restyle applies cfg's [theme], transition and safe area. It returns
+	// the logo for the chrome and the welcome slide (nil: the screen's
+	// theme logo).
 	Restyle(cfg *config.Config) (logo image.Image)
 }
 
@@ -93,6 +94,7 @@ func seconds(f float64) time.Duration { return time.Duration(f * float64(time.Se
 func listSettings(d config.Display) playlist.Settings {
 	return playlist.Settings{
 		PostSeconds:        seconds(d.PostSeconds),
+		MaxPostSeconds:     seconds(d.PostMaxSeconds),
 		WinsSeconds:        seconds(d.WinsSeconds),
 		LeaderboardSeconds: seconds(d.LeaderboardSeconds),
 		WinsEvery:          d.WinsEvery,
@@ -156,7 +158,16 @@ func (p *Player) Run(ctx context.Context) {
 // loaded (from memory, disk, or the network with a short deadline).
 func (p *Player) next(ctx context.Context, now time.Time) (playlist.Item, slide.Slide, slide.Chrome) {
 	r := p.eng.Report(now)
-	p.list.Update(entries(r.Shown()), len(r.Wins) > 0, len(r.Leaderboard) > 0)
+	shown := r.Shown()
+	entries := entries(shown)
+	longest := p.maxPost()
+	for i, s := range shown {
+		// The reading rule: a post stays as long as its text (as cut for
+		// the screen) takes to read.
+		entries[i].Read = slide.TextReadingTime(s.Text, longest)
+	}
+	p.list.SetWinsPages(slide.WinsPages(len(r.Wins)))
+	p.list.Update(entries, len(r.Wins) > 0, len(r.Leaderboard) > 0)
 	item := p.list.Next(now)
 	return item, p.Build(ctx, item, r, now), p.Chrome(r, now)
 }
@@ -185,7 +196,10 @@ func (p *Player) Build(ctx context.Context, item playlist.Item, r content.Report
 	case playlist.Post:
 		for _, post := range r.Posts {
 			if post.ID == item.PostID {
-				return slide.FromPost(post.Post, p.image(ctx, post.Author.Avatar), p.image(ctx, post.Image), now, cfg.Location)
+				s := slide.FromPost(post.Post, p.image(ctx, post.Author.Avatar), p.image(ctx, post.Image), now, cfg.Location, cfg.Locale)
+				// No more than can be read in the longest time a post stays.
+				s.Post.Text = slide.Glance(s.Post.Text, slide.WordsIn(p.maxPost()))
+				return s
 			}
 		}
 	case playlist.Wins:
@@ -193,7 +207,7 @@ func (p *Player) Build(ctx context.Context, item playlist.Item, r content.Report
 		for i, w := range r.Wins {
 			ms[i] = feeds.Metric{Label: w.Label, Value: w.Value, Previous: w.Previous, HasPrevious: w.HasPrevious, Unit: w.Unit, Period: w.Period}
 		}
-		return slide.FromWins(ms)
+		return slide.FromWins(ms, item.Page, cfg.Locale)
 	case playlist.Leaderboard:
 		avatars := map[string]image.Image{}
 		for i, s := range r.Leaderboard {
@@ -204,15 +218,20 @@ func (p *Player) Build(ctx context.Context, item playlist.Item, r content.Report
 				avatars[s.Avatar] = img
 			}
 		}
-		return slide.FromLeaderboard(r.Leaderboard, avatars, r.Period)
+		return slide.FromLeaderboard(r.Leaderboard, avatars, boardPeriod(r, cfg, now), cfg.Locale)
 	}
-	w := slide.WelcomeSlide(cfg.Name, cfg.Display.Welcome, p.currentLogo())
+	w := slide.WelcomeSlide(cfg.Name, cfg.Display.Welcome, p.currentLogo(), cfg.Locale)
 	// At set-up (nothing to show yet) the welcome slide says where the
 	// admin page is and how to recognise its certificate.
 	if p.SetupNote != "" && len(r.Shown()) == 0 && len(r.Wins) == 0 && len(r.Leaderboard) == 0 {
 		w.Welcome.Note = p.SetupNote
 	}
 	return w
+}
+
+// maxPost is the longest a post stays on screen.
+func (p *Player) maxPost() time.Duration {
+	return listSettings(p.eng.CurrentConfig().Display).WithDefaults().MaxPostSeconds
 }
 
 func (p *Player) image(ctx context.Context, src string) image.Image {
@@ -257,9 +276,9 @@ func (p *Player) Chrome(r content.Report, now time.Time) slide.Chrome {
 	p.mu.Unlock()
 	stale := ""
 	if len(r.Sources) > 0 {
-		stale = slide.StaleMark(last, now, offline, cfg.Display.StaleAfter.Duration, cfg.Location)
+		stale = slide.StaleMark(cfg.Locale, last, now, offline, cfg.Display.StaleAfter.Duration, cfg.Location)
 	}
-	return slide.Chrome{Clock: slide.Clock(now, cfg.Location), Stale: stale, Logo: p.currentLogo(), Notice: p.eng.Notice()}
+	return slide.Chrome{Clock: slide.Clock(cfg.Locale, now, cfg.Location), Stale: stale, Logo: p.currentLogo(), Notice: p.eng.Notice()}
 }
 
 func (p *Player) record(item playlist.Item, now time.Time) {
@@ -347,4 +366,20 @@ func (p *Player) setDisplay(ctx context.Context, on bool) {
 			p.eng.Log.Warn("display command failed", "command", cmd, "err", err)
 		}
 	}()
+}
+
+// boardPeriod is the leaderboard slide's period label, in the kiosk's
+// language: a computed leaderboard's, the fleet hub's (by its kind and
+// first day), else what an export wrote.
+func boardPeriod(r content.Report, cfg *config.Config, now time.Time) string {
+	switch {
+	case r.Computed:
+		return slide.PeriodLabel(cfg.Locale, cfg.Leaderboard.Period, now, cfg.Location)
+	case r.PeriodKind != "":
+		if d, err := time.ParseInLocation(time.DateOnly, r.PeriodStart, cfg.Location); err == nil {
+			// Noon of its first day, here: inside the period whatever the zone.
+			return slide.PeriodLabel(cfg.Locale, r.PeriodKind, d.Add(12*time.Hour), cfg.Location)
+		}
+	}
+	return r.Period
 }

@@ -6,10 +6,12 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
 	"lobbykiosk/feeds"
+	"lobbykiosk/kiosk/config"
 	"lobbykiosk/kiosk/content"
 	"lobbykiosk/kiosk/playlist"
 	"lobbykiosk/kiosk/slide"
@@ -102,5 +104,105 @@ func TestEntriesOfUndatedPosts(t *testing.T) {
 	want := []playlist.Entry{{ID: "a", Author: "Ana"}, {ID: "b", Author: "Jon", Published: old, Pinned: true}}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("entries = %+v, want %+v", got, want)
+	}
+}
+
+// The player times each post by the reading rule and cuts a post longer
+// than the longest slide can carry; metrics that need two wins slides show
+// on both, in turn.
+func TestPlayerReadingTimeAndWinsPages(t *testing.T) {
+	dir := t.TempDir()
+	long := strings.Repeat("We repaired eleven thousand packs this year, and every one went home. ", 20)
+	rss := fmt.Sprintf(`<?xml version="1.0"?>
+<rss version="2.0"><channel><title>Ana Lima</title><link>https://social.example/@ana</link>
+<item><guid>1</guid><link>https://social.example/@ana/1</link><description>%s</description><pubDate>Mon, 02 Nov 2026 10:00:00 GMT</pubDate></item>
+<item><guid>2</guid><link>https://social.example/@ana/2</link><description>Short and sweet.</description><pubDate>Tue, 03 Nov 2026 10:00:00 GMT</pubDate></item>
+</channel></rss>`, long)
+	csv := "label,value,previous\nReach,1200000,948000\nShares,4812,3960\nFollowers,1340,1512\nStaff sharing,61,54\nComments,870,\nNet followers,420,-100\n"
+	for name, body := range map[string]string{"lobby.rss": rss, "wins.csv": csv} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cfg := parse(t, fmt.Sprintf("name = \"Lab\"\nstate_dir = %q\n[display]\npost_seconds = 8\npost_max_seconds = 15\nwins_every = 1\nleaderboard_every = -1\n"+
+		"[[source]]\nname = \"lobby\"\nkind = \"posts\"\npath = %q\n[[source]]\nname = \"wins\"\nkind = \"wins\"\npath = %q\n",
+		filepath.Join(dir, "state"), filepath.Join(dir, "lobby.rss"), filepath.Join(dir, "wins.csv")))
+	e := open(t, cfg)
+	ctx := context.Background()
+	e.RefreshOnce(ctx)
+	p := NewPlayer(e, nil, nil)
+	now := time.Date(2026, 11, 5, 12, 0, 0, 0, time.UTC)
+	labels := map[string]bool{}
+	var pages []int
+	durations := map[string]time.Duration{}
+	for range 8 {
+		item, s, _ := p.next(ctx, now)
+		switch s.Kind {
+		case slide.KindPost:
+			durations[s.Post.Text] = item.Duration
+			if n := slide.CountWords(s.Post.Text); n > slide.WordsIn(15*time.Second) {
+				t.Errorf("a post shows %d words, more than 15 s allow", n)
+			}
+		case slide.KindWins:
+			pages = append(pages, s.Page)
+			if s.Pages != 2 || len(s.Wins) != 3 {
+				t.Errorf("wins page %d of %d with %d tiles, want 2 pages of 3", s.Page, s.Pages, len(s.Wins))
+			}
+			for _, w := range s.Wins {
+				labels[w.Label] = true
+				if w.Label == "Net followers" && w.Change != "+520" {
+					t.Errorf("net followers from –100 to 420 show %q, want +520", w.Change)
+				}
+			}
+		}
+	}
+	if d := durations["Short and sweet."]; d != 8*time.Second {
+		t.Errorf("a short post stays %v, want the post time 8s", d)
+	}
+	cut := 0
+	for text, d := range durations {
+		if strings.HasSuffix(text, slide.Ellipsis) {
+			cut++
+			if d != 15*time.Second {
+				t.Errorf("the long post stays %v, want the longest 15s", d)
+			}
+			if !strings.HasSuffix(text, "home…") {
+				t.Errorf("the long post is not cut at a sentence: …%q", text[max(0, len(text)-40):])
+			}
+		}
+	}
+	if cut != 1 {
+		t.Errorf("%d cut posts shown, want the long one: %v", cut, durations)
+	}
+	if len(labels) != 6 {
+		t.Errorf("metrics shown: %v, want all 6", labels)
+	}
+	if len(pages) < 2 || pages[0] == pages[1] {
+		t.Errorf("wins pages shown in order %v, want them in turn", pages)
+	}
+}
+
+// The fleet hub's leaderboard names its period by kind and first day: each
+// kiosk says it in its own language, for the hub's period even when the
+// kiosk's own month has already turned.
+func TestBoardPeriodFromTheHub(t *testing.T) {
+	pt := parse(t, "name = \"Lisboa\"\ntimezone = \"America/New_York\"\nlanguage = \"pt-PT\"\n")
+	en := parse(t, "name = \"Leeds\"\ntimezone = \"Asia/Tokyo\"\n")
+	hubs := content.Report{Period: "November 2026", PeriodKind: "month", PeriodStart: "2026-11-01"}
+	jan := time.Date(2027, 1, 1, 3, 0, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		cfg  *config.Config
+		r    content.Report
+		want string
+	}{
+		{pt, hubs, "novembro de 2026"},
+		{en, hubs, "November 2026"},
+		{en, content.Report{Period: "Q3 2026", PeriodKind: "quarter", PeriodStart: "2026-07-01"}, "Q3 2026"},
+		{en, content.Report{Period: "Spring campaign"}, "Spring campaign"},
+		{en, content.Report{Period: "broken", PeriodKind: "month", PeriodStart: "soon"}, "broken"},
+	} {
+		if got := boardPeriod(tc.r, tc.cfg, jan); got != tc.want {
+			t.Errorf("%s, %+v: %q, want %q", tc.cfg.Name, tc.r, got, tc.want)
+		}
 	}
 }

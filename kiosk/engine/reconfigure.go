@@ -69,7 +69,8 @@ func (e *Engine) Reconfigure(cfg *config.Config) {
 }
 
 // follow brings the player in line with the engine's config before a slide:
-// display hours, slide timings, and the look when the screen can restyle.
+// display hours, slide timings, and the look (theme, transition, safe area)
+// when the screen can restyle.
 func (p *Player) follow() {
 	cfg := p.eng.CurrentConfig()
 	old := p.applied
@@ -87,7 +88,8 @@ func (p *Player) follow() {
 	}
 	if cfg.Theme == old.Theme && cfg.Display.Transition == old.Display.Transition &&
 		cfg.Display.TransitionSeconds == old.Display.TransitionSeconds &&
-		cfg.Display.TransitionFPS == old.Display.TransitionFPS {
+		cfg.Display.TransitionFPS == old.Display.TransitionFPS &&
+		cfg.Display.Safe() == old.Display.Safe() {
 		return
 	}
 	r, ok := p.screen.(Restyler)

@@ -139,6 +139,7 @@ type screenEvent struct {
 	kind   string // show, blank, restyle
 	on     bool
 	accent string
+	safe   float64
 	logo   image.Image
 }
 
@@ -162,7 +163,7 @@ func (s *restyler) Show(_ slide.Slide, c slide.Chrome) {
 func (s *restyler) SetChrome(slide.Chrome) {}
 func (s *restyler) Blank(on bool)          { s.send(screenEvent{kind: "blank", on: on}) }
 func (s *restyler) Restyle(cfg *config.Config) image.Image {
-	s.send(screenEvent{kind: "restyle", accent: cfg.Theme.Accent})
+	s.send(screenEvent{kind: "restyle", accent: cfg.Theme.Accent, safe: cfg.Display.Safe()})
 	return s.logo
 }
 
@@ -214,8 +215,18 @@ func TestPlayerFollowsReconfigure(t *testing.T) {
 	if ev := scr.next(t, false); ev.kind != "show" || ev.logo != image.Image(newLogo) {
 		t.Errorf("next slide after restyle: %+v, want the restyled logo in the chrome", ev)
 	}
+	// A TV switched to "Just Scan" needs no safe area: that is a new look too.
+	justScan := cfg("#e53935", "")
+	zero := 0.0
+	justScan.Display.SafeArea = &zero
+	e.Reconfigure(justScan)
+	if ev := scr.next(t, true); ev.kind != "restyle" || ev.safe != 0 {
+		t.Fatalf("after safe_area = 0: %+v, want a restyle with no safe area", ev)
+	}
 
-	e.Reconfigure(cfg("#e53935", fmt.Sprintf("%q", other+" 10:00-11:00")))
+	hours := cfg("#e53935", fmt.Sprintf("%q", other+" 10:00-11:00"))
+	hours.Display.SafeArea = &zero
+	e.Reconfigure(hours)
 	if ev := scr.next(t, true); ev.kind != "blank" || !ev.on {
 		t.Errorf("hours that exclude now: %+v, want the screen blanked", ev)
 	}

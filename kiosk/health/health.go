@@ -9,11 +9,13 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"sort"
 	"sync"
 	"time"
 
 	"lobbykiosk/feeds"
 	"lobbykiosk/feeds/moderate"
+	kcontent "lobbykiosk/kiosk/content"
 	"lobbykiosk/kiosk/engine"
 	"lobbykiosk/kiosk/fleet"
 	"lobbykiosk/kiosk/hours"
@@ -97,6 +99,10 @@ type Report struct {
 	Heartbeat     *HeartbeatState     `json:"heartbeat,omitempty"`
 	// Problems opening state (a corrupt decisions file, say).
 	Problems []string `json:"problems,omitempty"`
+	// HeldBack says why approved posts are not shown: no installed font
+	// draws their script ("2 posts: no font for Thai script: install
+	// fonts-noto-core").
+	HeldBack []string `json:"held_back,omitempty"`
 
 	// public is Error worded without URLs or messages from the sources, for
 	// those who are not signed in.
@@ -124,7 +130,7 @@ func (m *Monitor) Report(now time.Time) Report {
 		ConfigVersion: e.ConfigVersion(),
 		Sources:       content.Sources,
 		Content: Counts{
-			Posts: map[moderate.Status]int{moderate.Shown: 0, moderate.Pending: 0, moderate.Rejected: 0, moderate.Revoked: 0},
+			Posts: map[moderate.Status]int{moderate.Shown: 0, moderate.Pending: 0, moderate.Rejected: 0, moderate.Revoked: 0, kcontent.Held: 0},
 			Wins:  len(content.Wins), Leaderboard: len(content.Leaderboard),
 		},
 		Problems: e.Problems,
@@ -132,9 +138,17 @@ func (m *Monitor) Report(now time.Time) Report {
 	if r.Sources == nil {
 		r.Sources = []feeds.SourceState{}
 	}
+	held := map[string]int{}
 	for _, p := range content.Posts {
 		r.Content.Posts[p.Status]++
+		if p.Status == kcontent.Held {
+			held[p.Reason]++
+		}
 	}
+	for why, n := range held {
+		r.HeldBack = append(r.HeldBack, fmt.Sprintf("%d post(s): %s", n, why))
+	}
+	sort.Strings(r.HeldBack)
 	if m.o.Fleet != nil {
 		s := m.o.Fleet.State()
 		r.Fleet = &s

@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"lobbykiosk/feeds/moderate"
+	kcontent "lobbykiosk/kiosk/content"
 	"lobbykiosk/kiosk/playlist"
 )
 
@@ -120,7 +121,7 @@ func (m *Monitor) WriteMetrics(b *bytes.Buffer) {
 	}
 
 	w.family("lobbykiosk_posts", "gauge", "Posts held now, by moderation status.")
-	for _, st := range []moderate.Status{moderate.Shown, moderate.Pending, moderate.Rejected, moderate.Revoked} {
+	for _, st := range []moderate.Status{moderate.Shown, moderate.Pending, moderate.Rejected, moderate.Revoked, kcontent.Held} {
 		w.sample("lobbykiosk_posts", float64(rep.Content.Posts[st]), "status", string(st))
 	}
 

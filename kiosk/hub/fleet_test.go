@@ -221,8 +221,10 @@ func TestKioskInAFleet(t *testing.T) {
 	}
 	// The leaderboard's label is the hub's: the kiosks get the standings
 	// the hub computed, and what period they are for.
-	if want, got := th.eng.Report(time.Now()).Period, oslo.eng.Report(time.Now()).Period; want == "" || got != want {
-		t.Errorf("the kiosk's leaderboard is for %q, the hub's for %q", got, want)
+	hubRep, osloRep := th.eng.Report(time.Now()), oslo.eng.Report(time.Now())
+	if hubRep.Period == "" || hubRep.PeriodKind != "month" || osloRep.Period != hubRep.Period || osloRep.PeriodKind != hubRep.PeriodKind || osloRep.PeriodStart != hubRep.PeriodStart {
+		t.Errorf("the kiosk's leaderboard is for %q (%s from %s), the hub's for %q (%s from %s)",
+			osloRep.Period, osloRep.PeriodKind, osloRep.PeriodStart, hubRep.Period, hubRep.PeriodKind, hubRep.PeriodStart)
 	}
 	for _, p := range oslo.eng.Report(time.Now()).Posts {
 		if p.Source == "berlin-intranet" {

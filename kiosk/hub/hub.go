@@ -207,7 +207,7 @@ func (h *Hub) Bound() time.Duration { return h.bound }
 func (h *Hub) computeBound() time.Duration {
 	slides := func(c *config.Config) float64 {
 		d := c.Display
-		return max(d.PostSeconds, d.WinsSeconds, d.LeaderboardSeconds)
+		return max(d.PostSeconds, d.PostMaxSeconds, d.WinsSeconds, d.LeaderboardSeconds)
 	}
 	longest := slides(h.cfg)
 	if body, err := h.pub.fleetTOML("http://hub.invalid/"); err == nil {

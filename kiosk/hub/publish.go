@@ -171,7 +171,7 @@ func (p *publisher) build(r content.Report, now time.Time) *edition {
 	for _, s := range r.Leaderboard {
 		avatar, _ := m.get(s.Avatar, now)
 		e.board = append(e.board, boardRow{Rank: s.Rank, Name: s.Name, Handle: s.Handle, Points: s.Points,
-			Avatar: avatar, Change: s.Change, Badge: s.Badge, Period: r.Period})
+			Avatar: avatar, Change: s.Change, Badge: s.Badge, Period: r.Period, PeriodKind: r.PeriodKind, PeriodStart: r.PeriodStart})
 	}
 	if e.board == nil {
 		e.board = []boardRow{}
@@ -237,9 +237,12 @@ type boardRow struct {
 	Avatar string  `json:"avatar,omitempty"`
 	Change int     `json:"change"`
 	Badge  string  `json:"badge,omitempty"`
-	// Period labels the standings ("November 2026"): the kiosks' slide
-	// says it as the hub does.
-	Period string `json:"period,omitempty"`
+	// Period labels the standings ("November 2026", in English for any
+	// reader); PeriodKind and PeriodStart let each kiosk name the same
+	// period in its own language.
+	Period      string `json:"period,omitempty"`
+	PeriodKind  string `json:"period_kind,omitempty"`
+	PeriodStart string `json:"period_start,omitempty"`
 }
 
 func winsJSON(ws []content.Win) []byte {

@@ -43,10 +43,14 @@
 //     posts by one author still gets one turn per round. A post that becomes
 //     pinned goes to the front the same way. A post that leaves and comes
 //     back is not new.
+//   - Metrics that need more than one wins slide (SetWinsPages) take turns:
+//     each time the wins are due the next page is shown, so every metric
+//     reaches the screen.
 //
-// Durations: posts PostSeconds (10 s), wins WinsSeconds (12 s), leaderboard
-// LeaderboardSeconds (12 s); the Welcome slide stays PostSeconds before the
-// playlist looks again.
+// Durations: a post stays as long as it takes to read (Entry.Read), but at
+// least PostSeconds (10 s) and at most MaxPostSeconds (twice PostSeconds);
+// wins WinsSeconds (12 s), leaderboard LeaderboardSeconds (12 s); the
+// Welcome slide stays PostSeconds before the playlist looks again.
 package playlist
 
 import (
@@ -73,12 +77,18 @@ type Entry struct {
 	ID, Author string
 	Published  time.Time
 	Pinned     bool
+	// Read is how long a person needs to read the post as shown
+	// (slide.ReadingTime); 0 gives PostSeconds.
+	Read time.Duration
 }
 
 // Settings tune the playlist. Zero values take the defaults.
 type Settings struct {
 	PostSeconds, WinsSeconds, LeaderboardSeconds time.Duration // defaults 10s, 12s, 12s
-	WinsEvery, LeaderboardEvery                  int           // defaults 4 and 6 posts; 0 = default, negative = never
+	// MaxPostSeconds is the longest a long post may stay (default twice
+	// PostSeconds, and never less than it).
+	MaxPostSeconds              time.Duration
+	WinsEvery, LeaderboardEvery int // defaults 4 and 6 posts; 0 = default, negative = never
 }
 
 // WithDefaults fills in the defaults for zero (or negative) durations and
@@ -92,6 +102,8 @@ func (s Settings) WithDefaults() Settings {
 	def(&s.PostSeconds, 10*time.Second)
 	def(&s.WinsSeconds, 12*time.Second)
 	def(&s.LeaderboardSeconds, 12*time.Second)
+	def(&s.MaxPostSeconds, 2*s.PostSeconds)
+	s.MaxPostSeconds = max(s.MaxPostSeconds, s.PostSeconds)
 	if s.WinsEvery == 0 {
 		s.WinsEvery = 4
 	}
@@ -101,12 +113,19 @@ func (s Settings) WithDefaults() Settings {
 	return s
 }
 
-// Item is one slide to show: a post (PostID), wins, the leaderboard, or the
-// welcome slide, and how long to show it.
+// Item is one slide to show: a post (PostID), wins (page Page of them), the
+// leaderboard, or the welcome slide, and how long to show it.
 type Item struct {
 	Kind     Kind
 	PostID   string
+	Page     int
 	Duration time.Duration
+}
+
+// PostDuration is how long a post that takes read to read stays on screen.
+func (s Settings) PostDuration(read time.Duration) time.Duration {
+	s = s.WithDefaults()
+	return max(s.PostSeconds, min(read, s.MaxPostSeconds))
 }
 
 // Playlist is the rotation state. It is safe for concurrent use: the
@@ -121,6 +140,8 @@ type Playlist struct {
 	authors    map[string]*author // unpinned posts by author key
 	authorKeys []string           // sorted, so shuffles depend on the seed only
 	wins, lb   bool
+	winsPages  int // how many wins slides the metrics make
+	winsPage   int // the page the wins show next
 
 	round []slot // what is left of the current round
 
@@ -292,6 +313,17 @@ func (p *Playlist) requeue(newPinned, newUnpinned []*post) {
 	p.round = slices.Concat(duePinned, pinnedFront, authorFront, rest)
 }
 
+// SetWinsPages says how many wins slides the metrics make (slide.WinsPages);
+// the wins show them in turn. It takes effect at the next Next.
+func (p *Playlist) SetWinsPages(n int) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.winsPages = max(1, n)
+	if p.winsPage >= p.winsPages {
+		p.winsPage = 0
+	}
+}
+
 // Next returns the next slide and moves the rotation on. It always returns
 // something: Welcome when there is nothing else. now is used to weigh posts
 // by age.
@@ -365,7 +397,7 @@ func (p *Playlist) next(now time.Time) Item {
 	pst := p.pick(now, exclude)
 	pst.shown = true
 	p.lastPost, p.lastAuthor = pst.ID, pst.author
-	return Item{Kind: Post, PostID: pst.ID, Duration: p.set.PostSeconds}
+	return Item{Kind: Post, PostID: pst.ID, Duration: p.set.PostDuration(pst.Read)}
 }
 
 // other is the special slide that was not shown last (wins first).
@@ -378,7 +410,9 @@ func (p *Playlist) other() Kind {
 
 func (p *Playlist) special(k Kind) Item {
 	if k == Wins {
-		return Item{Kind: Wins, Duration: p.set.WinsSeconds}
+		it := Item{Kind: Wins, Page: p.winsPage, Duration: p.set.WinsSeconds}
+		p.winsPage = (p.winsPage + 1) % max(1, p.winsPages)
+		return it
 	}
 	return Item{Kind: Leaderboard, Duration: p.set.LeaderboardSeconds}
 }

@@ -591,13 +591,66 @@ func TestDeterministic(t *testing.T) {
 
 func TestDefaults(t *testing.T) {
 	got := playlist.Settings{}.WithDefaults()
-	want := playlist.Settings{PostSeconds: 10 * time.Second, WinsSeconds: 12 * time.Second, LeaderboardSeconds: 12 * time.Second, WinsEvery: 4, LeaderboardEvery: 6}
+	want := playlist.Settings{PostSeconds: 10 * time.Second, WinsSeconds: 12 * time.Second, LeaderboardSeconds: 12 * time.Second, MaxPostSeconds: 20 * time.Second, WinsEvery: 4, LeaderboardEvery: 6}
 	if got != want {
 		t.Errorf("defaults %+v, want %+v", got, want)
 	}
 	custom := playlist.Settings{PostSeconds: 5 * time.Second, WinsEvery: -1, LeaderboardEvery: 2}
-	if got := custom.WithDefaults(); got.PostSeconds != 5*time.Second || got.WinsEvery != -1 || got.LeaderboardEvery != 2 || got.WinsSeconds != 12*time.Second {
+	if got := custom.WithDefaults(); got.PostSeconds != 5*time.Second || got.WinsEvery != -1 || got.LeaderboardEvery != 2 || got.WinsSeconds != 12*time.Second || got.MaxPostSeconds != 10*time.Second {
 		t.Errorf("custom settings became %+v", got)
+	}
+	// A maximum under the post time cannot shorten posts.
+	if got := (playlist.Settings{PostSeconds: 15 * time.Second, MaxPostSeconds: 5 * time.Second}).WithDefaults(); got.MaxPostSeconds != 15*time.Second {
+		t.Errorf("a 5 s maximum under a 15 s post time became %v", got.MaxPostSeconds)
+	}
+}
+
+// A post stays as long as it takes to read, between the post time and the
+// maximum.
+func TestPostDurationFollowsReadingTime(t *testing.T) {
+	set := playlist.Settings{PostSeconds: 10 * time.Second, MaxPostSeconds: 18 * time.Second}
+	l := playlist.New(set, 1)
+	now := time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)
+	l.Update([]playlist.Entry{
+		{ID: "short", Author: "a", Published: now, Read: 4 * time.Second},
+		{ID: "long", Author: "b", Published: now.Add(-time.Minute), Read: 14 * time.Second},
+		{ID: "essay", Author: "c", Published: now.Add(-2 * time.Minute), Read: time.Minute},
+		{ID: "unknown", Author: "d", Published: now.Add(-3 * time.Minute)},
+	}, false, false)
+	want := map[string]time.Duration{"short": 10 * time.Second, "long": 14 * time.Second, "essay": 18 * time.Second, "unknown": 10 * time.Second}
+	for range 4 {
+		it := l.Next(now)
+		if w, ok := want[it.PostID]; !ok || it.Duration != w {
+			t.Errorf("%s stays %v, want %v", it.PostID, it.Duration, w)
+		}
+		delete(want, it.PostID)
+	}
+	if len(want) > 0 {
+		t.Errorf("never shown: %v", want)
+	}
+}
+
+// Metrics on several wins slides take turns, so every metric is shown.
+func TestWinsPagesTakeTurns(t *testing.T) {
+	l := playlist.New(playlist.Settings{WinsEvery: 1, LeaderboardEvery: -1}, 1)
+	now := time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)
+	l.SetWinsPages(3)
+	l.Update([]playlist.Entry{{ID: "p1", Author: "a"}, {ID: "p2", Author: "b"}}, true, false)
+	var pages []int
+	for range 12 {
+		if it := l.Next(now); it.Kind == playlist.Wins {
+			pages = append(pages, it.Page)
+		}
+	}
+	if want := []int{0, 1, 2, 0, 1, 2}; !slices.Equal(pages, want) {
+		t.Errorf("wins pages shown %v, want %v", pages, want)
+	}
+	// Fewer metrics later: the rotation starts over within the new count.
+	l.SetWinsPages(1)
+	for range 4 {
+		if it := l.Next(now); it.Kind == playlist.Wins && it.Page != 0 {
+			t.Errorf("one page of wins, but page %d shown", it.Page)
+		}
 	}
 }
 

@@ -7,11 +7,8 @@ import (
 	"time"
 
 	"lobbykiosk/feeds"
+	"lobbykiosk/kiosk/locale"
 )
-
-// MaxWins is how many tiles a wins slide holds: more would not be read in a
-// glance.
-const MaxWins = 4
 
 // MaxRest is how many places after the podium a leaderboard lists.
 const MaxRest = 5
@@ -52,8 +49,9 @@ func UsableAvatar(img image.Image) bool {
 
 // FromPost builds a post slide. avatar and picture are the decoded images
 // (nil when none or not loaded); an unusable picture gives the text layout
-// and an unusable avatar the initials disc. now and loc date the post.
-func FromPost(p feeds.Post, avatar, picture image.Image, now time.Time, loc *time.Location) Slide {
+// and an unusable avatar the initials disc. now and loc date the post, in
+// language l (nil: English).
+func FromPost(p feeds.Post, avatar, picture image.Image, now time.Time, loc *time.Location, l *locale.Locale) Slide {
 	name := strings.TrimSpace(p.Author.Name)
 	handle := strings.TrimSpace(p.Author.Handle)
 	if name == "" {
@@ -71,11 +69,12 @@ func FromPost(p feeds.Post, avatar, picture image.Image, now time.Time, loc *tim
 		Name:        name,
 		Handle:      handle,
 		Network:     strings.ToLower(strings.TrimSpace(p.Network)),
+		Mark:        NetworkLabel(l, p.Network),
 		Team:        strings.TrimSpace(p.Author.Team),
 		Initials:    initials,
 		AvatarColor: AvatarColor(name),
 		Text:        strings.TrimSpace(p.Text),
-		Age:         Age(p.Published, now, loc),
+		Age:         Age(l, p.Published, now, loc),
 	}
 	if p.DateUnknown {
 		out.Age = "" // first seen is not when it was posted
@@ -89,43 +88,14 @@ func FromPost(p feeds.Post, avatar, picture image.Image, now time.Time, loc *tim
 	return Slide{Kind: KindPost, Post: out}
 }
 
-// FromWins builds a wins slide from at most MaxWins metrics, in the order
-// given. A fall is shown as a fall; a metric without a previous value gets no
-// arrow. Percentages change in points ("+2.5 pts"), everything else in
-// per cent of the previous value.
-func FromWins(ms []feeds.Metric) Slide {
-	if len(ms) > MaxWins {
-		ms = ms[:MaxWins]
-	}
-	wins := make([]Win, 0, len(ms))
-	for _, m := range ms {
-		w := Win{
-			Label:  strings.TrimSpace(m.Label),
-			Value:  FormatNumber(m.Value),
-			Unit:   strings.TrimSpace(m.Unit),
-			Period: strings.TrimSpace(m.Period),
-		}
-		if m.HasPrevious {
-			if isPercent(w.Unit) {
-				w.Change, w.Trend = FormatChange(m.Value-m.Previous, true)
-			} else if frac, ok := m.Change(); ok {
-				w.Change, w.Trend = FormatChange(frac, false)
-			}
-		}
-		wins = append(wins, w)
-	}
-	return Slide{Kind: KindWins, Wins: wins}
-}
-
-func isPercent(unit string) bool {
-	return unit == "%" || strings.EqualFold(unit, "percent")
-}
-
 // FromLeaderboard builds the leaderboard slide: the top three on the podium,
-// the next MaxRest in a list, and the biggest mover among all rows. Rows are
+// the next MaxRest in a list, and the biggest mover among the rows below the
+// podium (someone on the podium is on screen already, and "biggest mover"
+// beside the winner would say it twice). Rows are
 // ordered by rank (rows without a rank go last, by points). avatars is looked
-// up by the row's avatar URL, then handle, then name.
-func FromLeaderboard(rows []feeds.Standing, avatars map[string]image.Image, period string) Slide {
+// up by the row's avatar URL, then handle, then name. Words and numbers are
+// in language l (nil: English).
+func FromLeaderboard(rows []feeds.Standing, avatars map[string]image.Image, period string, l *locale.Locale) Slide {
 	sorted := append([]feeds.Standing(nil), rows...)
 	sort.SliceStable(sorted, func(i, j int) bool {
 		ri, rj := sorted[i].Rank, sorted[j].Rank
@@ -139,13 +109,13 @@ func FromLeaderboard(rows []feeds.Standing, avatars map[string]image.Image, peri
 		}
 		return sorted[i].Points > sorted[j].Points
 	})
-	b := &Board{Title: "Top advocates", Period: strings.TrimSpace(period)}
+	b := &Board{Title: say(l, "board.title"), Period: strings.TrimSpace(period), MoverLabel: say(l, "board.mover")}
 	var people []Person
 	for i, r := range sorted {
 		if r.Rank <= 0 {
 			r.Rank = i + 1
 		}
-		people = append(people, person(r, avatars))
+		people = append(people, person(r, avatars, l))
 	}
 	for i, p := range people {
 		switch {
@@ -155,7 +125,7 @@ func FromLeaderboard(rows []feeds.Standing, avatars map[string]image.Image, peri
 			b.Rest = append(b.Rest, p)
 		}
 	}
-	b.Mover = Mover(people)
+	b.Mover = Mover(people[min(3, len(people)):])
 	return Slide{Kind: KindLeaderboard, Board: b}
 }
 
@@ -175,7 +145,7 @@ func Mover(people []Person) *Person {
 	return best
 }
 
-func person(r feeds.Standing, avatars map[string]image.Image) Person {
+func person(r feeds.Standing, avatars map[string]image.Image, l *locale.Locale) Person {
 	name := strings.TrimSpace(r.Name)
 	if name == "" {
 		name = strings.TrimSpace(r.Handle)
@@ -186,8 +156,14 @@ func person(r feeds.Standing, avatars map[string]image.Image) Person {
 		Handle:      strings.TrimSpace(r.Handle),
 		Initials:    Initials(name),
 		AvatarColor: AvatarColor(name),
-		Points:      FormatPoints(r.Points),
+		Points:      FormatPoints(l, r.Points),
 		Change:      r.Change,
+	}
+	if r.Change > 0 {
+		p.Moved = FormatMoved(l, r.Change)
+	}
+	if l != nil {
+		p.Digits = l.Int
 	}
 	for _, key := range []string{r.Avatar, r.Handle, r.Name} {
 		if key == "" {
@@ -201,15 +177,24 @@ func person(r feeds.Standing, avatars map[string]image.Image) Person {
 	return p
 }
 
-// WelcomeSlide builds the welcome slide; an empty message reads "Welcome".
-func WelcomeSlide(company, message string, logo image.Image) Slide {
+// WelcomeSlide builds the welcome slide; an empty message reads "Welcome"
+// in language l (nil: English).
+func WelcomeSlide(company, message string, logo image.Image, l *locale.Locale) Slide {
 	message = strings.TrimSpace(message)
 	if message == "" {
-		message = "Welcome"
+		message = say(l, "welcome")
 	}
 	return Slide{Kind: KindWelcome, Welcome: &Welcome{
 		Company: strings.TrimSpace(company),
 		Message: message,
 		Logo:    logo,
 	}}
+}
+
+// say is l's word for key, English when l is nil.
+func say(l *locale.Locale, key string) string {
+	if l == nil {
+		l = locale.English()
+	}
+	return l.T(key)
 }

@@ -1,6 +1,7 @@
 package slide
 
 import (
+	"fmt"
 	"image"
 	"image/color"
 	"testing"
@@ -44,7 +45,7 @@ func TestFromPost(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			s := FromPost(tt.post, tt.avatar, tt.picture, now, time.UTC)
+			s := FromPost(tt.post, tt.avatar, tt.picture, now, time.UTC, nil)
 			if s.Kind != KindPost || s.Post == nil {
 				t.Fatalf("got kind %q, post %v", s.Kind, s.Post)
 			}
@@ -63,7 +64,7 @@ func TestFromPost(t *testing.T) {
 			}
 		})
 	}
-	p := FromPost(base, nil, nil, now, time.UTC).Post
+	p := FromPost(base, nil, nil, now, time.UTC, nil).Post
 	if p.Text != "Shipped the new onboarding flow today!" || p.Age != "2 h ago" || p.Network != "mastodon" || p.Team != "Design" {
 		t.Errorf("post = %+v", p)
 	}
@@ -71,7 +72,7 @@ func TestFromPost(t *testing.T) {
 	// that is no age to show ("2 min ago" would be invented).
 	undated := base
 	undated.Published, undated.DateUnknown = now.Add(-2*time.Minute), true
-	if age := FromPost(undated, nil, nil, now, time.UTC).Post.Age; age != "" {
+	if age := FromPost(undated, nil, nil, now, time.UTC, nil).Post.Age; age != "" {
 		t.Errorf("date unknown shown as %q", age)
 	}
 }
@@ -82,11 +83,10 @@ func TestFromWins(t *testing.T) {
 		{Label: "Shares", Value: 4812, Previous: 5012, HasPrevious: true, Period: "this month"},
 		{Label: "Staff sharing", Value: 37.5, Previous: 35, HasPrevious: true, Unit: "%", Period: "this month"},
 		{Label: "New followers", Value: 1_234_567, Unit: "followers", Period: "this year"},
-		{Label: "Fifth is dropped", Value: 1},
 	}
-	s := FromWins(ms)
-	if s.Kind != KindWins {
-		t.Fatalf("kind %q", s.Kind)
+	s := FromWins(ms, 0, nil)
+	if s.Kind != KindWins || s.Pages != 0 {
+		t.Fatalf("kind %q, pages %d", s.Kind, s.Pages)
 	}
 	want := []Win{
 		{Label: "Reach", Value: "12.3 B", Period: "this quarter", Change: "+23 %", Trend: TrendUp},
@@ -104,12 +104,74 @@ func TestFromWins(t *testing.T) {
 	}
 }
 
+// A change across zero, or from zero, is a difference: a percentage of a
+// negative or zero base means nothing.
+func TestWinAcrossZero(t *testing.T) {
+	for _, tc := range []struct {
+		value, prev float64
+		change      string
+		trend       Trend
+	}{
+		{420, -100, "+520", TrendUp},
+		{-40, 60, "–100", TrendDown},
+		{1500, 0, "+1,500", TrendUp},
+		{-30, -10, "–20", TrendDown},
+		{0, 0, "±0", TrendFlat},
+		{2.4e6, -1e6, "+3.4 M", TrendUp},
+		{120, 100, "+20 %", TrendUp}, // an ordinary rise stays a percentage
+		{0, 12, "–100 %", TrendDown},
+	} {
+		w := FromWins([]feeds.Metric{{Label: "Net followers", Value: tc.value, Previous: tc.prev, HasPrevious: true}}, 0, nil).Wins[0]
+		if w.Change != tc.change || w.Trend != tc.trend {
+			t.Errorf("%g after %g: change %q %s, want %q %s", tc.value, tc.prev, w.Change, w.Trend, tc.change, tc.trend)
+		}
+	}
+}
+
+// More metrics than a slide holds make several slides, spread evenly and in
+// order, and every metric is on one of them.
+func TestWinsPages(t *testing.T) {
+	for n, want := range map[int][]int{0: nil, 1: {1}, 4: {4}, 5: {3, 2}, 6: {3, 3}, 7: {4, 3}, 8: {4, 4}, 9: {3, 3, 3}, 13: {4, 3, 3, 3}} {
+		ms := make([]feeds.Metric, n)
+		for i := range ms {
+			ms[i] = feeds.Metric{Label: fmt.Sprintf("m%d", i), Value: float64(i)}
+		}
+		if got := WinsPages(n); got != len(want) {
+			t.Errorf("%d metrics make %d pages, want %d", n, got, len(want))
+			continue
+		}
+		next := 0
+		for page, size := range want {
+			s := FromWins(ms, page, nil)
+			if len(s.Wins) != size {
+				t.Errorf("%d metrics, page %d: %d tiles, want %d", n, page, len(s.Wins), size)
+			}
+			for _, w := range s.Wins {
+				if w.Label != fmt.Sprintf("m%d", next) {
+					t.Errorf("%d metrics, page %d: %s where m%d was due", n, page, w.Label, next)
+				}
+				next++
+			}
+			if len(want) > 1 && (s.Page != page || s.Pages != len(want)) {
+				t.Errorf("%d metrics, page %d: numbered %d of %d", n, page, s.Page, s.Pages)
+			}
+		}
+		if next != n {
+			t.Errorf("%d metrics: %d shown", n, next)
+		}
+		// Pages wrap around, so any counter works.
+		if n > 0 && FromWins(ms, len(want), nil).Wins[0].Label != "m0" {
+			t.Errorf("%d metrics: page %d is not the first again", n, len(want))
+		}
+	}
+}
+
 func standings(rows ...feeds.Standing) []feeds.Standing { return rows }
 
 func TestFromLeaderboard(t *testing.T) {
 	face := solid(64, 64)
 	t.Run("one person", func(t *testing.T) {
-		s := FromLeaderboard(standings(feeds.Standing{Rank: 1, Name: "Ana Lima", Points: 1240}), nil, "November")
+		s := FromLeaderboard(standings(feeds.Standing{Rank: 1, Name: "Ana Lima", Points: 1240}), nil, "November", nil)
 		b := s.Board
 		if s.Kind != KindLeaderboard || b == nil {
 			t.Fatalf("kind %q board %v", s.Kind, b)
@@ -131,7 +193,7 @@ func TestFromLeaderboard(t *testing.T) {
 		}
 		rows = append(rows, feeds.Standing{Name: "Unranked low", Points: 1}, feeds.Standing{Name: "Unranked high", Points: 5})
 		avatars := map[string]image.Image{"https://img/P1": face, "@P2": face, "P3": face}
-		b := FromLeaderboard(rows, avatars, "").Board
+		b := FromLeaderboard(rows, avatars, "", nil).Board
 		var got []string
 		for _, p := range b.Podium {
 			got = append(got, p.Name)
@@ -158,7 +220,7 @@ func TestFromLeaderboard(t *testing.T) {
 		}
 	})
 	t.Run("nobody", func(t *testing.T) {
-		b := FromLeaderboard(nil, nil, "Q3").Board
+		b := FromLeaderboard(nil, nil, "Q3", nil).Board
 		if len(b.Podium) != 0 || b.Mover != nil {
 			t.Errorf("empty board = %+v", b)
 		}
@@ -199,19 +261,37 @@ func TestLeaderboardMoverFromRows(t *testing.T) {
 		feeds.Standing{Rank: 4, Name: "Dee", Points: 600, Change: 7},
 		feeds.Standing{Rank: 3, Name: "Cy", Points: 700, Change: -2},
 	)
-	b := FromLeaderboard(rows, nil, "").Board
+	b := FromLeaderboard(rows, nil, "", nil).Board
 	if b.Mover == nil || b.Mover.Name != "Dee" || b.Mover.Change != 7 {
 		t.Fatalf("mover = %+v, want Dee +7", b.Mover)
 	}
 }
 
+// The biggest mover is never someone on the podium: they are on screen
+// already, and a board of one to three people has no mover.
+func TestMoverIsNotOnThePodium(t *testing.T) {
+	rows := standings(
+		feeds.Standing{Rank: 1, Name: "Ana", Points: 900, Change: 6},
+		feeds.Standing{Rank: 2, Name: "Ben", Points: 800, Change: 4},
+		feeds.Standing{Rank: 3, Name: "Cy", Points: 700, Change: 3},
+		feeds.Standing{Rank: 4, Name: "Dee", Points: 600, Change: 2},
+		feeds.Standing{Rank: 9, Name: "Ed", Points: 200, Change: -1},
+	)
+	if m := FromLeaderboard(rows, nil, "", nil).Board.Mover; m == nil || m.Name != "Dee" {
+		t.Errorf("mover = %+v, want Dee (the winner climbed more, but is on the podium)", m)
+	}
+	if m := FromLeaderboard(rows[:3], nil, "", nil).Board.Mover; m != nil {
+		t.Errorf("a podium of three has mover %+v", *m)
+	}
+}
+
 func TestWelcomeSlide(t *testing.T) {
-	s := WelcomeSlide("", "  ", nil)
+	s := WelcomeSlide("", "  ", nil, nil)
 	if s.Kind != KindWelcome || s.Welcome == nil || s.Welcome.Message != "Welcome" {
 		t.Errorf("empty welcome = %+v", s.Welcome)
 	}
 	logo := solid(10, 10)
-	s = WelcomeSlide(" Acme ", "Hello, visitors", logo)
+	s = WelcomeSlide(" Acme ", "Hello, visitors", logo, nil)
 	if s.Welcome.Company != "Acme" || s.Welcome.Message != "Hello, visitors" || s.Welcome.Logo != logo {
 		t.Errorf("welcome = %+v", s.Welcome)
 	}

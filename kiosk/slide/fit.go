@@ -3,6 +3,11 @@ package slide
 import (
 	"strings"
 	"unicode"
+	"unicode/utf8"
+
+	"github.com/go-text/typesetting/segmenter"
+
+	"lobbykiosk/kiosk/bidi"
 )
 
 // Ellipsis ends text that was cut to fit.
@@ -12,13 +17,21 @@ const Ellipsis = "…"
 type Measure func(s string, size float32) (w, h float32)
 
 // FitText picks the largest text size <= maxSize (down to minSize) at which
-// text, wrapped at word boundaries, fits a boxW×boxH box, and returns it with
-// the lines. Lines are laid out every lineHeight×size; the block is
+// text, wrapped where the Unicode line breaking algorithm (UAX #14) allows,
+// fits a boxW×boxH box, and returns it with the lines. Chinese and Japanese
+// break between characters, and no line starts with closing punctuation
+// ("。", "」", "!"). Lines are laid out every lineHeight×size; the block is
 // BlockHeight(len(lines)) tall. When even minSize does not fit, the text is
 // cut after the last whole word that fits and ends with "…". A word wider
-// than the box (a long link) is broken between characters, never inside an
-// emoji or before an accent. No returned line is wider than boxW; nothing is
-// returned when not even one line fits.
+// than the box (a long link, a hashtag) is broken after "/", ".", "-", "_"
+// or at a change to a capital ("#World|Book|Day"), and only then between
+// characters, never inside an emoji or before an accent. No returned line is
+// wider than boxW; nothing is returned when not even one line fits.
+//
+// Lines are broken in logical order. A line cut from a paragraph whose
+// direction (its first strong character) it would not show on its own
+// starts with an invisible direction mark (bidi.MarkLine), so the drawing
+// orders and aligns each line as its paragraph reads.
 func FitText(text string, maxSize, minSize float32, boxW, boxH float32, lineHeight float32, measure func(s string, size float32) (w, h float32)) (size float32, lines []string) {
 	if minSize > maxSize {
 		minSize = maxSize
@@ -54,10 +67,11 @@ func FitText(text string, maxSize, minSize float32, boxW, boxH float32, lineHeig
 
 // Balance rewraps text's lines (as returned by FitText at size) into the narrowest
 // width that keeps the same number of lines, so centred text reads as an
-// even block instead of full lines over a one-word orphan. Cut text (ending
-// in "…") and single lines are returned as they are.
+// even block instead of full lines over a one-word orphan. Lines that do
+// not hold all of text (the fitter cut it) and single lines are returned as
+// they are; a text that itself ends in "…" (cut for a glance) is balanced.
 func Balance(text string, lines []string, size, boxW float32, measure func(s string, size float32) (w, h float32)) []string {
-	if len(lines) < 2 || strings.HasSuffix(lines[len(lines)-1], Ellipsis) {
+	if len(lines) < 2 || !whole(text, lines) {
 		return lines
 	}
 	paras := paragraphs(text)
@@ -136,15 +150,56 @@ func BlockHeight(n int, size, lineHeight, lineH float32) float32 {
 	return float32(n-1)*size*lineHeight + lineH
 }
 
+// paragraph is one paragraph of text, folded into break segments: by UAX
+// #14, a line may break only between two segments, and each segment keeps
+// the spaces that follow it.
+type paragraph struct {
+	segs []string
+	rtl  bool // read right to left (its first strong character)
+}
+
 // paragraphs splits text at line breaks and folds the whitespace inside each.
-func paragraphs(text string) [][]string {
-	var out [][]string
+func paragraphs(text string) []paragraph {
+	var out []paragraph
 	for _, p := range strings.Split(strings.ReplaceAll(text, "\r", ""), "\n") {
-		if words := strings.Fields(p); len(words) > 0 {
-			out = append(out, words)
+		if folded := strings.Join(strings.Fields(p), " "); folded != "" {
+			out = append(out, paragraph{segs: segments(folded), rtl: bidi.IsRTL(folded)})
 		}
 	}
 	return out
+}
+
+// segments cuts s where UAX #14 allows a line break, except inside a link:
+// a URL breaks only when it does not fit a line on its own (split).
+func segments(s string) []string {
+	var sg segmenter.Segmenter
+	sg.Init([]rune(s))
+	it := sg.LineIterator()
+	var out []string
+	inLink := false
+	for it.Next() {
+		seg := string(it.Line().Text)
+		if inLink && len(out) > 0 {
+			out[len(out)-1] += seg
+		} else {
+			out = append(out, seg)
+			inLink = isLinkStart(seg)
+		}
+		if strings.HasSuffix(seg, " ") {
+			inLink = false
+		}
+	}
+	return out
+}
+
+func isLinkStart(seg string) bool {
+	return strings.Contains(seg, "://") || strings.HasPrefix(seg, "www.")
+}
+
+// line is a finished line: trailing spaces dropped, marked with its
+// paragraph's direction when it would read the other way on its own.
+func (p paragraph) line(s string) string {
+	return bidi.MarkLine(strings.TrimRight(s, " "), p.rtl)
 }
 
 type fitter struct {
@@ -153,7 +208,7 @@ type fitter struct {
 }
 
 func (f fitter) width(s string, size float32) float32 {
-	w, _ := f.measure(s, size)
+	w, _ := f.measure(strings.TrimRight(s, " "), size)
 	return w
 }
 
@@ -172,7 +227,7 @@ func (f fitter) maxLines(size float32) int {
 
 // wrap wraps paras at size and reports whether they fit. It gives up as soon
 // as the box is full, so a 5,000-character post costs a few lines' work.
-func (f fitter) wrap(paras [][]string, size float32) ([]string, bool) {
+func (f fitter) wrap(paras []paragraph, size float32) ([]string, bool) {
 	limit := f.maxLines(size)
 	if limit == 0 {
 		return nil, false
@@ -183,40 +238,36 @@ func (f fitter) wrap(paras [][]string, size float32) ([]string, bool) {
 
 // lines wraps greedily, stopping after limit lines; rest reports that text
 // was left over.
-func (f fitter) lines(paras [][]string, size float32, limit int) (lines []string, rest bool) {
+func (f fitter) lines(paras []paragraph, size float32, limit int) (lines []string, rest bool) {
 	for pi, para := range paras {
-		words := append([]string(nil), para...) // split rewrites words in place
+		segs := append([]string(nil), para.segs...) // split rewrites segments in place
 		cur := ""
-		for wi := 0; wi < len(words); wi++ {
-			w := words[wi]
-			cand := w
-			if cur != "" {
-				cand = cur + " " + w
-			}
+		for si := 0; si < len(segs); si++ {
+			cand := cur + segs[si]
 			if f.width(cand, size) <= f.boxW {
 				cur = cand
 				continue
 			}
 			if cur != "" {
-				lines = append(lines, cur)
+				lines = append(lines, para.line(cur))
 				cur = ""
 				if len(lines) >= limit {
 					return lines, true
 				}
-				wi--
+				si--
 				continue
 			}
-			// A single word wider than the box: break it between clusters.
-			head, tail := f.split(w, size)
-			lines = append(lines, head)
+			// A single segment wider than the box: break it inside.
+			head, tail := f.split(segs[si], size)
+			lines = append(lines, para.line(head))
 			if len(lines) >= limit {
 				return lines, true
 			}
-			words[wi] = tail
-			wi--
+			segs[si] = tail
+			si--
 		}
 		if cur != "" {
-			lines = append(lines, cur)
+			lines = append(lines, para.line(cur))
 			if len(lines) >= limit && (pi < len(paras)-1) {
 				return lines, true
 			}
@@ -225,23 +276,61 @@ func (f fitter) lines(paras [][]string, size float32, limit int) (lines []string
 	return lines, false
 }
 
-// split breaks a too-wide word after the most clusters that fit (at least one).
+// split breaks a too-wide segment (a link, a hashtag, a long word) after the
+// most characters that fit, preferring a break after "/", ".", "-", "_" or
+// before a capital that follows a small letter, then between clusters; at
+// least one cluster goes on the line, and the rest never starts with
+// closing punctuation.
 func (f fitter) split(word string, size float32) (head, tail string) {
-	cs := clusters(word)
+	trail := len(word) - len(strings.TrimRight(word, " "))
+	cs := clusters(strings.TrimRight(word, " "))
+	fits := func(n int) bool { return f.width(strings.Join(cs[:n], ""), size) <= f.boxW }
 	lo, hi := 1, len(cs)
 	for lo < hi {
 		mid := (lo + hi + 1) / 2
-		if f.width(strings.Join(cs[:mid], ""), size) <= f.boxW {
+		if fits(mid) {
 			lo = mid
 		} else {
 			hi = mid - 1
 		}
 	}
-	return strings.Join(cs[:lo], ""), strings.Join(cs[lo:], "")
+	// lo clusters fit. Prefer the last natural break among them, if it
+	// keeps at least a third of the line.
+	for n := lo; n > 1 && n >= lo/3; n-- {
+		if n < len(cs) && softBreak(cs[n-1], cs[n]) {
+			lo = n
+			break
+		}
+	}
+	for lo > 1 && lo < len(cs) && noBreakBefore(cs[lo]) {
+		lo--
+	}
+	return strings.Join(cs[:lo], ""), strings.Join(cs[lo:], "") + strings.Repeat(" ", trail)
+}
+
+// softBreak reports whether a long word may break between clusters a and b:
+// after a link's or a name's separators, or where a hashtag's next word
+// starts ("World|Book").
+func softBreak(a, b string) bool {
+	ra, _ := utf8.DecodeLastRuneInString(a)
+	rb, _ := utf8.DecodeRuneInString(b)
+	switch ra {
+	case '/', '.', '-', '_', '?', '&', '=':
+		return unicode.IsLetter(rb) || unicode.IsDigit(rb)
+	}
+	return unicode.IsLower(ra) && unicode.IsUpper(rb)
+}
+
+// noBreakBefore are characters no line may start with: closing brackets and
+// quotes, stops and commas, small kana and the prolonged sound mark.
+func noBreakBefore(c string) bool {
+	r, _ := utf8.DecodeRuneInString(c)
+	return unicode.In(r, unicode.Pe, unicode.Pf) ||
+		strings.ContainsRune(",.!?:;%)]}、。，．！？：；・ー々〻ゝゞヽヾぁぃぅぇぉっゃゅょゎゕゖァィゥェォッャュョヮヵヶ", r)
 }
 
 // cut fills the box at size and ends the last line with an ellipsis.
-func (f fitter) cut(paras [][]string, size float32) []string {
+func (f fitter) cut(paras []paragraph, size float32) []string {
 	limit := f.maxLines(size)
 	if limit == 0 {
 		return nil
@@ -255,21 +344,21 @@ func (f fitter) cut(paras [][]string, size float32) []string {
 	return lines
 }
 
-// ellipsize shortens line at word boundaries until line+"…" fits; force adds
-// the ellipsis even when line fits as it is (it was cut after it).
+// ellipsize shortens line at break opportunities until line+"…" fits; force
+// adds the ellipsis even when line fits as it is (it was cut after it).
 func (f fitter) ellipsize(line, force string, size float32) string {
 	if force == "" && f.width(line, size) <= f.boxW {
 		return line
 	}
-	words := strings.Fields(line)
-	for n := len(words); n > 0; n-- {
-		s := trimTrailingPunct(strings.Join(words[:n], " ")) + Ellipsis
+	segs := segments(line)
+	for n := len(segs); n > 0; n-- {
+		s := trimTrailingPunct(strings.Join(segs[:n], "")) + Ellipsis
 		if f.width(s, size) <= f.boxW {
 			return s
 		}
 	}
-	// Even the first word is too long: cut it between clusters.
-	cs := clusters(words[0])
+	// Even the first segment is too long: cut it between clusters.
+	cs := clusters(segs[0])
 	for n := len(cs) - 1; n > 0; n-- {
 		s := strings.Join(cs[:n], "") + Ellipsis
 		if f.width(s, size) <= f.boxW {
@@ -289,45 +378,16 @@ func trimTrailingPunct(s string) string {
 	})
 }
 
-// clusters splits s into user-perceived characters closely enough for line
-// breaking: combining marks, variation selectors, skin tones, zero-width
+// clusters splits s into user-perceived characters (UAX #29 grapheme
+// clusters): combining marks, variation selectors, skin tones, zero-width
 // joiner sequences and flag pairs stay together.
 func clusters(s string) []string {
+	var sg segmenter.Segmenter
+	sg.Init([]rune(s))
+	it := sg.GraphemeIterator()
 	var out []string
-	start := 0
-	prev := rune(-1)
-	regional := 0
-	for i, r := range s {
-		if i > 0 && !joins(prev, r, regional) {
-			out = append(out, s[start:i])
-			start = i
-			regional = 0
-		}
-		if isRegional(r) {
-			regional++
-		}
-		prev = r
-	}
-	if start < len(s) {
-		out = append(out, s[start:])
+	for it.Next() {
+		out = append(out, string(it.Grapheme().Text))
 	}
 	return out
 }
-
-// joins reports whether r continues the cluster ending in prev.
-func joins(prev, r rune, regional int) bool {
-	switch {
-	case prev == 0x200D: // after a zero-width joiner
-		return true
-	case r == 0x200D, r >= 0xFE00 && r <= 0xFE0F, r >= 0x1F3FB && r <= 0x1F3FF,
-		r >= 0xE0020 && r <= 0xE007F: // joiner, variation selector, skin tone, tag
-		return true
-	case unicode.In(r, unicode.Mn, unicode.Me, unicode.Mc):
-		return true
-	case isRegional(r) && isRegional(prev) && regional%2 == 1:
-		return true
-	}
-	return false
-}
-
-func isRegional(r rune) bool { return r >= 0x1F1E6 && r <= 0x1F1FF }

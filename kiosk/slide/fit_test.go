@@ -278,3 +278,63 @@ func TestBalance(t *testing.T) {
 		t.Errorf("cut text was rewrapped: %q", got)
 	}
 }
+
+// fixedMeasure gives every character the same width (CJK text is set on a
+// square grid), so a test can say exactly where a line must break.
+func fixedMeasure(s string, size float32) (float32, float32) {
+	n := 0
+	for _, r := range s {
+		if r != '\u200e' && r != '\u200f' {
+			n++
+		}
+	}
+	return float32(n) * size, size * 1.2
+}
+
+func TestLineBreakingUAX14(t *testing.T) {
+	for _, c := range []struct {
+		name, text string
+		perLine    int // characters that fit a line
+		want       []string
+	}{
+		// Japanese breaks between characters, but "。" and "」" never start a line.
+		{"japanese", "今日は新しいオフィスです。「こんにちは」と言いました。", 12,
+			[]string{"今日は新しいオフィスで", "す。「こんにちは」と言い", "ました。"}},
+		{"chinese", "我们今天在上海开设了新办公室，欢迎大家！", 13,
+			[]string{"我们今天在上海开设了新办公", "室，欢迎大家！"}},
+		// Where "，" would start a line, the character before it goes along.
+		{"no comma first", "我们今天在上海开设了新办公室，欢迎大家！", 14,
+			[]string{"我们今天在上海开设了新办公", "室，欢迎大家！"}},
+		// A link moves to the next line whole rather than break at its "/".
+		{"link", "see https://example.com/new-office now", 26,
+			[]string{"see", "https://example.com/new-", "office now"}},
+		// A hashtag too long for a line breaks where its next word starts.
+		{"hashtag", "#WorldBookDayCelebration", 16, []string{"#WorldBookDay", "Celebration"}},
+		{"path", "example.com/blog/2026/opening", 18, []string{"example.com/blog/", "2026/opening"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			f := fitter{boxW: float32(c.perLine) * 10, boxH: 1000, lineHeight: 1.2, measure: fixedMeasure}
+			got, rest := f.lines(paragraphs(c.text), 10, 100)
+			if rest || strings.Join(got, "|") != strings.Join(c.want, "|") {
+				t.Errorf("lines %q, want %q", got, c.want)
+			}
+			for _, l := range got {
+				if noBreakBefore(string([]rune(l)[0])) {
+					t.Errorf("line %q starts with closing punctuation", l)
+				}
+			}
+		})
+	}
+}
+
+func TestRightToLeftLinesAreMarked(t *testing.T) {
+	f := fitter{boxW: 120, boxH: 1000, lineHeight: 1.2, measure: fixedMeasure}
+	// A Hebrew paragraph whose second line starts with a Latin word keeps
+	// reading right to left; a Latin one whose line starts in Hebrew stays
+	// left to right.
+	got, _ := f.lines(paragraphs("שלום לכולם Lobbykiosk עובד\nHello world שלום עולם"), 10, 100)
+	want := []string{"שלום לכולם", "\u200fLobbykiosk", "עובד", "Hello world", "\u200eשלום עולם"}
+	if strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Errorf("lines %q, want %q", got, want)
+	}
+}

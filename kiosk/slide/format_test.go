@@ -1,6 +1,8 @@
 package slide
 
 import (
+	"lobbykiosk/kiosk/locale"
+
 	"math"
 	"testing"
 	"time"
@@ -23,7 +25,11 @@ func TestInitials(t *testing.T) {
 		{"Émile Zola", "ÉZ"},
 		{"山田 太郎", "山太"},
 		{"דוד כהן", "דכ"},
-		{"محمد علي", "مع"},
+		{"محمد علي", "م\u200cع"},     // kept apart: two initials, not a word
+		{"مريم الحسيني", "م\u200cح"}, // the article is not an initial
+		{"عبد الله", "ع\u200cل"},     // "الله" keeps its letters after the article
+		{"Alice Allen", "AA"},
+		{"प्रिया शर्मा", "पश"}, // the virama stays with its word
 		{"— Lima", "L"},
 	}
 	for _, tt := range tests {
@@ -66,7 +72,7 @@ func TestAge(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := Age(tt.t, now, tt.loc); got != tt.want {
+			if got := Age(nil, tt.t, now, tt.loc); got != tt.want {
 				t.Errorf("Age = %q, want %q", got, tt.want)
 			}
 		})
@@ -103,8 +109,8 @@ func TestFormatNumber(t *testing.T) {
 		{math.Inf(1), "–"},
 	}
 	for _, tt := range tests {
-		if got := FormatNumber(tt.v); got != tt.want {
-			t.Errorf("FormatNumber(%v) = %q, want %q", tt.v, got, tt.want)
+		if got := FormatNumber(nil, tt.v); got != tt.want {
+			t.Errorf("FormatNumber(nil, %v) = %q, want %q", tt.v, got, tt.want)
 		}
 	}
 }
@@ -128,17 +134,17 @@ func TestFormatChange(t *testing.T) {
 		{math.NaN(), false, "", TrendNone},
 	}
 	for _, tt := range tests {
-		got, trend := FormatChange(tt.frac, tt.points)
+		got, trend := FormatChange(nil, tt.frac, tt.points)
 		if got != tt.want || trend != tt.trend {
-			t.Errorf("FormatChange(%v, %v) = %q, %v; want %q, %v", tt.frac, tt.points, got, trend, tt.want, tt.trend)
+			t.Errorf("FormatChange(nil, %v, %v) = %q, %v; want %q, %v", tt.frac, tt.points, got, trend, tt.want, tt.trend)
 		}
 	}
 }
 
 func TestFormatPoints(t *testing.T) {
 	for v, want := range map[float64]string{1: "1 pt", 0: "0 pts", 1240: "1,240 pts", 12.5: "12.5 pts"} {
-		if got := FormatPoints(v); got != want {
-			t.Errorf("FormatPoints(%v) = %q, want %q", v, got, want)
+		if got := FormatPoints(nil, v); got != want {
+			t.Errorf("FormatPoints(nil, %v) = %q, want %q", v, got, want)
 		}
 	}
 }
@@ -159,7 +165,7 @@ func TestStaleMark(t *testing.T) {
 		{"never fetched, online", time.Time{}, false, ""},
 	}
 	for _, tt := range tests {
-		if got := StaleMark(tt.lastGood, now, tt.offline, time.Hour, time.UTC); got != tt.want {
+		if got := StaleMark(nil, tt.lastGood, now, tt.offline, time.Hour, time.UTC); got != tt.want {
 			t.Errorf("%s: StaleMark = %q, want %q", tt.name, got, tt.want)
 		}
 	}
@@ -167,7 +173,7 @@ func TestStaleMark(t *testing.T) {
 
 func TestClock(t *testing.T) {
 	now := time.Date(2025, 11, 12, 13, 5, 0, 0, time.UTC)
-	if got := Clock(now, time.FixedZone("CET", 3600)); got != "14:05" {
+	if got := Clock(nil, now, time.FixedZone("CET", 3600)); got != "14:05" {
 		t.Errorf("Clock = %q, want 14:05", got)
 	}
 }
@@ -182,8 +188,8 @@ func TestNetworkMark(t *testing.T) {
 		{"", ""},
 	}
 	for _, tt := range tests {
-		if got := NetworkLabel(tt.in); got != tt.label {
-			t.Errorf("NetworkLabel(%q) = %q, want %q", tt.in, got, tt.label)
+		if got := NetworkLabel(nil, tt.in); got != tt.label {
+			t.Errorf("NetworkLabel(nil, %q) = %q, want %q", tt.in, got, tt.label)
 		}
 	}
 	if NetworkColor("mastodon") == NetworkColor("linkedin") {
@@ -201,5 +207,49 @@ func TestAvatarColorIsStable(t *testing.T) {
 	}
 	if len(seen) < 3 {
 		t.Errorf("six people share %d colours", len(seen))
+	}
+}
+
+// TestLocalized checks what an office outside the English-speaking world
+// reads: its words, its digits and separators, its dates.
+func TestLocalized(t *testing.T) {
+	now := time.Date(2026, 11, 21, 12, 0, 0, 0, time.UTC)
+	for _, c := range []struct {
+		lang string
+		got  func(l *locale.Locale) string
+		want string
+	}{
+		{"de", func(l *locale.Locale) string { return FormatNumber(l, 1240) }, "1.240"},
+		{"de", func(l *locale.Locale) string { return FormatNumber(l, 1.2e6) }, "1,2 Mio."},
+		{"fr", func(l *locale.Locale) string { return FormatNumber(l, 1240) }, "1\u202f240"},
+		{"es", func(l *locale.Locale) string { return FormatNumber(l, 1240) }, "1240"},
+		{"pt-PT", func(l *locale.Locale) string { return FormatNumber(l, 12400) }, "12\u00a0400"},
+		{"ar", func(l *locale.Locale) string { return FormatNumber(l, 4812) }, "٤٬٨١٢"},
+		{"de", func(l *locale.Locale) string { return FormatNumber(l, 37.5) }, "37,5"},
+		{"de", func(l *locale.Locale) string { s, _ := FormatChange(l, 0.12, false); return s }, "+12 %"},
+		{"de", func(l *locale.Locale) string { s, _ := FormatChange(l, -4.5, true); return s }, "–4,5 Pkt."},
+		{"ar", func(l *locale.Locale) string { s, _ := FormatChange(l, 0.125, false); return s }, "+١٣٪"},
+		{"de", func(l *locale.Locale) string { return FormatPoints(l, 1240) }, "1.240 Pkt."},
+		{"pl", func(l *locale.Locale) string { return FormatMoved(l, 3) }, "3 miejsca"},
+		{"pl", func(l *locale.Locale) string { return FormatMoved(l, 5) }, "5 miejsc"},
+		{"ar", func(l *locale.Locale) string { return FormatMoved(l, 2) }, "مركزان"},
+		{"de", func(l *locale.Locale) string { return Age(l, now.Add(-3*time.Hour), now, time.UTC) }, "vor 3 Std."},
+		{"pt-PT", func(l *locale.Locale) string { return Age(l, now.Add(-24*time.Hour), now, time.UTC) }, "ontem"},
+		{"el", func(l *locale.Locale) string { return Age(l, now.AddDate(0, 0, -3), now, time.UTC) }, "πριν από 3 ημέρες"},
+		{"he", func(l *locale.Locale) string { return Age(l, now.AddDate(0, 0, -10), now, time.UTC) }, "11 בנוב׳"},
+		{"de", func(l *locale.Locale) string { return Age(l, now.AddDate(-1, 0, 0), now, time.UTC) }, "21. Nov. 2025"},
+		{"fr", func(l *locale.Locale) string {
+			return StaleMark(l, now.Add(-3*time.Hour), now, true, time.Hour, time.UTC)
+		}, "hors ligne · mis à jour il y a 3 h"},
+		{"de", func(l *locale.Locale) string { return NetworkLabel(l, "story") }, "Geschichte"},
+		{"de", func(l *locale.Locale) string { return NetworkLabel(l, "linkedin") }, "LinkedIn"},
+	} {
+		l, err := locale.For(c.lang)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := c.got(l); got != c.want {
+			t.Errorf("%s: %q, want %q", c.lang, got, c.want)
+		}
 	}
 }

@@ -9,6 +9,7 @@ package slide
 import (
 	"image"
 	"image/color"
+	"strconv"
 )
 
 // Kind is the kind of a slide.
@@ -24,16 +25,25 @@ const (
 // Slide is one screen's worth of content. Exactly the field matching Kind is
 // set; a slide whose field is missing is drawn as an empty welcome.
 type Slide struct {
-	Kind    Kind
-	Post    *Post
-	Wins    []Win
-	Board   *Board
-	Welcome *Welcome
+	Kind Kind
+	Post *Post
+	Wins []Win
+	// Page and Pages number the wins slides when the metrics need more
+	// than one (Pages > 1); Page counts from 0.
+	Page, Pages int
+	Board       *Board
+	Welcome     *Welcome
+	// Title heads slides that have a heading of their own ("Our wins"),
+	// already in the kiosk's language.
+	Title string
 }
 
 // Post is an employee post, ready to show.
 type Post struct {
 	Name, Handle, Network, Team string // Network: mastodon|bluesky|linkedin|x|blog|story|…
+	// Mark is the network mark's label ("LinkedIn", "Blog"), in the kiosk's
+	// language.
+	Mark string
 	// Initials are drawn on an AvatarColor disc when Avatar is nil.
 	Initials    string
 	AvatarColor color.NRGBA
@@ -105,6 +115,29 @@ type Person struct {
 	Avatar                 image.Image // nil: initials disc
 	Points                 string      // "1,240 pts"
 	Change                 int         // places moved up (+) or down (-)
+	Moved                  string      // "7 places" when Change > 0, in the kiosk's language
+	// Digits writes the rank and the change in the kiosk's digits; nil
+	// writes them in ASCII digits.
+	Digits func(int) string
+}
+
+// RankText is the rank as the screen writes it: "4", "٤".
+func (p Person) RankText() string { return p.digits(p.Rank) }
+
+// ChangeText is how many places p moved, without a sign (the arrow says
+// which way): "7", "٧".
+func (p Person) ChangeText() string {
+	if p.Change < 0 {
+		return p.digits(-p.Change)
+	}
+	return p.digits(p.Change)
+}
+
+func (p Person) digits(n int) string {
+	if p.Digits != nil {
+		return p.Digits(n)
+	}
+	return strconv.Itoa(n)
 }
 
 // Board is the leaderboard highlight.
@@ -113,6 +146,7 @@ type Board struct {
 	Podium        []Person // places 1–3, in rank order
 	Rest          []Person // the next places, at most 5
 	Mover         *Person  // who moved up most; nil when nobody moved up
+	MoverLabel    string   // "Biggest mover", in the kiosk's language
 }
 
 // Welcome is the slide shown between content, and when there is none.

@@ -5,14 +5,16 @@ import (
 	"image/color"
 	"math"
 	"reflect"
-	"strconv"
+	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	lru "github.com/hashicorp/golang-lru/v2"
 
 	"lobbykiosk/feeds/images"
+	"lobbykiosk/kiosk/bidi"
 	"lobbykiosk/kiosk/slide"
+	"lobbykiosk/kiosk/typeset"
 )
 
 // builder lays out one slide as absolutely positioned canvas objects for one
@@ -23,9 +25,29 @@ type builder struct {
 	p     palette
 	scale float32 // device pixels per Fyne unit; 0 means 1
 	objs  []fyne.CanvasObject
+	// notes say, for every text, how much it matters to a reader and the
+	// box it must stay inside (the design check reads them); box is the
+	// box of the texts being placed now, the content area when zero.
+	notes []note
+	box   slide.Rect
+}
+
+// note is what the layout means by one text.
+type note struct {
+	t    fyne.CanvasObject // a *canvas.Text or a *lineText
+	role slide.Role
+	box  slide.Rect
 }
 
 func (b *builder) add(o ...fyne.CanvasObject) { b.objs = append(b.objs, o...) }
+
+// within makes r the box of the texts placed until the returned func runs:
+// defer b.within(tile)().
+func (b *builder) within(r slide.Rect) func() {
+	old := b.box
+	b.box = r
+	return func() { b.box = old }
+}
 
 func style(bold bool) fyne.TextStyle { return fyne.TextStyle{Bold: bold} }
 
@@ -68,7 +90,7 @@ func measured(s string, size float32, bold bool) fyne.Size {
 		th = a.Settings().Theme()
 	}
 	if th != nil && !reflect.TypeOf(th).Comparable() {
-		return fyne.MeasureText(s, size, style(bold)) // cannot tell whether it changed
+		return measureNow(s, size, bold) // cannot tell whether it changed
 	}
 	if th != measuredIn {
 		measures.Purge()
@@ -78,9 +100,33 @@ func measured(s string, size float32, bold bool) fyne.Size {
 	if m, ok := measures.Get(k); ok {
 		return m
 	}
-	m := fyne.MeasureText(s, size, style(bold))
+	m := measureNow(s, size, bold)
 	measures.Add(k, m)
 	return m
+}
+
+// measureNow measures s the way it will be drawn: by typeset for a line
+// with right-to-left text, else by Fyne.
+func measureNow(s string, size float32, bold bool) fyne.Size {
+	if needsTypeset(s) {
+		l := shaped(s, size, bold)
+		return fyne.NewSize(l.Width, l.Height)
+	}
+	return fyne.MeasureText(s, size, style(bold))
+}
+
+// lines remembers shaped right-to-left and mixed lines: fitting measures a
+// line at several sizes, and drawing it needs the shaping again.
+var typesetLines, _ = lru.New[measureKey, *typeset.Line](512)
+
+func shaped(s string, size float32, bold bool) *typeset.Line {
+	k := measureKey{s, size, bold}
+	if l, ok := typesetLines.Get(k); ok {
+		return l
+	}
+	l := typeset.Shape(s, size, bold)
+	typesetLines.Add(k, l)
+	return l
 }
 
 // lineH is the height of a text object (one line) at size.
@@ -97,7 +143,7 @@ func baseline(size float32, bold bool) float32 {
 // capTop is the distance from a text object's top to the top of its capitals:
 // what the eye aligns with, not the object's box.
 func capTop(size float32, bold bool) float32 {
-	return baseline(size, bold) - 0.72*size
+	return baseline(size, bold) - slide.CapHeight*size
 }
 
 // capsAt is the y at which to place a text object so that its capitals are
@@ -106,28 +152,45 @@ func capsAt(size float32, bold bool, mid float32) float32 {
 	return mid - (capTop(size, bold)+baseline(size, bold))/2
 }
 
-// text places s with its top-left at x, y, sized to its content.
-func (b *builder) text(s string, size float32, col color.Color, bold bool, x, y float32) *canvas.Text {
+// text places s with its top-left at x, y, sized to its content. role says
+// how much it matters to a reader (slide.Role): it picks no colour or size,
+// it tells the design check what to hold the text to. A line with
+// right-to-left text is laid out by package typeset (lineText), the rest is
+// a canvas.Text.
+func (b *builder) text(role slide.Role, s string, size float32, col color.Color, bold bool, x, y float32) fyne.CanvasObject {
+	box := b.box
+	if box.W <= 0 {
+		box = b.sz.Content()
+	}
+	if needsTypeset(s) {
+		t := newLineText(s, size, col, bold)
+		t.Move(fyne.NewPos(x, y))
+		t.Resize(t.MinSize())
+		b.add(t)
+		b.notes = append(b.notes, note{t, role, box})
+		return t
+	}
 	t := canvas.NewText(s, col)
 	t.TextSize = size
 	t.TextStyle = style(bold)
 	t.Move(fyne.NewPos(x, y))
 	t.Resize(t.MinSize())
 	b.add(t)
+	b.notes = append(b.notes, note{t, role, box})
 	return t
 }
 
 // textCentered centres s horizontally in [x, x+w].
-func (b *builder) textCentered(s string, size float32, col color.Color, bold bool, x, y, w float32) *canvas.Text {
-	t := b.text(s, size, col, bold, x, y)
+func (b *builder) textCentered(role slide.Role, s string, size float32, col color.Color, bold bool, x, y, w float32) fyne.CanvasObject {
+	t := b.text(role, s, size, col, bold, x, y)
 	mw := t.MinSize().Width
 	t.Move(fyne.NewPos(x+(w-mw)/2, y))
 	return t
 }
 
 // textRight places s so that it ends at right.
-func (b *builder) textRight(s string, size float32, col color.Color, bold bool, right, y float32) *canvas.Text {
-	t := b.text(s, size, col, bold, right, y)
+func (b *builder) textRight(role slide.Role, s string, size float32, col color.Color, bold bool, right, y float32) fyne.CanvasObject {
+	t := b.text(role, s, size, col, bold, right, y)
 	t.Move(fyne.NewPos(right-t.MinSize().Width, y))
 	return t
 }
@@ -198,36 +261,44 @@ func (b *builder) avatar(img image.Image, initials string, col color.NRGBA, x, y
 		b.picture(img, slide.Rect{X: x, Y: y, W: d, H: d}, d/2)
 		return
 	}
-	c := canvas.NewCircle(col)
+	// The disc is darkened where the person's colour is too light for
+	// white initials.
+	c := canvas.NewCircle(under(col, white, secondaryContrast))
 	c.Move(fyne.NewPos(x, y))
 	c.Resize(fyne.NewSize(d, d))
 	b.add(c)
 	if initials == "" {
 		return
 	}
-	size := d * 0.4
+	defer b.within(slide.Rect{X: x, Y: y, W: d, H: d})()
+	// Initials are secondary text: never under its floor, even in a list's
+	// small disc, where two wide letters ("WM") may then fill more of it.
+	least := 2.9 * b.sz.Unit
+	size := max(d*0.4, least)
 	if n := len([]rune(initials)); n == 1 {
-		size = d * 0.46
+		size = max(d*0.46, least)
 	}
-	size = slide.LargestSize(size, d*0.2, d*0.72, func(s float32) float32 { return textWidth(initials, s, true) })
+	size = slide.LargestSize(size, min(least, size), d*0.8, func(s float32) float32 { return textWidth(initials, s, true) })
 	// Centre the capitals, not the text box, in the disc.
 	ty := capsAt(size, true, y+d/2)
-	b.textCentered(initials, size, color.NRGBA{0xff, 0xff, 0xff, 0xff}, true, x, ty, d)
+	b.textCentered(slide.Secondary, initials, size, white, true, x, ty, d)
 }
 
-// pill draws a rounded label; it returns its size.
-func (b *builder) pill(label string, bg, fg color.Color, x, y, size float32) (w, h float32) {
+// networkPill draws a post's network mark, white on the network's colour
+// (darkened where white would not stand out on it); it returns its size.
+func (b *builder) networkPill(network, label string, x, y, size float32) (w, h float32) {
 	pad := size * 0.7
-	h = size * 1.75
-	w = textWidth(label, size, true) + 2*pad
-	b.rect(bg, slide.Rect{X: x, Y: y, W: w, H: h}, h/2)
-	b.text(label, size, fg, true, x+pad, capsAt(size, true, y+h/2))
+	w, h = pillSize(label, size)
+	r := slide.Rect{X: x, Y: y, W: w, H: h}
+	b.rect(under(slide.NetworkColor(network), white, secondaryContrast), r, h/2)
+	defer b.within(r)()
+	b.text(slide.Secondary, label, size, white, true, x+pad, capsAt(size, true, y+h/2))
 	return w, h
 }
 
-// pillSize is the size pill would take.
+// pillSize is the size a pill with label at size takes.
 func pillSize(label string, size float32) (w, h float32) {
-	return textWidth(label, size, true) + 1.4*size, size * 1.75
+	return textWidth(label, size, true) + 1.4*size, slide.PillHeight(size)
 }
 
 // trend draws the arrow of a change, as tall as h, at x, y; it returns its
@@ -268,23 +339,28 @@ func (b *builder) trendColor(t slide.Trend) color.NRGBA {
 	return b.p.flat
 }
 
-// lines draws wrapped lines from y, every lh×size, left-aligned at x or
-// centred in [x, x+w].
-func (b *builder) lines(ls []string, size float32, col color.Color, bold, center bool, x, y, w float32) {
+// lines draws wrapped lines from y, every lh×size, centred in [x, x+w] or
+// aligned to the side their paragraph starts from: left, or right for a
+// right-to-left paragraph.
+func (b *builder) lines(role slide.Role, ls []string, size float32, col color.Color, bold, center bool, x, y, w float32) {
 	for i, l := range ls {
 		ly := y + float32(i)*size*b.sz.LineHeight
-		if center {
-			b.textCentered(l, size, col, bold, x, ly, w)
-		} else {
-			b.text(l, size, col, bold, x, ly)
+		switch {
+		case center:
+			b.textCentered(role, l, size, col, bold, x, ly, w)
+		case bidi.IsRTL(l):
+			b.textRight(role, l, size, col, bold, x+w, ly)
+		default:
+			b.text(role, l, size, col, bold, x, ly)
 		}
 	}
 }
 
-// heading draws a slide title with an accent bar and, right-aligned, a note
-// (the period).
-func (b *builder) heading(r slide.Rect, title, note string) {
+// heading draws a slide title with an accent bar, page dots when the slide
+// is one of pages (> 1), and, right-aligned, a note (the period).
+func (b *builder) heading(r slide.Rect, title, note string, page, pages int) {
 	s := b.sz
+	defer b.within(r)()
 	bar := slide.Rect{X: r.X, Y: r.Y + r.H*0.5 - s.Title*0.36, W: s.Unit * 0.9, H: s.Title * 0.72}
 	b.rect(b.p.accent, bar, bar.W/2)
 	x := bar.Right() + s.Unit*2.2
@@ -292,10 +368,29 @@ func (b *builder) heading(r slide.Rect, title, note string) {
 	if note != "" {
 		size, line := slide.FitLine(note, s.Body, s.Small, r.W*0.4, measure(false))
 		noteW = textWidth(line, size, false)
-		b.textRight(line, size, b.p.muted, false, r.Right(), capsAt(size, false, r.Y+r.H*0.5))
+		b.textRight(slide.Secondary, line, size, b.p.muted, false, r.Right(), capsAt(size, false, r.Y+r.H*0.5))
 	}
-	size, line := slide.FitLine(title, s.Title, s.Body, r.Right()-x-noteW-s.Gap, measure(true))
-	b.text(line, size, b.p.text, true, x, capsAt(size, true, r.Y+r.H*0.5))
+	dot, dotGap := s.Unit*1.4, s.Unit*1.2
+	dotsW := float32(0)
+	if pages > 1 {
+		dotsW = float32(pages)*dot + float32(pages-1)*dotGap + s.Unit*3
+	}
+	size, line := slide.FitLine(title, s.Title, s.MinPrimary, r.Right()-x-noteW-s.Gap-dotsW, measure(true))
+	t := b.text(slide.Primary, line, size, b.p.text, true, x, capsAt(size, true, r.Y+r.H*0.5))
+	if pages > 1 {
+		// Which of the wins slides this is: filled for this one.
+		dx := t.Position().X + t.MinSize().Width + s.Unit*3
+		for i := range pages {
+			c := canvas.NewCircle(withAlpha(b.p.muted, 0x60))
+			if i == page {
+				c.FillColor = b.p.accent
+			}
+			c.Move(fyne.NewPos(dx, r.Y+r.H*0.5-dot/2))
+			c.Resize(fyne.NewSize(dot, dot))
+			b.add(c)
+			dx += dot + dotGap
+		}
+	}
 }
 
 // build draws s for the current size.
@@ -304,7 +399,7 @@ func (b *builder) build(s slide.Slide) {
 	case s.Kind == slide.KindPost && s.Post != nil:
 		b.post(s.Post)
 	case s.Kind == slide.KindWins && len(s.Wins) > 0:
-		b.wins(s.Wins)
+		b.wins(s.Wins, s.Title, s.Page, s.Pages)
 	case s.Kind == slide.KindLeaderboard && s.Board != nil && len(s.Board.Podium) > 0:
 		b.board(s.Board)
 	case s.Kind == slide.KindWelcome && s.Welcome != nil:
@@ -327,7 +422,9 @@ func (b *builder) post(p *slide.Post) {
 	b.rect(b.p.surface, boxes.Picture, s.Radius) // behind transparent pictures
 	b.picture(p.Picture, boxes.Picture, s.Radius)
 
-	size, ls := slide.FitText(p.Text, s.Title, s.Body, boxes.Text.W, boxes.Text.H, s.LineHeight, measure(false))
+	// Never under body size: a text too long for the box is cut at a
+	// sentence or clause instead (slide.FitGlance).
+	size, ls := slide.FitGlance(p.Text, s.Title, s.Body, boxes.Text.W, boxes.Text.H, s.LineHeight, measure(false))
 	blockH := slide.BlockHeight(len(ls), size, s.LineHeight, lineH(size, false))
 	// Header, text and footer stay together, centred in their column, so a
 	// short post does not leave its age stranded at the bottom.
@@ -338,20 +435,24 @@ func (b *builder) post(p *slide.Post) {
 	hdr := boxes.Header
 	hdr.Y += off
 	b.author(p, hdr)
-	b.lines(ls, size, b.p.text, false, false, boxes.Text.X, boxes.Text.Y+off, boxes.Text.W)
+	text := boxes.Text
+	text.Y += off
+	done := b.within(text)
+	b.lines(slide.Primary, ls, size, b.p.text, false, false, text.X, text.Y, text.W)
+	done()
 
 	f := boxes.Footer
-	f.Y = min(f.Y, boxes.Text.Y+off+blockH+footGap)
+	f.Y = min(f.Y, text.Y+blockH+footGap)
+	defer b.within(f)()
 	x := f.X
-	ps := s.Small * 0.9
-	if label := slide.NetworkLabel(p.Network); label != "" {
-		w, h := pillSize(label, ps)
-		b.pill(label, slide.NetworkColor(p.Network), color.White, x, f.Y+(f.H-h)/2, ps)
+	if p.Mark != "" {
+		w, h := pillSize(p.Mark, s.Small)
+		b.networkPill(p.Network, p.Mark, x, f.Y+(f.H-h)/2, s.Small)
 		x += w + s.Unit*1.6
 	}
 	if p.Age != "" {
 		_, age := slide.FitLine(p.Age, s.Small, s.Small, f.Right()-x, measure(false))
-		b.text(age, s.Small, b.p.muted, false, x, capsAt(s.Small, false, f.Y+f.H/2))
+		b.text(slide.Secondary, age, s.Small, b.p.muted, false, x, capsAt(s.Small, false, f.Y+f.H/2))
 	}
 }
 
@@ -362,19 +463,36 @@ func (b *builder) author(p *slide.Post, r slide.Rect) {
 	b.avatar(p.Avatar, p.Initials, p.AvatarColor, r.X, r.Y, d)
 	x := r.X + d + s.Unit*2.6
 	w := r.Right() - x
-	nameSize, name := slide.FitLine(p.Name, s.Name, s.Body, w, measure(true))
-	by := p.Byline()
-	bySize, byline := slide.FitLine(by, s.Small*1.1, s.Small, w, measure(false))
-	gap := s.Unit * 0.8
-	nh, bh := lineH(nameSize, true), lineH(bySize, false)
-	total := nh
+	defer b.within(slide.Rect{X: x, Y: r.Y, W: w, H: r.H})()
+	nameSize, name := b.oneLineName(p.Name, s.Name, w)
+	bySize, byline := slide.FitLine(p.Byline(), s.Small*1.1, s.Small, w, measure(false))
+	b.nameOverByline(name, nameSize, byline, bySize, x, r.Y+d/2)
+}
+
+// oneLineName fits a name on one line of width w, from size down to the
+// smallest primary size, keeping first and last name (slide.FitName).
+func (b *builder) oneLineName(name string, size, w float32) (float32, string) {
+	size, lines := slide.FitName(name, size, b.sz.MinPrimary, w, 1, b.sz.LineHeight, measure(true))
+	return size, strings.Join(lines, " ")
+}
+
+// nameOverByline draws a name over its byline, the pair centred on mid by
+// their ink: the name's capitals, the gap, the byline from its ascenders to
+// its descenders.
+func (b *builder) nameOverByline(name string, nameSize float32, byline string, bySize, x, mid float32) {
+	nameInk := slide.CapHeight * nameSize
+	// Room for a descender of the name and a tall letter of the byline
+	// even in a fallback font (a Hebrew or emoji name).
+	gap := b.sz.Unit * 2.2
+	total := nameInk
 	if byline != "" {
-		total += gap + bh
+		total += gap + bySize // ascenders to descenders: about one size
 	}
-	y := r.Y + (d-total)/2
-	b.text(name, nameSize, b.p.text, true, x, y)
+	base := mid - total/2 + nameInk
+	b.text(slide.Primary, name, nameSize, b.p.text, true, x, base-baseline(nameSize, true))
 	if byline != "" {
-		b.text(byline, bySize, b.p.muted, false, x, y+nh+gap)
+		byBase := base + gap + 0.76*bySize
+		b.text(slide.Secondary, byline, bySize, b.p.muted, false, x, byBase-baseline(bySize, false))
 	}
 }
 
@@ -384,11 +502,15 @@ func (b *builder) quote(p *slide.Post, boxes slide.PostBoxes) {
 	s := b.sz
 	c := s.Content()
 	markSize := s.Title * 3
-	markVisible := markSize * 0.36 // the glyph's ink, from its cap top
+	// The mark's ink reaches from the cap height down to well above the
+	// baseline (Noto Sans: 0.714 to 0.469 of the size; quotes sit the same
+	// way in other fonts). The design check measures it on the font itself.
+	const markTop, markFoot = slide.CapHeight, -0.469
+	markVisible := markSize * (markTop + markFoot)
 	markGap := s.Gap
 	area := slide.Rect{X: boxes.Text.X, Y: c.Y, W: boxes.Text.W, H: boxes.Header.Y - 2*s.Gap - c.Y}
 	textBox := slide.Rect{X: area.X, W: area.W, H: area.H - markVisible - markGap}
-	size, ls := slide.FitText(p.Text, s.Title*1.3, s.Body, textBox.W, textBox.H, s.LineHeight, measure(false))
+	size, ls := slide.FitGlance(p.Text, s.Title*1.3, s.Body, textBox.W, textBox.H, s.LineHeight, measure(false))
 	ls = slide.Balance(p.Text, ls, size, textBox.W, measure(false))
 	blockH := slide.BlockHeight(len(ls), size, s.LineHeight, lineH(size, false))
 	// Centre mark, text and author together, by their ink, so a short
@@ -398,16 +520,18 @@ func (b *builder) quote(p *slide.Post, boxes slide.PostBoxes) {
 	r := boxes.Header
 	group := markVisible + markGap + blockH - inkTop + authorGap + r.H
 	top := c.Y + (c.H-group)/2
+	done := b.within(area)
 	if len(ls) > 0 { // a quote mark over nothing would look like a glitch
-		b.textCentered("“", markSize, b.p.accent, false, area.X, top-capTop(markSize, false), area.W)
+		b.textCentered(slide.Ornament, "“", markSize, b.p.accent, false, area.X, top-(baseline(markSize, false)-markTop*markSize), area.W)
 	}
-	b.lines(ls, size, b.p.text, false, true, area.X, top+markVisible+markGap-inkTop, area.W)
+	b.lines(slide.Primary, ls, size, b.p.text, false, true, area.X, top+markVisible+markGap-inkTop, area.W)
+	done()
 	r.Y = top + markVisible + markGap + blockH - inkTop + authorGap
 
 	// Author row: avatar, name over byline, network mark and age.
 	d := r.H * 0.86
-	label := slide.NetworkLabel(p.Network)
-	ps := s.Small * 0.9
+	label := p.Mark
+	ps := s.Small
 	pw, ph := float32(0), float32(0)
 	if label != "" {
 		pw, ph = pillSize(label, ps)
@@ -422,28 +546,20 @@ func (b *builder) quote(p *slide.Post, boxes slide.PostBoxes) {
 	if metaW > 0 {
 		avail -= 2*sep + metaW
 	}
-	nameSize, name := slide.FitLine(p.Name, s.Name, s.Body, avail, measure(true))
+	nameSize, name := b.oneLineName(p.Name, s.Name, avail)
 	bySize, byline := slide.FitLine(p.Byline(), s.Small*1.1, s.Small, avail, measure(false))
 	textW := max(textWidth(name, nameSize, true), textWidth(byline, bySize, false))
 	total := d + sep + textW
 	if metaW > 0 {
 		total += 2*sep + metaW
 	}
+	defer b.within(r)()
 	x := r.X + (r.W-total)/2
 	y := r.Y + (r.H-d)/2
 	b.avatar(p.Avatar, p.Initials, p.AvatarColor, x, y, d)
 	x += d + sep
+	b.nameOverByline(name, nameSize, byline, bySize, x, r.Y+r.H/2)
 	gap := s.Unit * 0.8
-	nh, bh := lineH(nameSize, true), lineH(bySize, false)
-	th := nh
-	if byline != "" {
-		th += gap + bh
-	}
-	ty := r.Y + (r.H-th)/2
-	b.text(name, nameSize, b.p.text, true, x, ty)
-	if byline != "" {
-		b.text(byline, bySize, b.p.muted, false, x, ty+nh+gap)
-	}
 	if metaW == 0 {
 		return
 	}
@@ -457,276 +573,12 @@ func (b *builder) quote(p *slide.Post, boxes slide.PostBoxes) {
 	}
 	my := r.Y + (r.H-mh)/2
 	if label != "" {
-		b.pill(label, slide.NetworkColor(p.Network), color.White, x, my, ps)
+		b.networkPill(p.Network, label, x, my, ps)
 		my += ph + gap
 	}
 	if p.Age != "" {
-		b.text(p.Age, s.Small, b.p.muted, false, x, my)
+		b.text(slide.Secondary, p.Age, s.Small, b.p.muted, false, x, my)
 	}
-}
-
-// wins draws 1–4 tiles with one shared number size.
-func (b *builder) wins(ws []slide.Win) {
-	s := b.sz
-	if len(ws) > slide.MaxWins {
-		ws = ws[:slide.MaxWins]
-	}
-	heading, body := slide.HeadedLayout(s)
-	// A period every tile shares is said once, in the heading.
-	period := commonPeriod(ws)
-	b.heading(heading, "Our wins", period)
-	if period != "" {
-		ws = append([]slide.Win(nil), ws...)
-		for i := range ws {
-			ws[i].Period = ""
-		}
-	}
-	tiles := slide.WinsGrid(s, body, len(ws))
-	pad := s.Unit * 4
-	unitScale := float32(0.5)
-	// One size for every number, the largest that fits every tile.
-	valueSize := s.Huge * 1.25
-	if len(ws) == 1 {
-		valueSize = s.Huge * 1.7
-	}
-	gap := s.Unit * 2.2
-	// Ink heights (cap height ≈ 0.72 of the size) of label and trend row.
-	fixed := 0.72*s.Body + 0.72*s.Body + gap*3
-	for i, w := range ws {
-		t := tiles[i]
-		iw := t.W - 2*pad
-		width := func(size float32) float32 {
-			vw := textWidth(w.Value, size, true)
-			if w.Unit != "" {
-				vw += size*0.12 + textWidth(w.Unit, size*unitScale, true)
-			}
-			return vw
-		}
-		valueSize = slide.LargestSize(valueSize, s.Body, iw, width)
-		// And tall enough room for label, number and trend.
-		room := t.H - 2*s.Unit*3 - fixed
-		valueSize = min(valueSize, max(s.Body, room/0.74))
-	}
-	for i, w := range ws {
-		b.tile(w, tiles[i], pad, gap, valueSize, unitScale)
-	}
-}
-
-// commonPeriod is the period every win shares, shown once in the heading.
-func commonPeriod(ws []slide.Win) string {
-	p := ws[0].Period
-	for _, w := range ws[1:] {
-		if w.Period != p {
-			return ""
-		}
-	}
-	return p
-}
-
-func (b *builder) tile(w slide.Win, t slide.Rect, pad, gap, valueSize, unitScale float32) {
-	s := b.sz
-	b.rect(b.p.surface, t, s.Radius)
-	x := t.X + pad
-	iw := t.W - 2*pad
-	labelSize, label := slide.FitLine(w.Label, s.Body, s.Small, iw, measure(true))
-	vInk := 0.74 * valueSize // cap height of the digits
-	// Stack by ink so the gaps look even: label caps, digits, trend row.
-	labelInk := 0.72 * labelSize
-	trendSize := s.Body
-	trendInk := 0.72 * trendSize
-	hasTrend := w.Change != "" || w.Period != ""
-	total := labelInk + gap*1.2 + vInk
-	if hasTrend {
-		total += gap*1.8 + trendInk
-	}
-	top := t.Y + (t.H-total)/2
-	b.text(label, labelSize, b.p.muted, true, x, top-capTop(labelSize, true))
-	y := top + labelInk + gap*1.2
-	vt := b.text(w.Value, valueSize, b.p.text, true, x, y-capTop(valueSize, true))
-	if w.Unit != "" {
-		us := valueSize * unitScale
-		ux := x + vt.MinSize().Width + valueSize*0.12
-		uy := vt.Position().Y + baseline(valueSize, true) - baseline(us, true)
-		_, unit := slide.FitLine(w.Unit, us, us, t.Right()-pad-ux, measure(true))
-		b.text(unit, us, b.p.accent, true, ux, uy)
-	}
-	if !hasTrend {
-		return
-	}
-	y += vInk + gap*1.8
-	ty := y - capTop(trendSize, true)
-	tx := x
-	if w.Change != "" {
-		col := b.trendColor(w.Trend)
-		aw := b.trend(w.Trend, col, tx, y, trendInk)
-		if aw > 0 {
-			tx += aw + s.Unit*1.2
-		}
-		ct := b.text(w.Change, trendSize, col, true, tx, ty)
-		tx += ct.MinSize().Width + s.Unit*2
-	}
-	if w.Period != "" && tx < t.Right()-pad {
-		_, period := slide.FitLine(w.Period, trendSize, trendSize, t.Right()-pad-tx, measure(false))
-		b.text(period, trendSize, b.p.muted, false, tx, y-capTop(trendSize, false))
-	}
-}
-
-// board draws the podium (2nd, 1st, 3rd), the next places and the biggest
-// mover.
-func (b *builder) board(bd *slide.Board) {
-	s := b.sz
-	heading, body := slide.HeadedLayout(s)
-	b.heading(heading, bd.Title, bd.Period)
-	boxes := slide.BoardLayout(s, body, len(bd.Rest), bd.Mover != nil)
-	b.podium(bd.Podium, boxes.Podium)
-	if len(bd.Rest) > 0 {
-		b.rest(bd.Rest, boxes.List)
-	}
-	if bd.Mover != nil {
-		b.mover(*bd.Mover, boxes.Mover)
-	}
-}
-
-func (b *builder) podium(people []slide.Person, area slide.Rect) {
-	s := b.sz
-	gap := s.Gap * 0.6
-	colW := (area.W - 2*gap) / 3
-	// Keep the podium compact on wide areas: it reads as one object.
-	colW = min(colW, s.Unit*30)
-	x0 := area.X + (area.W-(3*colW+2*gap))/2
-	for i, p := range people {
-		if i >= 3 {
-			break
-		}
-		slot := slide.PodiumSlot(i)
-		cx := x0 + float32(slot)*(colW+gap)
-		bh := area.H * slide.PodiumHeight(p.Rank)
-		block := slide.Rect{X: cx, Y: area.Bottom() - bh, W: colW, H: bh}
-		fill, fg, sub := b.p.surface2, b.p.text, b.p.muted
-		if i == 0 {
-			fill, fg, sub = b.p.accent, b.p.onAccent, withAlpha(b.p.onAccent, 0xC8)
-		}
-		r := b.rect(fill, block, 0)
-		r.TopLeftCornerRadius, r.TopRightCornerRadius = s.Radius, s.Radius
-		// Rank numeral and points inside the block.
-		rankSize := s.Title * 1.15
-		if i == 0 {
-			rankSize = s.Title * 1.4
-		}
-		rankSize = min(rankSize, bh*0.45)
-		ry := block.Y + s.Unit*2.2
-		b.textCentered(strconv.Itoa(p.Rank), rankSize, fg, true, cx, ry-capTop(rankSize, true), colW)
-		ptSize, pts := slide.FitLine(p.Points, s.Body, s.Small, colW-2*s.Unit, measure(false))
-		py := ry + 0.72*rankSize + s.Unit*2.2
-		if py+0.72*ptSize < block.Bottom()-s.Unit {
-			b.textCentered(pts, ptSize, sub, false, cx, py-capTop(ptSize, false), colW)
-		}
-		// Name and face above the block.
-		nameSize, name := slide.FitLine(p.Name, s.Body, s.Small, colW, measure(true))
-		ny := block.Y - s.Unit*2 - lineH(nameSize, true)
-		b.textCentered(name, nameSize, b.p.text, true, cx, ny, colW)
-		d := min(s.Avatar*1.1, colW*0.8)
-		if i == 0 {
-			d = min(s.Avatar*1.45, colW*0.9)
-		}
-		ay := ny - s.Unit*1.4 - d
-		if i == 0 {
-			ring := canvas.NewCircle(color.Transparent)
-			ring.StrokeColor = b.p.accent
-			ring.StrokeWidth = s.Unit * 0.6
-			o := s.Unit * 1.1
-			ring.Move(fyne.NewPos(cx+(colW-d)/2-o, ay-o))
-			ring.Resize(fyne.NewSize(d+2*o, d+2*o))
-			b.add(ring)
-		}
-		b.avatar(p.Avatar, p.Initials, p.AvatarColor, cx+(colW-d)/2, ay, d)
-	}
-}
-
-// rest lists the places after the podium as rows, all names at one size.
-func (b *builder) rest(people []slide.Person, area slide.Rect) {
-	s := b.sz
-	gap := s.Unit * 1.2
-	n := float32(slide.MaxRest)
-	rowH := min((area.H-gap*(n-1))/n, s.AvatarSmall+2.4*s.Unit)
-	pad := s.Unit * 2
-	size := s.Body
-	ptSize := s.Small
-	rankW := float32(0)
-	for _, p := range people {
-		rankW = max(rankW, textWidth(strconv.Itoa(p.Rank), size, true))
-	}
-	d := min(s.AvatarSmall, rowH-s.Unit*1.6)
-	nameX := area.X + pad + rankW + s.Unit*2 + d + s.Unit*2
-	changeW := textWidth("00", s.Small, true) + s.Unit*3.4
-	ptsRight := area.Right() - pad - changeW
-	ptsW := float32(0)
-	for _, p := range people {
-		ptsW = max(ptsW, textWidth(p.Points, ptSize, false))
-	}
-	nameW := ptsRight - ptsW - s.Unit*2 - nameX
-	nameSize := size
-	for _, p := range people {
-		ns, _ := slide.FitLine(p.Name, size, s.Small, nameW, measure(false))
-		nameSize = min(nameSize, ns)
-	}
-	for i, p := range people {
-		r := slide.Rect{X: area.X, Y: area.Y + float32(i)*(rowH+gap), W: area.W, H: rowH}
-		b.rect(b.p.surface, r, s.Radius*0.7)
-		mid := r.Y + r.H/2
-		x := r.X + pad
-		b.text(strconv.Itoa(p.Rank), size, b.p.muted, true, x, capsAt(size, true, mid))
-		x += rankW + s.Unit*2
-		b.avatar(p.Avatar, p.Initials, p.AvatarColor, x, mid-d/2, d)
-		_, name := slide.FitLine(p.Name, nameSize, nameSize, nameW, measure(false))
-		b.text(name, nameSize, b.p.text, false, nameX, capsAt(nameSize, false, mid))
-		b.textRight(p.Points, ptSize, b.p.muted, false, ptsRight, capsAt(ptSize, false, mid))
-		if p.Change != 0 {
-			t, ch := slide.TrendUp, strconv.Itoa(p.Change)
-			if p.Change < 0 {
-				t, ch = slide.TrendDown, strconv.Itoa(-p.Change)
-			}
-			col := b.trendColor(t)
-			ct := b.textRight(ch, s.Small, col, true, r.Right()-pad, capsAt(s.Small, true, mid))
-			ah := 0.72 * s.Small * 0.9
-			b.trend(t, col, ct.Position().X-s.Unit*0.8-0.866*ah/0.75, mid-ah/2, ah)
-		}
-	}
-}
-
-// mover draws the "biggest mover" callout.
-func (b *builder) mover(p slide.Person, r slide.Rect) {
-	s := b.sz
-	bg := b.rect(b.p.accentSoft, r, s.Radius*0.7)
-	bg.StrokeColor = withAlpha(b.p.accent, 0x90)
-	bg.StrokeWidth = max(1, s.Unit*0.2)
-	pad := s.Unit * 2
-	d := r.H - 2*s.Unit*1.2
-	x := r.X + pad
-	b.avatar(p.Avatar, p.Initials, p.AvatarColor, x, r.Y+(r.H-d)/2, d)
-	x += d + s.Unit*2
-	right := r.Right() - pad
-	// Right: "▲ 7 places".
-	places := "places"
-	if p.Change == 1 {
-		places = "place"
-	}
-	upSize := s.Body
-	mid := r.Y + r.H/2
-	pt := b.textRight(strconv.Itoa(p.Change)+" "+places, upSize, b.p.up, true, right, capsAt(upSize, true, mid))
-	ah := 0.72 * upSize
-	aw := ah / 0.75
-	b.trend(slide.TrendUp, b.p.up, pt.Position().X-s.Unit*1.2-aw, mid-ah/2, ah)
-	textR := pt.Position().X - s.Unit*3 - aw
-	// Left: label over name.
-	labelSize := s.Small
-	_, label := slide.FitLine("Biggest mover", labelSize, labelSize, textR-x, measure(true))
-	nameSize, name := slide.FitLine(p.Name, s.Body, s.Small, textR-x, measure(true))
-	lh, nh := 0.72*labelSize, 0.72*nameSize
-	g := s.Unit * 1.6
-	top := mid - (lh+g+nh)/2
-	b.text(label, labelSize, b.p.accent, true, x, top-capTop(labelSize, true))
-	b.text(name, nameSize, b.p.text, true, x, top+lh+g-capTop(nameSize, true))
 }
 
 // welcome draws logo, company name, an accent rule and the message, centred.
@@ -774,7 +626,7 @@ func (b *builder) welcome(w *slide.Welcome) {
 		y += logoH + gap
 	}
 	if company != "" {
-		b.textCentered(company, companySize, b.p.text, true, c.X, y-capTop(companySize, true), c.W)
+		b.textCentered(slide.Primary, company, companySize, b.p.text, true, c.X, y-capTop(companySize, true), c.W)
 		y += 0.72*companySize + gap
 		rw := s.Unit * 9
 		b.rect(b.p.accent, slide.Rect{X: c.X + (c.W-rw)/2, Y: y, W: rw, H: ruleH}, ruleH/2)
@@ -785,13 +637,13 @@ func (b *builder) welcome(w *slide.Welcome) {
 		if company == "" {
 			col = b.p.text
 		}
-		b.lines(msg, msgSize, col, false, true, msgBox.X, y-capTop(msgSize, false), msgBox.W)
+		b.lines(slide.Primary, msg, msgSize, col, false, true, msgBox.X, y-capTop(msgSize, false), msgBox.W)
 	}
 	if w.Note != "" {
 		// At the foot of the content, small: read by the person setting
 		// the kiosk up, standing close.
 		size, note := slide.FitText(w.Note, s.Small, s.Small*0.7, c.W*0.9, s.Small*3*s.LineHeight, s.LineHeight, measure(false))
 		h := slide.BlockHeight(len(note), size, s.LineHeight, lineH(size, false))
-		b.lines(note, size, b.p.muted, false, true, c.X+c.W*0.05, c.Y+c.H-h, c.W*0.9)
+		b.lines(slide.Secondary, note, size, b.p.muted, false, true, c.X+c.W*0.05, c.Y+c.H-h, c.W*0.9)
 	}
 }

@@ -112,7 +112,7 @@ var (
 
 func postWithPicture() slide.Slide {
 	return slide.Slide{Kind: slide.KindPost, Post: &slide.Post{
-		Name: "Ana Lima", Handle: "@ana@social.example", Network: "linkedin", Team: "Design, Lisbon",
+		Name: "Ana Lima", Handle: "@ana@social.example", Network: "linkedin", Mark: "LinkedIn", Team: "Design, Lisbon",
 		Initials: "AL", AvatarColor: slide.AvatarColor("Ana Lima"), Avatar: anaFace, Picture: sunset,
 		Text: "Our Lisbon team closed the week with a sunset retro on the roof. Twelve countries, one product, and the best onboarding scores we have ever had. Thank you all!",
 		Age:  "2 h ago",
@@ -121,7 +121,7 @@ func postWithPicture() slide.Slide {
 
 func postTextOnly() slide.Slide {
 	return slide.Slide{Kind: slide.KindPost, Post: &slide.Post{
-		Name: "Ben Okafor", Handle: "@ben.bsky.social", Network: "bluesky", Team: "Customer Success",
+		Name: "Ben Okafor", Handle: "@ben.bsky.social", Network: "bluesky", Mark: "Bluesky", Team: "Customer Success",
 		Initials: "BO", AvatarColor: slide.AvatarColor("Ben Okafor"),
 		Text: "A customer told me today that our support team feels like part of their own company. That is the whole job, right there.",
 		Age:  "yesterday",
@@ -129,7 +129,7 @@ func postTextOnly() slide.Slide {
 }
 
 func winsSlide() slide.Slide {
-	return slide.Slide{Kind: slide.KindWins, Wins: []slide.Win{
+	return slide.Slide{Kind: slide.KindWins, Title: "Our wins", Wins: []slide.Win{
 		{Label: "Reach", Value: "12.3 B", Period: "this month", Change: "+23 %", Trend: slide.TrendUp},
 		{Label: "Shares", Value: "4,812", Period: "this month", Change: "–4 %", Trend: slide.TrendDown},
 		{Label: "Staff sharing", Value: "37.5", Unit: "%", Period: "this month", Change: "+2.5 pts", Trend: slide.TrendUp},
@@ -138,13 +138,17 @@ func winsSlide() slide.Slide {
 }
 
 func person(rank int, name string, pts string, change int, avatar image.Image) slide.Person {
-	return slide.Person{Rank: rank, Name: name, Initials: slide.Initials(name), AvatarColor: slide.AvatarColor(name), Avatar: avatar, Points: pts, Change: change}
+	p := slide.Person{Rank: rank, Name: name, Initials: slide.Initials(name), AvatarColor: slide.AvatarColor(name), Avatar: avatar, Points: pts, Change: change}
+	if change > 0 {
+		p.Moved = slide.FormatMoved(nil, change)
+	}
+	return p
 }
 
 func boardSlide() slide.Slide {
 	mover := person(4, "Dana Kim", "1,080 pts", 7, nil)
 	return slide.Slide{Kind: slide.KindLeaderboard, Board: &slide.Board{
-		Title: "Top advocates", Period: "November",
+		Title: "Top advocates", Period: "November", MoverLabel: "Biggest mover",
 		Podium: []slide.Person{
 			person(1, "Ana Lima", "2,340 pts", 1, anaFace),
 			person(2, "Ben Okafor", "1,910 pts", 0, benFace),
@@ -162,7 +166,7 @@ func boardSlide() slide.Slide {
 }
 
 func welcomeSlide() slide.Slide {
-	return slide.WelcomeSlide("Northwind Labs", "Welcome to our Lisbon office. Coffee is on the second floor.", mark)
+	return slide.WelcomeSlide("Northwind Labs", "Welcome to our Lisbon office. Coffee is on the second floor.", mark, nil)
 }
 
 var freshChrome = slide.Chrome{Clock: "14:05", Logo: mark}
@@ -189,4 +193,32 @@ func longPost() slide.Slide {
 func oneBoard() slide.Slide {
 	p := person(1, "Ana Lima", "2,340 pts", 0, anaFace)
 	return slide.Slide{Kind: slide.KindLeaderboard, Board: &slide.Board{Title: "Top advocates", Period: "November", Podium: []slide.Person{p}}}
+}
+
+// winsOne is a lone metric: the layout made for one number.
+func winsOne() slide.Slide {
+	return slide.Slide{Kind: slide.KindWins, Title: "Our wins", Wins: winsSlide().Wins[:1]}
+}
+
+// winsThree is three metrics: a large tile beside two.
+func winsThree() slide.Slide {
+	w := winsSlide().Wins[:3]
+	w[2].Change, w[2].Trend = "", slide.TrendNone // no previous value: still aligned
+	return slide.Slide{Kind: slide.KindWins, Title: "Our wins", Wins: w}
+}
+
+// longNamesBoard has names too long for one line, in the list and on the
+// podium, and a biggest mover with one too.
+func longNamesBoard() slide.Slide {
+	s := boardSlide()
+	b := *s.Board
+	b.Podium = append([]slide.Person(nil), b.Podium...)
+	b.Rest = append([]slide.Person(nil), b.Rest...)
+	b.Podium[1] = person(2, "Maximiliane Alexandra Papadopoulou-Schmidt", "1,910 pts", 0, benFace)
+	b.Rest[1] = person(5, "Bartholomew Oyelaran-Fitzgerald", "990 pts", 2, nil)
+	b.Rest[3] = person(7, "Gustavo Henrique Pereira da Silva", "760 pts", 0, nil)
+	mover := person(9, "Anneliese Christiansen-Vasquez", "640 pts", 6, nil)
+	b.Mover = &mover
+	s.Board = &b
+	return s
 }

@@ -19,7 +19,7 @@ func edgePost(name, text string, pic *image.NRGBA) slide.Slide {
 	if pic != nil {
 		img = pic
 	}
-	return slide.FromPost(feeds.Post{Network: "mastodon", Author: feeds.Author{Name: name, Handle: "@someone@social.example"}, Text: text, Published: now.Add(-3 * time.Hour)}, nil, img, now, time.UTC)
+	return slide.FromPost(feeds.Post{Network: "mastodon", Author: feeds.Author{Name: name, Handle: "@someone@social.example"}, Text: text, Published: now.Add(-3 * time.Hour)}, nil, img, now, time.UTC, nil)
 }
 
 // TestLook writes every slide as PNG into $UI_LOOK (skipped without it), for
@@ -41,7 +41,7 @@ func TestLook(t *testing.T) {
 		"wins":            {winsSlide(), freshChrome},
 		"leaderboard":     {boardSlide(), staleChrome},
 		"welcome":         {welcomeSlide(), freshChrome},
-		"welcome-empty":   {slide.WelcomeSlide("", "", nil), slide.Chrome{}},
+		"welcome-empty":   {slide.WelcomeSlide("", "", nil, nil), slide.Chrome{}},
 		"post-long":       {longPost(), freshChrome},
 		"wins-three":      {slide.Slide{Kind: slide.KindWins, Wins: winsSlide().Wins[:3]}, freshChrome},
 		"leaderboard-one": {oneBoard(), freshChrome},

@@ -48,7 +48,8 @@ func (n *notice) layout(msg string, sz slide.Sizes, left, right, mid float32, bl
 	}
 	ts := sz.Small * 0.8
 	if right-left < sz.W*0.3 {
-		left, right = sz.Pad, sz.W-sz.Pad
+		row := sz.Chrome()
+		left, right = row.X, row.X+row.W
 		mid += ts * 2.2
 	}
 	pad := ts * 0.7

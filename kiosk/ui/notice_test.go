@@ -37,7 +37,7 @@ func TestNoticeIsSeen(t *testing.T) {
 		img := Render(postWithPicture(), c, DefaultTheme(), wh[0], wh[1])
 		plain := Render(postWithPicture(), staleChrome, DefaultTheme(), wh[0], wh[1])
 		sz := slide.SizesFor(float32(wh[0]), float32(wh[1]))
-		band := image.Rect(0, 0, wh[0], int(sz.Top))
+		band := image.Rect(0, 0, wh[0], int(sz.Content().Y))
 		if n := redIn(img, band); n < int(sz.Small*sz.Small) {
 			t.Errorf("%s: %d red pixels in the top band; the notice is not drawn", name, n)
 		}
@@ -46,7 +46,8 @@ func TestNoticeIsSeen(t *testing.T) {
 		}
 		// The clock and the stale mark keep their place: the right part of
 		// their row is the same with and without the notice.
-		right := image.Rect(wh[0]*3/4, 0, wh[0], int(sz.Top*0.52+sz.Small*0.9))
+		row := sz.Chrome()
+		right := image.Rect(wh[0]*3/4, 0, wh[0], int(row.Y+row.H))
 		for y := right.Min.Y; y < right.Max.Y; y += 2 {
 			for x := right.Min.X; x < right.Max.X; x += 2 {
 				if img.At(x, y) != plain.At(x, y) {

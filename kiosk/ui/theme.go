@@ -9,36 +9,51 @@ package ui
 import (
 	"image"
 	"image/color"
-	"math"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/theme"
+
+	"lobbykiosk/kiosk/slide"
 )
 
 // Theme is the look of the screen: dark or light, one accent colour, an
-// optional background, font and logo.
+// optional background, font and logo, and the safe area the layout keeps
+// clear of the screen's edges.
 type Theme struct {
 	Dark       bool
 	Accent     color.Color
 	Background color.Color   // nil: the default for Dark
 	Font       fyne.Resource // nil: Fyne's bundled Noto Sans (with emoji and system fallbacks)
 	Logo       image.Image   // shown in the chrome when the slide's Chrome has none
+	// SafeArea is the share of each side, in per cent, that the TV may crop
+	// by overscan: no text, pill or number is drawn there (0: none, for a
+	// screen set to "Just Scan").
+	SafeArea float32
 }
 
-// DefaultTheme is the dark theme with an indigo accent.
+// DefaultTheme is the dark theme with an indigo accent and the default safe
+// area.
 func DefaultTheme() Theme {
-	return Theme{Dark: true, Accent: color.NRGBA{0x6D, 0x7C, 0xFF, 0xff}}
+	return Theme{Dark: true, Accent: color.NRGBA{0x6D, 0x7C, 0xFF, 0xff}, SafeArea: slide.DefaultSafeArea}
 }
 
-// palette is every colour the screen uses, derived from a Theme.
+// palette is every colour the screen uses, derived from a Theme. The
+// colours text is drawn in are checked against the fills they are drawn on
+// and moved towards white (on a dark theme) or black (on a light one) until
+// they pass the design check's contrast (slide.Role): a custom accent or
+// background from a config never makes a text unreadable.
 type palette struct {
 	bg                color.NRGBA // the window's clear colour; flat, see screen
 	surface, surface2 color.NRGBA // cards, list rows
 	text, muted       color.NRGBA
-	accent, onAccent  color.NRGBA
+	accent            color.NRGBA // bars, rings, strokes: not text
+	accentText        color.NRGBA // the accent for text (units, labels)
+	onAccent          color.NRGBA // text on winner
+	winner            color.NRGBA // the first place's block: the accent, deep enough for onAccent
 	accentSoft        color.NRGBA // accent-tinted fill behind callouts
 	up, down, flat    color.NRGBA // trend colours: a fall is shown honestly, in orange
 	warn              color.NRGBA // the freshness mark
+	warnBg            color.NRGBA // the freshness mark's pill, opaque
 }
 
 func toNRGBA(c color.Color) color.NRGBA {
@@ -53,16 +68,63 @@ func mix(a, b color.NRGBA, t float32) color.NRGBA {
 
 func withAlpha(c color.NRGBA, a uint8) color.NRGBA { c.A = a; return c }
 
-// luminance is the relative luminance (WCAG) of c.
-func luminance(c color.NRGBA) float64 {
-	ch := func(v uint8) float64 {
-		f := float64(v) / 255
-		if f <= 0.03928 {
-			return f / 12.92
+var (
+	white = color.NRGBA{0xff, 0xff, 0xff, 0xff}
+	black = color.NRGBA{0, 0, 0, 0xff}
+)
+
+// Contrast targets: the design check's floors (7:1 and 4.5:1) with a little
+// room, so rounding in the rasterizer never tips a text under.
+const (
+	primaryContrast   = 7.2
+	secondaryContrast = 4.7
+)
+
+// readable returns fg, or fg moved towards white or black (away from the
+// backgrounds) just far enough to have at least ratio against every one of
+// bgs.
+func readable(fg color.NRGBA, ratio float64, bgs ...color.NRGBA) color.NRGBA {
+	worst := func(c color.NRGBA) float64 {
+		w := 21.0
+		for _, b := range bgs {
+			w = min(w, slide.Contrast(c, b))
 		}
-		return math.Pow((f+0.055)/1.055, 2.4)
+		return w
 	}
-	return 0.2126*ch(c.R) + 0.7152*ch(c.G) + 0.0722*ch(c.B)
+	if worst(fg) >= ratio {
+		return fg
+	}
+	var lum float64
+	for _, b := range bgs {
+		lum += slide.Luminance(b)
+	}
+	to := white
+	if lum/float64(max(1, len(bgs))) > 0.18 {
+		to = black
+	}
+	for t := float32(0.02); t < 1; t += 0.02 {
+		if c := mix(fg, to, t); worst(c) >= ratio {
+			return c
+		}
+	}
+	return to
+}
+
+// under returns bg, or bg moved away from fg (darker under light text,
+// lighter under dark text) just far enough for fg to have ratio against it:
+// a network's brand colour or an avatar's disc under white letters.
+func under(bg, fg color.NRGBA, ratio float64) color.NRGBA {
+	bg.A = 0xff
+	to := black
+	if slide.Luminance(fg) < 0.18 {
+		to = white
+	}
+	for t := float32(0); t < 1; t += 0.02 {
+		if c := mix(bg, to, t); slide.Contrast(fg, c) >= ratio {
+			return c
+		}
+	}
+	return to
 }
 
 func (t Theme) palette() palette {
@@ -78,10 +140,10 @@ func (t Theme) palette() palette {
 			surface:  color.NRGBA{0x19, 0x1E, 0x2B, 0xff},
 			surface2: color.NRGBA{0x24, 0x2B, 0x3B, 0xff},
 			text:     color.NRGBA{0xF5, 0xF7, 0xFB, 0xff},
-			muted:    color.NRGBA{0x9A, 0xA4, 0xB8, 0xff},
+			muted:    color.NRGBA{0xA9, 0xB2, 0xC4, 0xff},
 			up:       color.NRGBA{0x3D, 0xDC, 0x97, 0xff},
 			down:     color.NRGBA{0xFF, 0x8A, 0x4C, 0xff},
-			flat:     color.NRGBA{0x9A, 0xA4, 0xB8, 0xff},
+			flat:     color.NRGBA{0xA9, 0xB2, 0xC4, 0xff},
 			warn:     color.NRGBA{0xFF, 0xB0, 0x20, 0xff},
 		}
 	} else {
@@ -90,10 +152,10 @@ func (t Theme) palette() palette {
 			surface:  color.NRGBA{0xFF, 0xFF, 0xFF, 0xff},
 			surface2: color.NRGBA{0xE4, 0xE7, 0xF0, 0xff},
 			text:     color.NRGBA{0x10, 0x14, 0x20, 0xff},
-			muted:    color.NRGBA{0x55, 0x5E, 0x70, 0xff},
+			muted:    color.NRGBA{0x45, 0x4D, 0x5C, 0xff},
 			up:       color.NRGBA{0x0B, 0x8A, 0x55, 0xff},
 			down:     color.NRGBA{0xC2, 0x4E, 0x0A, 0xff},
-			flat:     color.NRGBA{0x55, 0x5E, 0x70, 0xff},
+			flat:     color.NRGBA{0x45, 0x4D, 0x5C, 0xff},
 			warn:     color.NRGBA{0xB7, 0x6E, 0x00, 0xff},
 		}
 	}
@@ -102,11 +164,25 @@ func (t Theme) palette() palette {
 		p.bg.A = 0xff
 	}
 	p.accent = accent
-	p.onAccent = color.NRGBA{0xff, 0xff, 0xff, 0xff}
-	if luminance(accent) > 0.45 {
+	p.accentSoft = mix(p.bg, accent, 0.16)
+	p.warnBg = mix(p.bg, p.warn, 0.14)
+	// Every fill a text may sit on.
+	fills := []color.NRGBA{p.bg, p.surface, p.surface2, p.accentSoft}
+	p.text = readable(p.text, primaryContrast, fills...)
+	// Muted text carries wins labels and podium points, which are primary.
+	p.muted = readable(p.muted, primaryContrast, fills...)
+	p.flat = readable(p.flat, primaryContrast, fills...)
+	p.up = readable(p.up, primaryContrast, fills...)
+	p.down = readable(p.down, primaryContrast, fills...)
+	p.accentText = readable(accent, primaryContrast, fills...)
+	p.warn = readable(p.warn, secondaryContrast, p.bg, p.warnBg)
+	// The winner's block keeps the accent's hue, deep enough (or, for a
+	// light accent, bright enough) for its numbers.
+	p.onAccent = white
+	if slide.Luminance(accent) > 0.45 {
 		p.onAccent = color.NRGBA{0x10, 0x14, 0x20, 0xff}
 	}
-	p.accentSoft = mix(p.bg, accent, 0.16)
+	p.winner = under(accent, p.onAccent, primaryContrast)
 	return p
 }
 

@@ -33,6 +33,7 @@ type View struct {
 	pending  *slide.Slide // the slide a running fade will swap in
 	blanked  bool
 	rendered fyne.Size // size the slide layer was built for
+	notes    []note    // the role and box of the slide's texts, for the design check
 }
 
 // NewView creates the screen for th. Until Show is called it shows an empty
@@ -132,7 +133,7 @@ func (v *View) SetTheme(th Theme) {
 	v.pal = th.palette()
 	s := v.scr
 	s.fade.FillColor = withAlpha(v.pal.bg, 0)
-	s.staleBg.FillColor = withAlpha(v.pal.warn, 0x24)
+	s.staleBg.FillColor = v.pal.warnBg
 	s.staleDot.FillColor = v.pal.warn
 	s.staleText.Color = v.pal.warn
 	if v.has && !v.blanked {
@@ -183,12 +184,18 @@ func (v *View) rebuild() {
 		v.release(v.scr.setSlide(nil))
 		return
 	}
-	b := &builder{sz: slide.SizesFor(size.Width, size.Height), p: v.pal, scale: 1}
+	b := &builder{sz: v.sizes(size), p: v.pal, scale: 1}
 	if c := fyne.CurrentApp().Driver().CanvasForObject(v.scr); c != nil {
 		b.scale = c.Scale()
 	}
 	b.build(v.cur)
+	v.notes = b.notes
 	v.release(v.scr.setSlide(b.objs))
+}
+
+// sizes is the layout's sizes for a screen of size.
+func (v *View) sizes(size fyne.Size) slide.Sizes {
+	return slide.SizesIn(size.Width, size.Height, v.th.SafeArea)
 }
 
 // release frees the textures of objects that left the screen. Fyne keeps a
@@ -211,6 +218,9 @@ func (v *View) release(objs []fyne.CanvasObject) {
 		// pixels need not wait with it.
 		if r, ok := o.(*canvas.Raster); ok {
 			r.Generator = released
+		}
+		if t, ok := o.(*lineText); ok {
+			t.release()
 		}
 	}
 }
@@ -259,6 +269,9 @@ type screen struct {
 	staleBg   *canvas.Rectangle
 	staleDot  *canvas.Circle
 	staleText *canvas.Text
+	// staleLine holds the mark instead of staleText when it is in a
+	// right-to-left language (a lineText).
+	staleLine *fyne.Container
 	notice    *notice
 
 	black *canvas.Rectangle
@@ -272,9 +285,10 @@ func newScreen(v *View) *screen {
 		fade:      canvas.NewRectangle(withAlpha(p.bg, 0)),
 		logo:      &canvas.Image{FillMode: canvas.ImageFillContain},
 		clock:     canvas.NewText("", p.text),
-		staleBg:   canvas.NewRectangle(withAlpha(p.warn, 0x24)),
+		staleBg:   canvas.NewRectangle(p.warnBg),
 		staleDot:  canvas.NewCircle(p.warn),
 		staleText: canvas.NewText("", p.warn),
+		staleLine: &fyne.Container{},
 		notice:    newNotice(),
 		black:     canvas.NewRectangle(color.Black),
 	}
@@ -299,10 +313,12 @@ func (s *screen) layoutChrome() {
 	if size.Width < 1 || size.Height < 1 {
 		return
 	}
-	sz := slide.SizesFor(size.Width, size.Height)
+	sz := s.v.sizes(size)
 	c := s.v.chrome
-	mid := sz.Top * 0.52
-	right := size.Width - sz.Pad
+	row := sz.Chrome()
+	mid := row.Y + row.H/2
+	right := row.Right()
+	logoW, logoH := s.logoSize(sz)
 
 	clockSize := sz.Small * 1.25
 	s.clock.Text = c.Clock
@@ -320,15 +336,25 @@ func (s *screen) layoutChrome() {
 		s.staleBg.Hide()
 		s.staleDot.Hide()
 		s.staleText.Hide()
+		s.staleLine.Hide()
 	} else {
-		ts := sz.Small * 0.9
-		_, txt := slide.FitLine(c.Stale, ts, ts, size.Width*0.45, measure(true))
-		s.staleText.Text = txt
-		s.staleText.TextSize = ts
-		tm := s.staleText.MinSize()
+		ts := sz.Small
 		h := ts * 1.9
 		dot := ts * 0.5
 		pad := ts * 0.75
+		avail := right - row.X - logoW - sz.Unit*3 - (2*pad + dot + ts*0.5)
+		_, txt := slide.FitLine(c.Stale, ts, ts, max(0, avail), measure(true))
+		s.staleText.Text = txt
+		s.staleText.TextSize = ts
+		tm := s.staleText.MinSize()
+		var line fyne.CanvasObject
+		s.staleLine.Objects = nil
+		if needsTypeset(txt) {
+			s.staleText.Text = ""
+			line = newLineText(txt, ts, s.v.pal.warn, true)
+			tm = line.MinSize()
+			s.staleLine.Objects = []fyne.CanvasObject{line}
+		}
 		w := pad + dot + ts*0.5 + tm.Width + pad
 		x := right - w
 		s.staleBg.CornerRadius = h / 2
@@ -338,31 +364,31 @@ func (s *screen) layoutChrome() {
 		s.staleDot.Resize(fyne.NewSize(dot, dot))
 		s.staleText.Move(fyne.NewPos(x+pad+dot+ts*0.5, capsAt(ts, true, mid)))
 		s.staleText.Resize(tm)
+		if line != nil {
+			line.Move(s.staleText.Position())
+			line.Resize(tm)
+		}
 		if !s.v.blanked {
 			s.staleBg.Show()
 			s.staleDot.Show()
 			s.staleText.Show()
+			s.staleLine.Show()
 		}
 		s.staleBg.Refresh()
 		s.staleText.Refresh()
+		s.staleLine.Refresh()
 		s.staleDot.Refresh()
 		right = x - sz.Unit*1.2
 	}
-	s.notice.layout(c.Notice, sz, sz.Pad+sz.Unit*30, right, mid, s.v.blanked)
+	s.notice.layout(c.Notice, sz, row.X+sz.Unit*30, right, mid, s.v.blanked)
 
-	if img := s.v.logo(); img != nil && img.Bounds().Dx() > 0 && img.Bounds().Dy() > 0 {
-		b := img.Bounds()
-		h := sz.Unit * 5
-		w := h * float32(b.Dx()) / float32(b.Dy())
-		if maxW := sz.Unit * 28; w > maxW {
-			w, h = maxW, maxW*float32(b.Dy())/float32(b.Dx())
-		}
+	if img := s.v.logo(); logoW > 0 {
 		if !sameImage(s.logo.Image, img) {
 			s.logo.Image = img
 			s.logo.Refresh()
 		}
-		s.logo.Move(fyne.NewPos(sz.Pad, mid-h/2))
-		s.logo.Resize(fyne.NewSize(w, h))
+		s.logo.Move(fyne.NewPos(row.X, mid-logoH/2))
+		s.logo.Resize(fyne.NewSize(logoW, logoH))
 		if !s.v.blanked {
 			s.logo.Show()
 		}
@@ -370,6 +396,22 @@ func (s *screen) layoutChrome() {
 		s.logo.Image = nil
 		s.logo.Hide()
 	}
+}
+
+// logoSize is the size of the chrome's logo: four fifths of the chrome
+// row's height, at most 28 units wide; zero without a logo.
+func (s *screen) logoSize(sz slide.Sizes) (w, h float32) {
+	img := s.v.logo()
+	if img == nil || img.Bounds().Dx() <= 0 || img.Bounds().Dy() <= 0 {
+		return 0, 0
+	}
+	b := img.Bounds()
+	h = sz.Band * 0.8
+	w = h * float32(b.Dx()) / float32(b.Dy())
+	if maxW := sz.Unit * 28; w > maxW {
+		w, h = maxW, maxW*float32(b.Dy())/float32(b.Dx())
+	}
+	return w, h
 }
 
 // setFade sets the overlay's opacity. Only a partly transparent overlay is
@@ -431,6 +473,7 @@ func (s *screen) applyBlank() {
 		s.staleBg.Hide()
 		s.staleDot.Hide()
 		s.staleText.Hide()
+		s.staleLine.Hide()
 		s.notice.hide()
 		return
 	}
@@ -472,7 +515,7 @@ func (r *screenRenderer) MinSize() fyne.Size { return fyne.NewSize(320, 180) }
 
 func (r *screenRenderer) Objects() []fyne.CanvasObject {
 	s := r.s
-	return append([]fyne.CanvasObject{s.layer, s.fade, s.logo, s.staleBg, s.staleDot, s.staleText, s.clock}, append(s.notice.objects(), s.black)...)
+	return append([]fyne.CanvasObject{s.layer, s.fade, s.logo, s.staleBg, s.staleDot, s.staleText, s.staleLine, s.clock}, append(s.notice.objects(), s.black)...)
 }
 
 func (r *screenRenderer) Refresh() {

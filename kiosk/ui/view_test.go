@@ -22,8 +22,14 @@ import (
 // screenOf shows s on a fresh View in a w×h software canvas.
 func screenOf(t testing.TB, s slide.Slide, c slide.Chrome, w, h int) (*View, test.WindowlessCanvas) {
 	t.Helper()
-	th := DefaultTheme()
-	fyne.CurrentApp().Settings().SetTheme(th.Fyne())
+	fyne.CurrentApp().Settings().SetTheme(DefaultTheme().Fyne())
+	return screenOfTheme(t, s, c, DefaultTheme(), w, h)
+}
+
+// screenOfTheme shows s on a fresh View with theme th (which the caller
+// has made the app's) in a w×h software canvas.
+func screenOfTheme(t testing.TB, s slide.Slide, c slide.Chrome, th Theme, w, h int) (*View, test.WindowlessCanvas) {
+	t.Helper()
 	v := NewView(th)
 	v.Show(s, c)
 	cv := software.NewCanvas()
@@ -41,6 +47,10 @@ type placed struct {
 
 // drawn is the box a text's glyphs occupy, or an object's box.
 func (p placed) drawn() slide.Rect {
+	if t, ok := p.obj.(*lineText); ok {
+		m := t.MinSize()
+		return slide.Rect{X: p.pos.X, Y: p.pos.Y, W: m.Width, H: m.Height}
+	}
 	if t, ok := p.obj.(*canvas.Text); ok {
 		m := t.MinSize()
 		x := p.pos.X
@@ -57,22 +67,7 @@ func (p placed) drawn() slide.Rect {
 }
 
 func leaves(o fyne.CanvasObject, off fyne.Position, out *[]placed) {
-	if o == nil || !o.Visible() {
-		return
-	}
-	pos := off.Add(o.Position())
-	switch x := o.(type) {
-	case *fyne.Container:
-		for _, c := range x.Objects {
-			leaves(c, pos, out)
-		}
-	case fyne.Widget:
-		for _, c := range test.WidgetRenderer(x).Objects() {
-			leaves(c, pos, out)
-		}
-	default:
-		*out = append(*out, placed{o, pos})
-	}
+	walk(o, off, func(o fyne.CanvasObject, pos fyne.Position) { *out = append(*out, placed{o, pos}) })
 }
 
 // slideLeaves are the visible objects of the slide itself (no chrome).
@@ -91,11 +86,27 @@ func allLeaves(v *View) []placed {
 func texts(ps []placed) []*canvas.Text {
 	var out []*canvas.Text
 	for _, p := range ps {
-		if t, ok := p.obj.(*canvas.Text); ok && t.Text != "" {
+		if t, ok := asText(p.obj); ok && t.Text != "" {
 			out = append(out, t)
 		}
 	}
 	return out
+}
+
+// asText is o as a text: a canvas.Text, or a stand-in for a line typeset
+// drew (right-to-left or mixed), with its text, size and box.
+func asText(o fyne.CanvasObject) (*canvas.Text, bool) {
+	switch t := o.(type) {
+	case *canvas.Text:
+		return t, true
+	case *lineText:
+		c := canvas.NewText(t.Text, t.Color)
+		c.TextSize, c.TextStyle = t.TextSize, fyne.TextStyle{Bold: t.Bold}
+		c.Move(t.Position())
+		c.Resize(t.Size())
+		return c, true
+	}
+	return nil, false
 }
 
 // assertReadable checks what any screen must satisfy: something to read, and
@@ -105,7 +116,7 @@ func assertReadable(t *testing.T, v *View, w, h int) {
 	screen := slide.Rect{W: float32(w), H: float32(h)}
 	n := 0
 	for _, p := range allLeaves(v) {
-		tx, ok := p.obj.(*canvas.Text)
+		tx, ok := asText(p.obj)
 		if !ok || tx.Text == "" {
 			continue
 		}
@@ -143,7 +154,7 @@ func TestLongPostStaysOnScreen(t *testing.T) {
 			}
 			var body []*canvas.Text
 			for _, p := range ps {
-				tx, ok := p.obj.(*canvas.Text)
+				tx, ok := asText(p.obj)
 				if !ok || !strings.Contains(longPost().Post.Text, strings.TrimSuffix(tx.Text, slide.Ellipsis)) || len(tx.Text) < 10 {
 					continue
 				}
@@ -174,7 +185,7 @@ func TestTextOnlyPostHasNoPicture(t *testing.T) {
 	cases := map[string]slide.Slide{
 		"no picture":        postTextOnly(),
 		"1-pixel picture":   {Kind: slide.KindPost, Post: &p},
-		"from a feeds.Post": slide.FromPost(feeds.Post{Author: feeds.Author{Name: "Ana Lima"}, Text: "Hello"}, nil, nil, time.Now(), time.UTC),
+		"from a feeds.Post": slide.FromPost(feeds.Post{Author: feeds.Author{Name: "Ana Lima"}, Text: "Hello"}, nil, nil, time.Now(), time.UTC, nil),
 	}
 	for name, s := range cases {
 		for _, sz := range sizes {
@@ -272,7 +283,7 @@ func TestEdgeCasesRenderReadably(t *testing.T) {
 	now := time.Date(2025, 11, 12, 15, 0, 0, 0, time.UTC)
 	onePixel := image.NewNRGBA(image.Rect(0, 0, 1, 1))
 	post := func(name, text string, avatar, pic image.Image) slide.Slide {
-		return slide.FromPost(feeds.Post{Network: "mastodon", Author: feeds.Author{Name: name, Handle: "@x"}, Text: text, Image: "x", Published: now.Add(-time.Hour)}, avatar, pic, now, time.UTC)
+		return slide.FromPost(feeds.Post{Network: "mastodon", Author: feeds.Author{Name: name, Handle: "@x"}, Text: text, Image: "x", Published: now.Add(-time.Hour)}, avatar, pic, now, time.UTC, nil)
 	}
 	rawPic := postWithPicture()
 	raw := *rawPic.Post
@@ -289,22 +300,22 @@ func TestEdgeCasesRenderReadably(t *testing.T) {
 		{"missing avatar", post("Ben Okafor", "No face", nil, sunset), freshChrome, []string{"BO", "Ben Okafor"}},
 		{"emoji", post("Ana 🚀 Lima", "Launch day 🎉🎉 👩‍💻🇵🇹 we did it ❤️", nil, nil), freshChrome, []string{"AL"}},
 		{"Hebrew name", post("דוד כהן", "שלום לכולם! היום השקנו את המוצר החדש", nil, sunset), freshChrome, []string{"דכ"}},
-		{"Arabic name", post("محمد علي", "مرحبا بالجميع، أطلقنا اليوم المنتج الجديد", nil, nil), freshChrome, []string{"مع"}},
+		{"Arabic name", post("محمد علي", "مرحبا بالجميع، أطلقنا اليوم المنتج الجديد", nil, nil), freshChrome, []string{"م\u200cع"}},
 		{"very long name", post(strings.Repeat("Maximiliana ", 12)+"Papadopoulou", "Hi", nil, sunset), freshChrome, nil},
 		{"one enormous word", post("Ana Lima", "https://example.com/"+strings.Repeat("a", 3000), nil, nil), freshChrome, nil},
 		{"wins: 12,345,678,901 and a fall", slide.FromWins([]feeds.Metric{
 			{Label: "Impressions", Value: 12_345_678_901, Previous: 13e9, HasPrevious: true, Period: "Q3"},
 			{Label: "Shares", Value: 4812, Previous: 6000, HasPrevious: true, Period: "Q3"},
-		}), freshChrome, []string{"12.3 B", "–5 %", "–20 %"}},
-		{"one win", slide.FromWins([]feeds.Metric{{Label: "Reach", Value: 987654321}}), freshChrome, []string{"988 M", "Reach"}},
-		{"leaderboard of one", slide.FromLeaderboard([]feeds.Standing{{Rank: 1, Name: "Ana Lima", Points: 1}}, nil, "Q3"), freshChrome, []string{"Ana Lima", "1 pt", "1"}},
-		{"empty leaderboard", slide.FromLeaderboard(nil, nil, ""), freshChrome, []string{"Welcome"}},
-		{"empty wins", slide.FromWins(nil), freshChrome, []string{"Welcome"}},
-		{"empty welcome", slide.WelcomeSlide("", "", nil), slide.Chrome{}, []string{"Welcome"}},
+		}, 0, nil), freshChrome, []string{"12.3 B", "–5 %", "–20 %"}},
+		{"one win", slide.FromWins([]feeds.Metric{{Label: "Reach", Value: 987654321}}, 0, nil), freshChrome, []string{"988 M", "Reach"}},
+		{"leaderboard of one", slide.FromLeaderboard([]feeds.Standing{{Rank: 1, Name: "Ana Lima", Points: 1}}, nil, "Q3", nil), freshChrome, []string{"Ana Lima", "1 pt", "1"}},
+		{"empty leaderboard", slide.FromLeaderboard(nil, nil, "", nil), freshChrome, []string{"Welcome"}},
+		{"empty wins", slide.FromWins(nil, 0, nil), freshChrome, []string{"Welcome"}},
+		{"empty welcome", slide.WelcomeSlide("", "", nil, nil), slide.Chrome{}, []string{"Welcome"}},
 		{"zero slide", slide.Slide{}, slide.Chrome{}, []string{"Welcome"}},
 		{"post kind without a post", slide.Slide{Kind: slide.KindPost}, slide.Chrome{Clock: "09:00"}, []string{"Welcome", "09:00"}},
 		{"logo nil, stale", welcomeSlide(), slide.Chrome{Clock: "23:59", Stale: "offline · updated 12 Nov"}, []string{"offline · updated 12 Nov", "Northwind Labs"}},
-		{"huge logo", slide.WelcomeSlide("Acme", "Hi", photo(4000, 300)), slide.Chrome{Logo: photo(3000, 100)}, []string{"Acme"}},
+		{"huge logo", slide.WelcomeSlide("Acme", "Hi", photo(4000, 300), nil), slide.Chrome{Logo: photo(3000, 100)}, []string{"Acme"}},
 	}
 	// Every size derives from the window, so 720p stands for 1080p here at
 	// half the painting cost; the goldens cover 1080p.
@@ -588,7 +599,7 @@ func TestSetThemeRestylesTheSlideOnScreen(t *testing.T) {
 	darkText := func() bool {
 		for _, tx := range texts(slideLeaves(v)) {
 			if strings.HasPrefix(postTextOnly().Post.Text, tx.Text) {
-				return luminance(toNRGBA(tx.Color)) < 0.5
+				return slide.Luminance(toNRGBA(tx.Color)) < 0.5
 			}
 		}
 		t.Fatal("the post's text is not on screen")
