@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -303,5 +304,41 @@ func TestAdminModerators(t *testing.T) {
 	kiosk := hubTestConfig(t, "", "manual", "")
 	if code, _, errs := runInput(t, strings.NewReader("tern lobby window 42\ntern lobby window 42\n"), "admin", "set-password", "--moderator", "Ada", "--config", kiosk); code != 1 || !strings.Contains(errs, "moderators are the fleet hub's") {
 		t.Errorf("a moderator on a kiosk: %d %s", code, errs)
+	}
+}
+
+// The hub draws nothing, so its own fonts hold nothing back: on a server
+// with DejaVu alone, a Thai post is still approved and published, and each
+// kiosk decides with the fonts it has.
+func TestHubHoldsNothingBackForFonts(t *testing.T) {
+	dejavu := "/usr/share/fonts/truetype/dejavu"
+	if _, err := os.Stat(dejavu); err != nil {
+		t.Skip("no DejaVu fonts to stand for a bare server")
+	}
+	if err := exec.Command("unshare", "--mount", "true").Run(); err != nil {
+		t.Skipf("cannot make a mount namespace (needs root and unshare): %v", err)
+	}
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "bkk.rss"), thaiFeed)
+	cfg := filepath.Join(dir, "hub.toml")
+	writeFile(t, cfg, "state_dir = \"state\"\n[moderation]\nmax_age = \"87600h\"\n[[source]]\nname = \"bkk\"\nkind = \"posts\"\npath = \"bkk.rss\"\n"+
+		"[hub]\nlisten = \"127.0.0.1:0\"\ntokens = [\"hub-test-token-0123456789\"]\n")
+	cmd := exec.Command("unshare", "--mount", "sh", "-c", `mount --bind "$0" /usr/share/fonts && exec "$@"`, dejavu, binary(t), "content", "--config", cfg, "--json")
+	cmd.Env = append(os.Environ(), "XDG_CACHE_HOME="+t.TempDir())
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("content: %v", err)
+	}
+	var r struct{ Posts []struct{ Text, Status, Reason string } }
+	if err := json.Unmarshal(out, &r); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	if len(r.Posts) != 2 {
+		t.Fatalf("%d posts, want 2:\n%s", len(r.Posts), out)
+	}
+	for _, p := range r.Posts {
+		if p.Status != "shown" {
+			t.Errorf("the hub holds %q back: %s (%s)", p.Text, p.Status, p.Reason)
+		}
 	}
 }

@@ -133,8 +133,10 @@ func Build(c *config.Config, snap feeds.Snapshot, m *moderate.Moderator, now tim
 	var shown []feeds.Post
 	for _, v := range m.Apply(snap.Posts, now) {
 		p := Post{Post: v.Post, Status: v.Status, Reason: v.Reason, Pinned: v.Pinned, Sites: v.Sites, PinnedSites: v.PinnedSites}
-		if v.Status == moderate.Shown {
-			// Everything the slide writes: the text and who wrote it.
+		if v.Status == moderate.Shown && c.Hub.Listen == "" {
+			// Everything the slide writes: the text and who wrote it. (The
+			// fleet's hub draws nothing: each kiosk decides with its own
+			// fonts.)
 			a := v.Post.Author
 			if why := fonts.Reason(v.Post.Text + "\n" + a.Name + "\n" + a.Handle + "\n" + a.Team); why != "" {
 				p.Status, p.Reason = Held, why
