@@ -329,7 +329,9 @@ func TestHubHoldsNothingBackForFonts(t *testing.T) {
 	if err != nil {
 		t.Fatalf("content: %v", err)
 	}
-	var r struct{ Posts []struct{ Text, Status, Reason string } }
+	var r struct {
+		Posts []struct{ Text, Status, Reason string }
+	}
 	if err := json.Unmarshal(out, &r); err != nil {
 		t.Fatalf("%v\n%s", err, out)
 	}
