@@ -214,7 +214,7 @@ func kiosk(ctx context.Context, e *env, path string, rf runFlags) (code int) {
 	go player.Run(ctx)
 	go own.Run(ctx, hup)
 	go keepMemoryLow(ctx, shown, 2*time.Second, 5*time.Second, time.Minute)
-	monitor := startHealth(ctx, log, local, eng, player, watcher, own)
+	monitor := startHealth(ctx, log, local, eng, player, watcher, own, func() (image.Image, error) { return capture(w) })
 	if cfg.Admin.Listen != "" {
 		adm, err := admin.New(admin.Options{Config: cfg, Engine: eng, Current: player.Current, Logger: log,
 			Certificate: cert, Screenshot: func() (image.Image, error) { return capture(w) }})
