@@ -36,17 +36,20 @@ const (
 
 // bench holds what every run shares: the binary, the content, the page.
 type bench struct {
-	o     options
-	log   *slog.Logger
-	tmp   string
-	bin   string
-	proc  fs.FS
-	hz    float64
-	rep   content.Report
-	cfg   *config.Config // the demo's config, defaults applied
-	seq   []playlist.Item
-	fade  time.Duration
-	url   string // the Chromium page
+	o    options
+	log  *slog.Logger
+	tmp  string
+	bin  string
+	proc fs.FS
+	hz   float64
+	rep  content.Report
+	cfg  *config.Config // the demo's config, defaults applied
+	seq  []playlist.Item
+	fade time.Duration
+	url  string // the Chromium page
+	// still is the page's slide the idle runs hold: the first of the
+	// sequence, as the kiosk's first.
+	still int
 	srv   *http.Server
 	shots string
 }
@@ -196,6 +199,9 @@ func (b *bench) servePage() error {
 	b.srv = &http.Server{Handler: http.FileServer(http.Dir(site)), ReadHeaderTimeout: 10 * time.Second}
 	go b.srv.Serve(ln)
 	b.url = "http://" + ln.Addr().String() + "/index.html"
+	if len(d.Seq) > 0 {
+		b.still = d.Seq[0].Slide
+	}
 	withPic := 0
 	for _, s := range d.Slides {
 		if s.Post != nil && s.Post.Picture != "" {
@@ -324,17 +330,29 @@ func (b *bench) env(display string) []string {
 	return append(os.Environ(), "DISPLAY="+display, "LANG=C.UTF-8", "FYNE_DISABLE_DPI_DETECTION=1")
 }
 
-// start launches one side on display.
-func (b *bench) start(side, display, logPath string) (*program, error) {
+// stillScale stretches the demo's slides for an idle run: its first slide
+// stays for days.
+const stillScale = 100000
+
+// start launches one side on display; still holds its first slide.
+func (b *bench) start(side, display, logPath string, still bool) (*program, error) {
 	switch side {
 	case sideKiosk:
-		return startProgram(b.bin, []string{"demo"}, b.env(display), logPath)
+		args := []string{"demo"}
+		if still {
+			args = append(args, "--slide-scale", fmt.Sprint(stillScale))
+		}
+		return startProgram(b.bin, args, b.env(display), logPath)
 	case sideChromium:
 		profile, err := os.MkdirTemp(b.tmp, "chromium-profile-")
 		if err != nil {
 			return nil, err
 		}
-		return startProgram("chromium", chromiumArgs(profile, b.url), b.env(display), logPath)
+		url := b.url
+		if still {
+			url += fmt.Sprintf("#%d", b.still) // the page shows that slide alone
+		}
+		return startProgram("chromium", chromiumArgs(profile, url), b.env(display), logPath)
 	}
 	return nil, fmt.Errorf("unknown side %q", side)
 }
@@ -369,11 +387,11 @@ func (b *bench) compare(ctx context.Context, w io.Writer) error {
 			if r.Err != nil {
 				b.log.Error("run failed", "side", side, "round", round, "err", r.Err)
 			}
-			printRow(w, r)
+			printRow(w, r, meanDuration(b.seq))
 			results = append(results, r)
 		}
 	}
-	printSummary(w, results)
+	printSummary(w, results, meanDuration(b.seq))
 	for _, r := range results {
 		if r.Err != nil {
 			return errors.New("some runs failed; their figures are left out of the medians")
@@ -390,8 +408,8 @@ func (b *bench) header(w io.Writer) {
 	d := b.cfg.Display
 	fmt.Fprintf(w, "slides: post %gs, wins %gs every %d posts, leaderboard %gs every %d posts, fade %s (both sides)\n",
 		d.PostSeconds, d.WinsSeconds, orDefault(d.WinsEvery, 4), d.LeaderboardSeconds, orDefault(d.LeaderboardEvery, 6), b.fade)
-	fmt.Fprintf(w, "rounds %d, settle %s, window %s, screen %dx%dx24 (Xvfb, a fresh one per run)\n\n",
-		b.o.rounds, b.o.settle, b.o.window, screenW, screenH)
+	fmt.Fprintf(w, "rounds %d, settle %s, window %s, idle %s, screen %dx%dx24 (Xvfb, a fresh one per run)\n\n",
+		b.o.rounds, b.o.settle, b.o.window, b.o.idle, screenW, screenH)
 }
 
 func orDefault(v, def int) int {
@@ -410,16 +428,38 @@ func loadavg() string {
 	return strings.Fields(string(data))[0]
 }
 
-func (b *bench) runOne(ctx context.Context, round int, side string) (r result) {
+// runOne measures side in round: the demo as it plays, then, with --idle,
+// the same side again holding one slide.
+func (b *bench) runOne(ctx context.Context, round int, side string) result {
+	r := b.measure(ctx, round, side, false, b.o.window)
+	if r.Err != nil || b.o.idle <= 0 {
+		return r
+	}
+	idle := b.measure(ctx, round, side, true, b.o.idle)
+	if idle.Err != nil {
+		r.Err = fmt.Errorf("idle run: %w", idle.Err)
+		return r
+	}
+	r.IdleCPU, r.Idle = idle.CPU, true
+	return r
+}
+
+// measure runs side under a fresh X server for window after it settled;
+// still holds the first slide.
+func (b *bench) measure(ctx context.Context, round int, side string, still bool, window time.Duration) (r result) {
 	r = result{Round: round, Side: side}
-	b.log.Info("run", "round", round, "side", side)
+	b.log.Info("run", "round", round, "side", side, "still", still)
 	x, err := startX(ctx, screenW, screenH)
 	if err != nil {
 		r.Err = err
 		return r
 	}
 	defer x.Stop()
-	p, err := b.start(side, x.Display, filepath.Join(b.tmp, fmt.Sprintf("%s-%d.log", side, round)))
+	name := fmt.Sprintf("%d-%s", round, side)
+	if still {
+		name += "-still"
+	}
+	p, err := b.start(side, x.Display, filepath.Join(b.tmp, name+".log"), still)
 	if err != nil {
 		r.Err = err
 		return r
@@ -439,7 +479,7 @@ func (b *bench) runOne(ctx context.Context, round int, side string) (r result) {
 		return r
 	}
 	r.FirstFrame = ff
-	if err := savePNG(b.shots, fmt.Sprintf("%d-%s-first.png", round, side), img); err != nil {
+	if err := savePNG(b.shots, name+"-first.png", img); err != nil {
 		b.log.Warn("screenshot not saved", "err", err)
 	}
 	if r.Err = sleepCtx(ctx, b.o.settle, p.exited); r.Err != nil {
@@ -456,7 +496,7 @@ func (b *bench) runOne(ctx context.Context, round int, side string) (r result) {
 		return r
 	}
 	t0 := time.Now()
-	if r.Err = sleepCtx(ctx, b.o.window, p.exited); r.Err != nil {
+	if r.Err = sleepCtx(ctx, window, p.exited); r.Err != nil {
 		return r
 	}
 	s1, err := sampleTree(b.proc, p.PID())
@@ -478,7 +518,7 @@ func (b *bench) runOne(ctx context.Context, round int, side string) (r result) {
 	r.Load, _ = strconv.ParseFloat(loadavg(), 64)
 	if b.shots != "" {
 		if img, err := screenshot(ctx, x.Display); err == nil {
-			savePNG(b.shots, fmt.Sprintf("%d-%s-end.png", round, side), img)
+			savePNG(b.shots, name+"-end.png", img)
 		}
 	}
 	return r
