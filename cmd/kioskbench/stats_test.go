@@ -83,23 +83,17 @@ func TestSummaryEndsWithTheRatioLine(t *testing.T) {
 		{Round: 3, Side: sideKiosk, FirstFrame: 1100 * time.Millisecond, CPU: 50, PSSMiB: 185},
 		{Round: 3, Side: sideChromium, Err: errors.New("no content on screen after 1m30s")},
 	}
-	var out bytes.Buffer
-	printHeader(&out)
-	for _, r := range rs {
-		printRow(&out, r, 10*time.Second)
-	}
-	printSummary(&out, rs, 10*time.Second)
-	lines := strings.Split(strings.TrimRight(out.String(), "\n"), "\n")
+	out, lines := report(rs, 10*time.Second)
 	last := lines[len(lines)-1]
 	// kiosk medians 6 % / 185 MiB / 1.1 s; chromium (two good runs) 11 % / 410 MiB / 2.5 s.
 	if want := "ratio kiosk/chromium cpu=0.55 pss=0.45 first_frame=0.44 idle_cpu=n/a slide_cpu=n/a"; last != want {
-		t.Errorf("last line %q, want %q\n%s", last, want, out.String())
+		t.Errorf("last line %q, want %q\n%s", last, want, out)
 	}
 	if !regexp.MustCompile(`^ratio kiosk/chromium cpu=\d+\.\d\d pss=\d+\.\d\d first_frame=\d+\.\d\d idle_cpu=n/a slide_cpu=n/a$`).MatchString(last) {
 		t.Errorf("last line %q does not have the scripted form", last)
 	}
-	if !strings.Contains(out.String(), "chromium   failed: no content on screen after 1m30s") {
-		t.Errorf("the failed run is not in the table:\n%s", out.String())
+	if !strings.Contains(out, "chromium   failed: no content on screen after 1m30s") {
+		t.Errorf("the failed run is not in the table:\n%s", out)
 	}
 }
 
@@ -125,16 +119,10 @@ func TestSummarySplitsIdleAndSlideCost(t *testing.T) {
 	if math.Abs(c.Idle-2.25) > 1e-9 || math.Abs(c.SlideMS-675) > 1e-6 {
 		t.Errorf("chromium idle %.2f %% and %.1f ms per slide, want 2.25 %% and 675 ms", c.Idle, c.SlideMS)
 	}
-	var out bytes.Buffer
-	printHeader(&out)
-	for _, r := range rs {
-		printRow(&out, r, 10*time.Second)
-	}
-	printSummary(&out, rs, 10*time.Second)
-	lines := strings.Split(strings.TrimRight(out.String(), "\n"), "\n")
+	out, lines := report(rs, 10*time.Second)
 	// cpu 5/9, idle 1/2.25, slide 400/675.
 	if want := "ratio kiosk/chromium cpu=0.56 pss=0.45 first_frame=0.50 idle_cpu=0.44 slide_cpu=0.59"; lines[len(lines)-1] != want {
-		t.Errorf("last line %q, want %q\n%s", lines[len(lines)-1], want, out.String())
+		t.Errorf("last line %q, want %q\n%s", lines[len(lines)-1], want, out)
 	}
 	for _, want := range []string{
 		"1     lobbykiosk       1.00s      5.0      1.00      400",
@@ -142,10 +130,22 @@ func TestSummarySplitsIdleAndSlideCost(t *testing.T) {
 		"lobbykiosk    3       1.00s      5.0      1.00      400",
 		"at a mean slide of 10.0s",
 	} {
-		if !strings.Contains(out.String(), want) {
-			t.Errorf("output lacks %q:\n%s", want, out.String())
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
 		}
 	}
+}
+
+// report is what the benchmark prints for rs: the table and the summary,
+// whole and as lines.
+func report(rs []result, meanSlide time.Duration) (string, []string) {
+	var out bytes.Buffer
+	printHeader(&out)
+	for _, r := range rs {
+		printRow(&out, r, meanSlide)
+	}
+	printSummary(&out, rs, meanSlide)
+	return out.String(), strings.Split(strings.TrimRight(out.String(), "\n"), "\n")
 }
 
 func TestSoakLine(t *testing.T) {
