@@ -47,6 +47,7 @@ type bench struct {
 	seq  []playlist.Item
 	fade time.Duration
 	url  string // the Chromium page
+	fyne string // how the kiosk was built, when the benchmark built it
 	// still is the page's slide the idle runs hold: the first of the
 	// sequence, as the kiosk's first.
 	still int
@@ -118,14 +119,40 @@ func (b *bench) build(ctx context.Context) error {
 	}
 	b.bin = filepath.Join(b.tmp, "lobbykiosk")
 	start := time.Now()
-	cmd := exec.CommandContext(ctx, "go", "build", "-o", b.bin, "./cmd/lobbykiosk")
-	cmd.Dir = root
-	cmd.Env = append(os.Environ(), "CGO_ENABLED=1")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		return fmt.Errorf("go build ./cmd/lobbykiosk in %s: %v\n%s", root, err, out)
+	args := []string{"build", "-o", b.bin}
+	if !b.o.stockFyne {
+		// As packaging/build-deb.sh builds the .deb: with Fyne patched
+		// (packaging/fynepatch), which refuses a Fyne it was not made for.
+		cmd := exec.CommandContext(ctx, "go", "run", "./packaging/fynepatch", "-o", filepath.Join(b.tmp, "fyne"))
+		cmd.Dir = root
+		cmd.Env = append(os.Environ(), "GOFLAGS=")
+		out, err := cmd.Output()
+		if err != nil {
+			return fmt.Errorf("go run ./packaging/fynepatch (--stock-fyne builds without it): %w", commandError(err))
+		}
+		args = append(args, "-modfile", strings.TrimSpace(string(out)))
 	}
-	b.log.Info("built lobbykiosk", "bin", b.bin, "took", time.Since(start).Round(time.Millisecond))
+	cmd := exec.CommandContext(ctx, "go", append(args, "./cmd/lobbykiosk")...)
+	cmd.Dir = root
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=1", "GOFLAGS=")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return fmt.Errorf("go %s in %s: %v\n%s", strings.Join(args, " "), root, err, out)
+	}
+	b.fyne = "Fyne patched (packaging/fynepatch)"
+	if b.o.stockFyne {
+		b.fyne = "Fyne as it is (--stock-fyne)"
+	}
+	b.log.Info("built lobbykiosk", "bin", b.bin, "fyne", b.fyne, "took", time.Since(start).Round(time.Millisecond))
 	return nil
+}
+
+// commandError adds what a command wrote on stderr to its error.
+func commandError(err error) error {
+	var ee *exec.ExitError
+	if errors.As(err, &ee) && len(ee.Stderr) > 0 {
+		return fmt.Errorf("%v: %s", err, strings.TrimSpace(string(ee.Stderr)))
+	}
+	return err
 }
 
 // loadContent reads what the demo shows (`lobbykiosk content --demo
@@ -404,7 +431,11 @@ func (b *bench) header(w io.Writer) {
 	ver, _ := exec.Command("chromium", "--version").Output()
 	fmt.Fprintf(w, "kioskbench %s\n", time.Now().Format("2006-01-02 15:04:05 MST"))
 	fmt.Fprintf(w, "machine: %d cores, load average %s (shared: compare only within this run)\n", runtime.NumCPU(), loadavg())
-	fmt.Fprintf(w, "kiosk: %s demo; chromium: %s\n", b.bin, strings.TrimSpace(string(ver)))
+	fyne := ""
+	if b.fyne != "" {
+		fyne = ", " + b.fyne
+	}
+	fmt.Fprintf(w, "kiosk: %s demo%s; chromium: %s\n", b.bin, fyne, strings.TrimSpace(string(ver)))
 	d := b.cfg.Display
 	fmt.Fprintf(w, "slides: post %gs, wins %gs every %d posts, leaderboard %gs every %d posts, fade %s (both sides)\n",
 		d.PostSeconds, d.WinsSeconds, orDefault(d.WinsEvery, 4), d.LeaderboardSeconds, orDefault(d.LeaderboardEvery, 6), b.fade)

@@ -38,6 +38,7 @@ const (
 // options are the command line.
 type options struct {
 	kiosk          string
+	stockFyne      bool
 	rounds         int
 	settle, window time.Duration
 	idle           time.Duration
@@ -63,7 +64,8 @@ func parseOptions(args []string, stderr io.Writer) (options, error) {
 	var o options
 	fs := flag.NewFlagSet("kioskbench", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	fs.StringVar(&o.kiosk, "kiosk", "", "lobbykiosk binary to measure (default: build ./cmd/lobbykiosk)")
+	fs.StringVar(&o.kiosk, "kiosk", "", "lobbykiosk binary to measure (default: build ./cmd/lobbykiosk as the .deb does, with the Fyne patch)")
+	fs.BoolVar(&o.stockFyne, "stock-fyne", false, "build the kiosk with Fyne as it is, without packaging/fynepatch")
 	fs.IntVar(&o.rounds, "rounds", 3, "rounds; each runs both sides, alternating which goes first")
 	fs.DurationVar(&o.settle, "settle", 15*time.Second, "wait after the first frame before measuring")
 	fs.DurationVar(&o.window, "window", 120*time.Second, "measuring window")
