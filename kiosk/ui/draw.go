@@ -221,9 +221,7 @@ func (b *builder) rect(col color.Color, r slide.Rect, radius float32) *canvas.Re
 // And it is opaque: fill and ground are composited into its pixels here,
 // once, instead of a rounded rectangle drawn behind it on every repaint
 // (under software GL a blended layer the size of the picture is a pass
-// over all its pixels per frame). A renderer that draws opaque textures
-// without blending (see the README's notes on Fyne) then writes it
-// straight to the screen.
+// over all its pixels per frame).
 //
 // It is a Raster, not an Image: Fyne refreshes every new canvas.Image
 // once more after its first frame (in case the window's scale changed),

@@ -1,9 +1,8 @@
 // Command fynepatch prepares the build of lobbykiosk with its patch of
-// Fyne: patched copies of five Fyne files, kept in _fyne/ here (the leading
-// underscore keeps the go tool from taking them for a package of this
-// module). The patch slows Fyne's event loop to 4 Hz while nothing changes
-// on screen and draws opaque pictures without blending; the README's "Fyne
-// patch" says why and what it saves.
+// Fyne: patched copies of three Fyne files, kept in _fyne/ here (the
+// leading underscore keeps the go tool from taking them for a package of
+// this module). The patch slows Fyne's event loop to 4 Hz while nothing
+// changes on screen; the README's "Fyne patch" says why and what it saves.
 //
 //	go run ./packaging/fynepatch -o packaging/dist/fyne   # prints packaging/dist/fyne/go.mod
 //	go build -modfile packaging/dist/fyne/go.mod ./cmd/lobbykiosk
@@ -52,8 +51,6 @@ var patched = []struct{ path, upstream string }{
 	{"internal/animation/runner.go", "055de4f3d62a7dd36dd63f1746d93867cda28e933f152dd5790266f0fe62561d"},
 	{"internal/driver/glfw/animation.go", "e639b5e2b39cef501e49a6a258bdf3268fb70ac19416b1d3972b894d5784082e"},
 	{"internal/driver/glfw/loop.go", "d15914b9536c96cfdb7627b6b78b7ca3ad31b56428b2061f8421e93bbe859e45"},
-	{"internal/painter/gl/draw.go", "2711ff4bc61a3de18ca4202c209fb5c89282a65edcf0ab21cd3a6f93d5cf5389"},
-	{"internal/painter/gl/texture.go", "c339bee96550b88e6e44d62a620ac900927927ba86e42b4b709d85eee22da74f"},
 }
 
 // marker is in every patched copy, next to each change.
