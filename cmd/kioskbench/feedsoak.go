@@ -23,6 +23,12 @@ import (
 // soakWindow is how many posts each feed holds at a time.
 const soakWindow = 8
 
+// screenChange is the share of sampled pixels that must differ for two
+// screenshots to show different slides. Two posts without a picture differ
+// only where their words are, a few per cent of the screen; the clock's
+// minute changes well under 1 %.
+const screenChange = 0.01
+
 // soakFeeds runs the real kiosk for d against the changing feeds of a
 // feedWorld served on 127.0.0.1, with a small state_dir cap, and prints a
 // sample every soakEvery (memory of its process tree, state_dir on disk,
@@ -114,7 +120,7 @@ func (b *bench) soakFeeds(ctx context.Context, w io.Writer, d time.Duration) err
 			return fmt.Errorf("soak: %w; its output ends:\n%s", err, p.tail())
 		}
 		last = tree
-		s.PSSMiB, s.RSSMiB, s.Threads = tree.PSSMiB(), tree.RSSMiB(), tree.Threads
+		s.PSSMiB, s.USSMiB, s.RSSMiB, s.Threads = tree.PSSMiB(), tree.USSMiB(), tree.RSSMiB(), tree.Threads
 		if xs, err := sampleTree(b.proc, x.PID()); err == nil {
 			s.XPSSMiB = xs.PSSMiB()
 		}
@@ -129,8 +135,13 @@ func (b *bench) soakFeeds(ctx context.Context, w io.Writer, d time.Duration) err
 		if img, err := screenshot(ctx, x.Display); err == nil {
 			if prev != nil {
 				s.Changed = 0
-				if difference(prev, img) > 0.05 {
+				if difference(prev, img) > screenChange {
 					s.Changed = 1
+				} else {
+					// Kept to look at: a frozen screen, or two slides
+					// alike?
+					savePNG(b.shots, fmt.Sprintf("soak-feeds-same-%04.0f-a.png", s.At.Seconds()), prev)
+					savePNG(b.shots, fmt.Sprintf("soak-feeds-same-%04.0f-b.png", s.At.Seconds()), img)
 				}
 			}
 			prev = img

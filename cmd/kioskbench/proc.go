@@ -90,6 +90,10 @@ type treeSample struct {
 	// RSSKiB is the summed resident memory; pages shared between the
 	// tree's processes count once per process.
 	RSSKiB uint64
+	// USSKiB is the summed private memory (Private_Clean+Private_Dirty):
+	// what no other process shares, so unlike PSS it does not fall when
+	// other programs load the same libraries.
+	USSKiB uint64
 }
 
 // Procs is how many processes the program is made of.
@@ -100,6 +104,9 @@ func (t treeSample) PSSMiB() float64 { return float64(t.PSSKiB) / 1024 }
 
 // RSSMiB is the summed RSS in MiB.
 func (t treeSample) RSSMiB() float64 { return float64(t.RSSKiB) / 1024 }
+
+// USSMiB is the summed private memory in MiB.
+func (t treeSample) USSMiB() float64 { return float64(t.USSKiB) / 1024 }
 
 // errGone is returned when the root process no longer exists.
 var errGone = errors.New("the process is gone")
@@ -170,12 +177,17 @@ func sampleTree(proc fs.FS, root int) (treeSample, error) {
 		if err != nil {
 			return treeSample{}, fmt.Errorf("/proc/%d/smaps_rollup: %w", pid, err)
 		}
-		rss, err := rollupKiB(string(data), "Rss:")
-		if err != nil {
-			return treeSample{}, fmt.Errorf("/proc/%d/smaps_rollup: %w", pid, err)
-		}
 		t.PSSKiB += kib
-		t.RSSKiB += rss
+		for _, f := range []struct {
+			name string
+			to   *uint64
+		}{{"Rss:", &t.RSSKiB}, {"Private_Clean:", &t.USSKiB}, {"Private_Dirty:", &t.USSKiB}} {
+			v, err := rollupKiB(string(data), f.name)
+			if err != nil {
+				return treeSample{}, fmt.Errorf("/proc/%d/smaps_rollup: %w", pid, err)
+			}
+			*f.to += v
+		}
 	}
 	sort.Ints(t.PIDs)
 	return t, nil

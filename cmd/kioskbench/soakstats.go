@@ -17,6 +17,7 @@ type feedSample struct {
 	At      time.Duration // since the first frame
 	Slides  int64         // slides shown so far (its /metrics); -1 when unread
 	PSSMiB  float64       // the kiosk's process tree
+	USSMiB  float64       // of it, private memory
 	RSSMiB  float64
 	Threads int
 	XPSSMiB float64 // the X server: textures and frames live there too
@@ -27,8 +28,9 @@ type feedSample struct {
 	Load    float64 // 1-minute load average
 }
 
-// dirUse is what a folder holds: its files, their bytes (what the kiosk's
-// cap counts) and the blocks they take on the disk (what fills a card).
+// dirUse is what a folder holds: its files, their bytes, and what it takes
+// on the disk as du counts it (the blocks of its files and of its folders):
+// what fills a card, and what the kiosk's cap counts.
 type dirUse struct {
 	Files       int
 	Bytes, Disk int64
@@ -45,62 +47,69 @@ func (d dirUse) DiskMiB() float64 { return float64(d.Disk) / (1 << 20) }
 func dirUsage(dir string) dirUse {
 	var u dirUse
 	_ = filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
+		if err != nil {
 			return nil
 		}
 		fi, err := d.Info()
-		if err != nil || !fi.Mode().IsRegular() {
+		if err != nil || !(fi.Mode().IsRegular() || fi.IsDir()) {
 			return nil
 		}
-		u.Files++
-		u.Bytes += fi.Size()
 		if st, ok := fi.Sys().(*syscall.Stat_t); ok {
 			u.Disk += st.Blocks * 512
 		} else {
 			u.Disk += fi.Size()
+		}
+		if !fi.IsDir() {
+			u.Files++
+			u.Bytes += fi.Size()
 		}
 		return nil
 	})
 	return u
 }
 
-const feedCSVHeader = "seconds,slides,pss_mib,rss_mib,threads,xvfb_pss_mib,state_mib,state_du_mib,images_mib,files,image_files,posts_published,screen_changed,load1"
+const feedCSVHeader = "seconds,slides,pss_mib,uss_mib,rss_mib,threads,xvfb_pss_mib,state_du_mib,state_bytes_mib,images_du_mib,files,image_files,posts_published,screen_changed,load1"
 
 func (s feedSample) csv() string {
-	return fmt.Sprintf("%.0f,%d,%.1f,%.1f,%d,%.1f,%.2f,%.2f,%.2f,%d,%d,%d,%d,%.2f",
-		s.At.Seconds(), s.Slides, s.PSSMiB, s.RSSMiB, s.Threads, s.XPSSMiB, s.State.MiB(), s.State.DiskMiB(),
-		s.Images.MiB(), s.State.Files, s.Images.Files, s.Posts, s.Changed, s.Load)
+	return fmt.Sprintf("%.0f,%d,%.1f,%.1f,%.1f,%d,%.1f,%.2f,%.2f,%.2f,%d,%d,%d,%d,%.2f",
+		s.At.Seconds(), s.Slides, s.PSSMiB, s.USSMiB, s.RSSMiB, s.Threads, s.XPSSMiB, s.State.DiskMiB(), s.State.MiB(),
+		s.Images.DiskMiB(), s.State.Files, s.Images.Files, s.Posts, s.Changed, s.Load)
 }
 
 // soakSummary is what the feed soak concludes.
 type soakSummary struct {
 	Samples  int
 	Duration time.Duration
-	// Mean PSS and RSS over the second and the last third of the run, and
-	// the change between them in per cent: the first third is the warm-up
-	// (caches filling, the collector finding its size), and single
-	// samples land anywhere on the collector's sawtooth.
-	MidPSS, LastPSS, PSSChange float64
-	MidRSS, LastRSS, RSSChange float64
-	PeakPSS                    float64
-	PeakPSSAt                  time.Duration
+	// Mean memory over the second and the last third of the run, and the
+	// change between them in per cent: the first third is the warm-up
+	// (caches filling, the collector finding its size), and single samples
+	// land anywhere on the collector's sawtooth. Private memory (USS) is
+	// what a leak grows; PSS also falls and rises with other programs
+	// mapping the same libraries, which a shared machine has plenty of.
+	Mid, Last, Change memTriple
+	PeakPSS           float64
+	PeakPSSAt         time.Duration
 
-	Cap        int64 // bytes
-	MaxState   int64
-	MaxStateAt time.Duration
-	MaxDisk    int64 // blocks, of the same samples
+	// state_dir as du counts it (Disk), against the cap.
+	Cap       int64
+	MaxDisk   int64
+	MaxDiskAt time.Duration
+	MaxBytes  int64 // the files' own sizes, at most
 	// Reached: some sample came within reachShare of the cap, first at
 	// ReachedAt. Over counts the samples from then on above the cap, of
-	// After; LastState is the mean over the last third.
+	// After; LastDisk is the mean over the last third.
 	Reached   bool
 	ReachedAt time.Duration
 	Over      int
 	After     int
-	LastState float64 // bytes
+	LastDisk  float64
 
 	Looks, Changed int // screenshots compared, and how many differed
 	Slides         int64
 }
+
+// memTriple is one figure for each way of counting memory.
+type memTriple struct{ PSS, USS, RSS float64 }
 
 // reachShare is how close to the cap state_dir must come to count as
 // having reached it: the kiosk evicts just enough for the next picture, so
@@ -114,27 +123,34 @@ func summarizeSoak(ss []feedSample, capBytes int64) soakSummary {
 	}
 	sum.Duration = ss[len(ss)-1].At
 	third := sum.Duration / 3
-	var midP, lastP, midR, lastR, lastS []float64
+	var mid, last [3][]float64
+	var lastDisk []float64
 	for _, s := range ss {
+		m := [3]float64{s.PSSMiB, s.USSMiB, s.RSSMiB}
 		switch {
 		case s.At >= 2*third:
-			lastP, lastR, lastS = append(lastP, s.PSSMiB), append(lastR, s.RSSMiB), append(lastS, float64(s.State.Bytes))
+			for i := range m {
+				last[i] = append(last[i], m[i])
+			}
+			lastDisk = append(lastDisk, float64(s.State.Disk))
 		case s.At >= third:
-			midP, midR = append(midP, s.PSSMiB), append(midR, s.RSSMiB)
+			for i := range m {
+				mid[i] = append(mid[i], m[i])
+			}
 		}
 		if s.PSSMiB > sum.PeakPSS {
 			sum.PeakPSS, sum.PeakPSSAt = s.PSSMiB, s.At
 		}
-		if s.State.Bytes > sum.MaxState {
-			sum.MaxState, sum.MaxStateAt = s.State.Bytes, s.At
+		if s.State.Disk > sum.MaxDisk {
+			sum.MaxDisk, sum.MaxDiskAt = s.State.Disk, s.At
 		}
-		sum.MaxDisk = max(sum.MaxDisk, s.State.Disk)
-		if !sum.Reached && capBytes > 0 && float64(s.State.Bytes) >= reachShare*float64(capBytes) {
+		sum.MaxBytes = max(sum.MaxBytes, s.State.Bytes)
+		if !sum.Reached && capBytes > 0 && float64(s.State.Disk) >= reachShare*float64(capBytes) {
 			sum.Reached, sum.ReachedAt = true, s.At
 		}
 		if sum.Reached {
 			sum.After++
-			if s.State.Bytes > capBytes {
+			if s.State.Disk > capBytes {
 				sum.Over++
 			}
 		}
@@ -144,14 +160,13 @@ func summarizeSoak(ss []feedSample, capBytes int64) soakSummary {
 		}
 		sum.Slides = max(sum.Slides, s.Slides)
 	}
-	if len(midP) > 0 && len(lastP) > 0 {
-		sum.MidPSS, sum.LastPSS = mean(midP), mean(lastP)
-		sum.PSSChange = percent(sum.MidPSS, sum.LastPSS)
-		sum.MidRSS, sum.LastRSS = mean(midR), mean(lastR)
-		sum.RSSChange = percent(sum.MidRSS, sum.LastRSS)
+	if len(mid[0]) > 0 && len(last[0]) > 0 {
+		sum.Mid = memTriple{mean(mid[0]), mean(mid[1]), mean(mid[2])}
+		sum.Last = memTriple{mean(last[0]), mean(last[1]), mean(last[2])}
+		sum.Change = memTriple{percent(sum.Mid.PSS, sum.Last.PSS), percent(sum.Mid.USS, sum.Last.USS), percent(sum.Mid.RSS, sum.Last.RSS)}
 	}
-	if len(lastS) > 0 {
-		sum.LastState = mean(lastS)
+	if len(lastDisk) > 0 {
+		sum.LastDisk = mean(lastDisk)
 	}
 	return sum
 }
@@ -163,27 +178,32 @@ func percent(from, to float64) float64 {
 	return (to - from) / from * 100
 }
 
-// flatWithin is the change between the middle and last thirds under which
-// memory counts as flat: run-to-run noise at one sample per 10 s is a few
-// per cent (see "Memory over 5,000 slides").
+// flatWithin is the change of private memory between the middle and last
+// thirds under which memory counts as flat: run-to-run noise at one sample
+// per 10 s is a few per cent (see "Memory over 5,000 slides").
 const flatWithin = 5.0
 
-// Lines are the summary as printed, the verdict lines last.
+// Lines are the summary as printed, the verdict line last.
 func (s soakSummary) Lines() []string {
 	mib := func(b int64) string { return fmt.Sprintf("%.1f MiB", float64(b)/(1<<20)) }
 	var out []string
-	if s.MidPSS == 0 {
+	if s.Mid.PSS == 0 {
 		out = append(out, "memory: too few samples to compare thirds")
 	} else {
-		out = append(out,
-			fmt.Sprintf("memory: mean pss %.1f MiB over the 2nd third, %.1f MiB over the last third (%+.1f%%); rss %.1f → %.1f MiB (%+.1f%%)",
-				s.MidPSS, s.LastPSS, s.PSSChange, s.MidRSS, s.LastRSS, s.RSSChange),
-			fmt.Sprintf("memory: peak pss %.1f MiB at %s", s.PeakPSS, minSec(s.PeakPSSAt)))
+		out = append(out, "memory: mean over the 2nd third → over the last third:")
+		for _, m := range []struct {
+			what            string
+			from, to, delta float64
+		}{{"private (uss)", s.Mid.USS, s.Last.USS, s.Change.USS}, {"pss", s.Mid.PSS, s.Last.PSS, s.Change.PSS}, {"rss", s.Mid.RSS, s.Last.RSS, s.Change.RSS}} {
+			out = append(out, fmt.Sprintf("  %-13s %6.1f → %6.1f MiB (%+.1f%%)", m.what, m.from, m.to, m.delta))
+		}
+		out = append(out, fmt.Sprintf("memory: peak pss %.1f MiB at %s", s.PeakPSS, minSec(s.PeakPSSAt)))
 	}
-	out = append(out, fmt.Sprintf("disk: state_dir at most %s (%s in blocks) at %s; cap %s", mib(s.MaxState), mib(s.MaxDisk), minSec(s.MaxStateAt), mib(s.Cap)))
+	out = append(out, fmt.Sprintf("disk: state_dir at most %s on disk (du) at %s, its files' sizes at most %s; cap %s",
+		mib(s.MaxDisk), minSec(s.MaxDiskAt), mib(s.MaxBytes), mib(s.Cap)))
 	if s.Reached {
 		out = append(out, fmt.Sprintf("disk: reached %.0f%% of the cap at %s; above the cap in %d of the %d samples since; mean over the last third %s",
-			reachShare*100, minSec(s.ReachedAt), s.Over, s.After, mib(int64(s.LastState))))
+			reachShare*100, minSec(s.ReachedAt), s.Over, s.After, mib(int64(s.LastDisk))))
 	} else {
 		out = append(out, fmt.Sprintf("disk: never reached %.0f%% of the cap", reachShare*100))
 	}
@@ -194,10 +214,10 @@ func (s soakSummary) Lines() []string {
 
 // Verdict is the soak's last line, read by scripts.
 func (s soakSummary) Verdict() string {
-	flat := s.MidPSS > 0 && s.PSSChange < flatWithin && s.PSSChange > -flatWithin
+	flat := s.Mid.USS > 0 && s.Change.USS < flatWithin && s.Change.USS > -flatWithin
 	capped := s.Reached && s.Over == 0
-	return fmt.Sprintf("soak-feeds minutes=%.0f memory_flat=%t pss_change=%+.1f%% peak_pss_mib=%.1f disk_capped=%t max_state_mib=%.1f cap_mib=%.0f",
-		s.Duration.Minutes(), flat, s.PSSChange, s.PeakPSS, capped, float64(s.MaxState)/(1<<20), float64(s.Cap)/(1<<20))
+	return fmt.Sprintf("soak-feeds minutes=%.0f memory_flat=%t uss_change=%+.1f%% pss_change=%+.1f%% peak_pss_mib=%.1f disk_capped=%t max_state_du_mib=%.1f cap_mib=%.0f",
+		s.Duration.Minutes(), flat, s.Change.USS, s.Change.PSS, s.PeakPSS, capped, float64(s.MaxDisk)/(1<<20), float64(s.Cap)/(1<<20))
 }
 
 func minSec(d time.Duration) string {
@@ -220,15 +240,15 @@ func markdownTable(ss []feedSample, step time.Duration) string {
 	}
 	var b strings.Builder
 	row := func(cells ...string) { b.WriteString("| " + strings.Join(cells, " | ") + " |\n") }
-	row("minute", "slides", "posts published", "PSS MiB", "RSS MiB", "state_dir MiB", "of it images/", "files", "load")
-	row("---:", "---:", "---:", "---:", "---:", "---:", "---:", "---:", "---:")
+	row("minute", "slides", "posts published", "private MiB", "PSS MiB", "RSS MiB", "state_dir MiB (du)", "of it images/", "files", "load")
+	row("---:", "---:", "---:", "---:", "---:", "---:", "---:", "---:", "---:", "---:")
 	for _, s := range pick {
 		slides := "?"
 		if s.Slides >= 0 {
 			slides = strconv.FormatInt(s.Slides, 10)
 		}
-		row(minSec(s.At), slides, strconv.Itoa(s.Posts), fmt.Sprintf("%.0f", s.PSSMiB), fmt.Sprintf("%.0f", s.RSSMiB),
-			fmt.Sprintf("%.1f", s.State.MiB()), fmt.Sprintf("%.1f", s.Images.MiB()), strconv.Itoa(s.State.Files), fmt.Sprintf("%.1f", s.Load))
+		row(minSec(s.At), slides, strconv.Itoa(s.Posts), fmt.Sprintf("%.0f", s.USSMiB), fmt.Sprintf("%.0f", s.PSSMiB), fmt.Sprintf("%.0f", s.RSSMiB),
+			fmt.Sprintf("%.1f", s.State.DiskMiB()), fmt.Sprintf("%.1f", s.Images.DiskMiB()), strconv.Itoa(s.State.Files), fmt.Sprintf("%.1f", s.Load))
 	}
 	return b.String()
 }
