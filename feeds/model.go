@@ -59,6 +59,21 @@ type Post struct {
 	// Reply and Repost let moderation hide them.
 	Reply  bool `json:"reply,omitempty"`
 	Repost bool `json:"repost,omitempty"`
+	// Fleet is what the fleet's hub decided about a post it published
+	// (nil for a post from any other source): pins and site targeting.
+	Fleet *FleetMark `json:"fleet,omitempty"`
+}
+
+// FleetMark is the hub's decision carried by a post from the hub. Only a
+// source the kiosk's config names as its hub may set it.
+type FleetMark struct {
+	// Sites the post is shown at; empty means every site.
+	Sites []string `json:"sites,omitempty"`
+	// Pinned posts come first, until PinnedUntil (zero: until unpinned),
+	// at PinnedSites (empty: wherever the post is shown).
+	Pinned      bool      `json:"pinned,omitempty"`
+	PinnedUntil time.Time `json:"pinned_until,omitzero"`
+	PinnedSites []string  `json:"pinned_sites,omitempty"`
 }
 
 // Metric is one "win": a number the social team is proud of.
@@ -99,6 +114,14 @@ type Standing struct {
 	Points float64 `json:"points"`
 	Change int     `json:"change"` // places moved up (+) or down (-) since the last period
 	Badge  string  `json:"badge,omitempty"`
+	// Period is what the standings are for ("November 2026", "Q3"), when
+	// the export says.
+	Period string `json:"period,omitempty"`
+	// PeriodKind (month, quarter, 30d) and PeriodStart (its first day, a
+	// calendar date "2026-11-01") say the same for a machine: the fleet's
+	// hub writes them, so each kiosk names the period in its own language.
+	PeriodKind  string `json:"period_kind,omitempty"`
+	PeriodStart string `json:"period_start,omitempty"`
 }
 
 // Result is what one successful fetch of one source yields.
@@ -244,6 +267,9 @@ type SourceSpec struct {
 	Path    string // ... or a file or folder
 	Refresh time.Duration
 	Network string // optional override of the network mark ("mastodon", "linkedin"...)
+	// Moderated is set for a source on the fleet's hub: its posts arrive
+	// moderated, keeping the hub's IDs, pins and site targeting.
+	Moderated bool
 	// Locale (BCP 47, "de", "en-US") forces how the source's numbers and
 	// dates are read: 1.234 as 1234 in "de", 11/12 as 12 November in "en-US".
 	// Empty: decided from the document itself.

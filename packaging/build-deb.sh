@@ -138,7 +138,8 @@ fi
 grep -qx 'ExecStart=/usr/bin/lobbykiosk run --config /etc/lobbykiosk/kiosk.toml' packaging/lobbykiosk.service ||
   die "packaging/lobbykiosk.service does not run /usr/bin/lobbykiosk: regenerate it (see cmd/lobbykiosk/service_test.go)"
 [ -f assets/brand/icon.png ] || die "assets/brand/icon.png is missing"
-cp packaging/nfpm.yaml packaging/lobbykiosk.service packaging/lobbykiosk.desktop packaging/README.md \
+cp packaging/nfpm.yaml packaging/lobbykiosk.service packaging/lobbykiosk-hub.service packaging/hub.example.toml \
+  packaging/lobbykiosk.desktop packaging/README.md \
   packaging/postinst packaging/prerm packaging/postrm "$stage/"
 cp assets/brand/icon.png "$stage/icon.png"
 

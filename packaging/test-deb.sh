@@ -40,7 +40,7 @@ need() {
   say "installing Debian packages: ${missing[*]}"
   $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
-need dpkg-dev binutils file desktop-file-utils systemd adduser || { fail "install the test's tools"; finish; }
+need dpkg-dev binutils file desktop-file-utils systemd adduser curl || { fail "install the test's tools"; finish; }
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/lobbykiosk-test-deb-XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
@@ -65,7 +65,8 @@ dpkg-deb -c "$deb" >"$tmp/contents"
 for f in ./usr/bin/lobbykiosk ./etc/lobbykiosk/kiosk.toml ./lib/systemd/system/lobbykiosk.service \
   ./usr/share/applications/lobbykiosk.desktop ./usr/share/icons/hicolor/512x512/apps/lobbykiosk.png \
   ./usr/share/doc/lobbykiosk/README.md ./usr/share/lobbykiosk/demo/posts/mastodon.rss \
-  ./usr/share/lobbykiosk/demo/wins.csv ./usr/share/lobbykiosk/demo/images/p01.jpg; do
+  ./usr/share/lobbykiosk/demo/wins.csv ./usr/share/lobbykiosk/demo/images/p01.jpg \
+  ./lib/systemd/system/lobbykiosk-hub.service ./usr/share/doc/lobbykiosk/hub.example.toml; do
   check "package holds $f" grep -q " $f\$" "$tmp/contents"
 done
 check "/usr/bin/lobbykiosk is root-owned and executable" grep -qE '^-rwxr-xr-x root/root .* \./usr/bin/lobbykiosk$' "$tmp/contents"
@@ -163,6 +164,8 @@ check "/var/lib/lobbykiosk is lobbykiosk's, mode 750" bash -c '[ "$(stat -c "%U:
 check "the service is enabled for boot (graphical.target.wants)" \
   bash -c '[ "$(readlink /etc/systemd/system/graphical.target.wants/lobbykiosk.service)" = /lib/systemd/system/lobbykiosk.service ]'
 check "systemd-analyze verify accepts the installed unit" systemd-analyze verify --man=no /lib/systemd/system/lobbykiosk.service
+check "the hub's unit is installed but not enabled" bash -c '[ -f /lib/systemd/system/lobbykiosk-hub.service ] && [ ! -e /etc/systemd/system/multi-user.target.wants/lobbykiosk-hub.service ]'
+check "systemd-analyze verify accepts the installed hub unit" systemd-analyze verify --man=no /lib/systemd/system/lobbykiosk-hub.service
 
 # ---------------------------------------------------------------- run
 # The commands run with the unit's locale (see lobbykiosk.service).
@@ -192,6 +195,43 @@ shows_posts() { # shows_posts DESCRIPTION ARGS...
 shows_posts "lobbykiosk content, as user lobbykiosk, reads the demo feeds"
 shows_posts "lobbykiosk content --offline, as user lobbykiosk, shows them from the cache" --offline
 check "the cache files are lobbykiosk's" bash -c '[ -z "$(find /var/lib/lobbykiosk ! -user lobbykiosk)" ] && [ -n "$(find /var/lib/lobbykiosk -type f)" ]'
+# The hub, as the service's user, with no display at all: it serves the demo
+# feeds to kiosks that present its token, and nothing to anyone else.
+hubdir=$(mktemp -d "${TMPDIR:-/tmp}/lobbykiosk-hub-XXXXXX")
+chmod 0755 "$hubdir"
+port=$((20000 + RANDOM % 20000))
+cat >"$hubdir/hub.toml" <<HUB
+name = "test-deb hub"
+state_dir = "$hubdir/state"
+[[source]]
+name = "demo"
+kind = "posts"
+path = "/usr/share/lobbykiosk/demo/posts/mastodon.rss"
+[hub]
+listen = "127.0.0.1:$port"
+tokens = ["test-deb-token-0123456789"]
+HUB
+mkdir -p "$hubdir/state"
+$sudo chown -R lobbykiosk: "$hubdir"
+# A moderator for the console, added by root: the file is the hub user's, 0600.
+check "lobbykiosk admin set-password --moderator (as root) adds a moderator" bash -c \
+  "printf 'tern lobby window 42\ntern lobby window 42\n' | /usr/bin/lobbykiosk admin set-password --moderator 'Test Moderator' --config '$hubdir/hub.toml'"
+check "the moderators file is lobbykiosk's, mode 600" bash -c "[ \"\$(stat -c '%U %a' '$hubdir/state/moderators')\" = 'lobbykiosk 600' ]"
+$sudo runuser -u lobbykiosk -- env -u DISPLAY -u WAYLAND_DISPLAY -u XAUTHORITY LANG=C.UTF-8 LANGUAGE=en \
+  /usr/bin/lobbykiosk hub --config "$hubdir/hub.toml" >"$tmp/hub.log" 2>&1 &
+hubpid=$!
+for _ in $(seq 1 100); do
+  curl -fsS "http://127.0.0.1:$port/healthz" 2>/dev/null | grep -q '"ok"' && break
+  sleep 0.2
+done
+check "the packaged hub runs with no display and answers /healthz" bash -c "curl -fsS http://127.0.0.1:$port/healthz | grep -q '\"ok\"'"
+check "the hub refuses its content without the fleet token" bash -c "[ \"\$(curl -s -o /dev/null -w '%{http_code}' http://127.0.0.1:$port/content/posts.json)\" = 401 ]"
+check "the hub serves its posts to the fleet token" bash -c "curl -fsS -H 'Authorization: Bearer test-deb-token-0123456789' http://127.0.0.1:$port/content/posts.json | grep -q jsonfeed.org/version/1.1"
+check "the hub's console asks the moderator's name" bash -c "curl -fsS http://127.0.0.1:$port/signin | grep -q 'id=\"name\"'"
+kill "$hubpid" 2>/dev/null
+wait "$hubpid" 2>/dev/null
+check "the hub logged no error" bash -c "! grep -E 'level=ERROR|panic' '$tmp/hub.log'"
+$sudo rm -rf "$hubdir"
 # Every script: posts in Chinese, Japanese, Arabic and Hebrew are drawable
 # with the fonts apt brought (none held back), and render at 1080p and in
 # portrait with the installed binary.
@@ -264,9 +304,11 @@ check "after remove: the binary is gone" bash -c '[ ! -e /usr/bin/lobbykiosk ]'
 check "after remove: the config stays" test -f /etc/lobbykiosk/kiosk.toml
 check "dpkg --purge lobbykiosk" $sudo dpkg --purge lobbykiosk
 for p in /usr/bin/lobbykiosk /etc/lobbykiosk /var/lib/lobbykiosk /lib/systemd/system/lobbykiosk.service \
+  /lib/systemd/system/lobbykiosk-hub.service /var/lib/lobbykiosk-hub \
   /etc/systemd/system/lobbykiosk.service /etc/systemd/system/graphical.target.wants/lobbykiosk.service \
   /usr/share/lobbykiosk /usr/share/doc/lobbykiosk /usr/share/applications/lobbykiosk.desktop \
-  /usr/share/icons/hicolor/512x512/apps/lobbykiosk.png /var/lib/systemd/deb-systemd-helper-enabled/lobbykiosk.service.dsh-also; do
+  /usr/share/icons/hicolor/512x512/apps/lobbykiosk.png /var/lib/systemd/deb-systemd-helper-enabled/lobbykiosk.service.dsh-also \
+  /var/lib/systemd/deb-systemd-helper-enabled/lobbykiosk-hub.service.dsh-also; do
   check "after purge: no $p" bash -c "[ ! -e '$p' ] && [ ! -L '$p' ]"
 done
 check "after purge: no user lobbykiosk" bash -c '! getent passwd lobbykiosk'

@@ -9,16 +9,18 @@ import (
 	"net"
 	"net/netip"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"golang.org/x/term"
 
+	"lobbykiosk/feeds/moderate"
 	"lobbykiosk/kiosk/admin"
 	"lobbykiosk/kiosk/config"
 )
 
 func init() {
-	register(command{name: "admin", usage: "admin [status|set-password] [--config FILE]", run: runAdmin})
+	register(command{name: "admin", usage: "admin [status|set-password [--moderator NAME]|remove-moderator NAME] [--config FILE]", run: runAdmin})
 }
 
 func runAdmin(ctx context.Context, e *env, args []string) int {
@@ -27,22 +29,31 @@ func runAdmin(ctx context.Context, e *env, args []string) int {
 		sub, args = args[0], args[1:]
 	}
 	switch sub {
-	case "status", "set-password":
+	case "status", "set-password", "remove-moderator":
 	default:
 		fmt.Fprintf(e.stderr, "Usage: lobbykiosk %s\n", commands["admin"].usage)
-		fmt.Fprintln(e.stderr, "  status        (the default) where the admin page is, its certificate's fingerprint, where its password is kept")
-		fmt.Fprintln(e.stderr, "  set-password  asks for the admin page's password twice and writes its hash to the password file")
-		return e.errorf("admin: unknown subcommand %q; use status or set-password", sub)
+		fmt.Fprintln(e.stderr, "  status            (the default) where the admin page is, its certificate's fingerprint, where its password is kept; on the hub, its moderators")
+		fmt.Fprintln(e.stderr, "  set-password      asks for the admin page's password twice and writes its hash to the password file;")
+		fmt.Fprintln(e.stderr, "                    with --moderator NAME, the password of one of the hub's moderators (added if new)")
+		fmt.Fprintln(e.stderr, "  remove-moderator  takes a moderator off the hub's console (their sessions end at once)")
+		return e.errorf("admin: unknown subcommand %q; use status, set-password or remove-moderator", sub)
 	}
 	fs := newFlags("admin "+sub, e)
 	path := fs.String("config", config.DefaultPath, "config file")
-	if fs.Parse(args) != nil {
+	moderatorFlag := ""
+	if sub == "set-password" {
+		fs.StringVar(&moderatorFlag, "moderator", "", "on the fleet's hub: set this moderator's password (the moderator is added if new)")
+	}
+	pos, err := parseAnywhere(fs, args)
+	if err != nil {
 		return 2
 	}
-	if fs.NArg() > 0 {
-		if sub == "set-password" {
-			return e.errorf("admin set-password takes no arguments: it asks for the password (a password on the command line would end up in the shell history)")
-		}
+	switch {
+	case sub == "remove-moderator" && len(pos) != 1:
+		return e.errorf("admin remove-moderator needs the moderator's name (quote it if it has spaces)")
+	case sub == "set-password" && len(pos) > 0:
+		return e.errorf("admin set-password takes no arguments: it asks for the password (a password on the command line would end up in the shell history)")
+	case sub == "status" && len(pos) > 0:
 		return e.errorf("admin status takes no arguments")
 	}
 	// Before asking: typing a password twice for a config that is not
@@ -58,10 +69,70 @@ func runAdmin(ctx context.Context, e *env, args []string) int {
 		fmt.Fprintln(e.stderr, err)
 		return e.errorf("admin %s: fix the config first (lobbykiosk check --config %s)", sub, *path)
 	}
-	if sub == "status" {
+	switch {
+	case sub == "status":
 		return adminStatus(e, cfg)
+	case sub == "remove-moderator":
+		return removeModerator(e, cfg, pos[0])
+	case moderatorFlag != "":
+		return setModeratorPassword(e, cfg, moderatorFlag)
 	}
 	return setPassword(e, cfg, *path)
+}
+
+// hubConfig refuses a kiosk's config for what only the hub has.
+func hubConfig(e *env, cfg *config.Config, what string) bool {
+	if cfg.Hub.Listen != "" {
+		return true
+	}
+	e.errorf("%s: %s is a kiosk's config; moderators are the fleet hub's (pass --config with the hub's, /etc/lobbykiosk/hub.toml)", what, cfg.Path)
+	return false
+}
+
+func setModeratorPassword(e *env, cfg *config.Config, name string) int {
+	name = strings.TrimSpace(name)
+	if !hubConfig(e, cfg, "admin set-password --moderator") {
+		return 1
+	}
+	if err := admin.CheckModeratorName(name); err != nil {
+		return e.errorf("admin set-password --moderator: %v; nothing was changed", err)
+	}
+	pw, err := readNewPassword(e)
+	if err != nil {
+		return e.errorf("admin set-password --moderator: %v; nothing was changed", err)
+	}
+	hash, err := admin.HashPassword(pw, cfg.Name, name)
+	if err != nil {
+		return e.errorf("admin set-password --moderator: %v; nothing was changed", err)
+	}
+	file := cfg.Hub.ModeratorsFile
+	added, err := admin.SetModerator(file, name, hash)
+	if err != nil {
+		return e.errorf("admin set-password --moderator: %v; run it as root (sudo) or as the hub's user", err)
+	}
+	what := "password changed"
+	if added {
+		what = "added"
+	}
+	fmt.Fprintf(e.stdout, "Moderator %s %s: the hashes are in %s (readable by the hub's user only).\n", name, what, file)
+	fmt.Fprintln(e.stdout, "The running hub reads the file again within a second: no restart needed.")
+	return 0
+}
+
+func removeModerator(e *env, cfg *config.Config, name string) int {
+	if !hubConfig(e, cfg, "admin remove-moderator") {
+		return 1
+	}
+	removed, err := admin.RemoveModerator(cfg.Hub.ModeratorsFile, strings.TrimSpace(name))
+	switch {
+	case err != nil:
+		return e.errorf("admin remove-moderator: %v; run it as root (sudo) or as the hub's user", err)
+	case !removed:
+		names, _ := admin.ModeratorNames(cfg.Hub.ModeratorsFile)
+		return e.errorf("admin remove-moderator: there is no moderator %q (the moderators are: %s)", name, strings.Join(names, ", "))
+	}
+	fmt.Fprintf(e.stdout, "Moderator %s removed from %s: their sessions on the console end at their next click.\n", name, cfg.Hub.ModeratorsFile)
+	return 0
 }
 
 func setPassword(e *env, cfg *config.Config, path string) int {
@@ -96,6 +167,9 @@ func setPassword(e *env, cfg *config.Config, path string) int {
 func adminStatus(e *env, cfg *config.Config) int {
 	a := cfg.Admin
 	out := e.stdout
+	if cfg.Hub.Listen != "" {
+		return consoleStatus(e, cfg)
+	}
 	fmt.Fprintf(out, "Admin page of %q (config %s)\n", cfg.Name, cfg.Path)
 	if a.Listen == "" {
 		fmt.Fprintln(out, "  It is off: set [admin] listen (\"127.0.0.1:8080\" on this machine, \"0.0.0.0:8443\" for the LAN).")
@@ -150,6 +224,32 @@ func adminStatus(e *env, cfg *config.Config) int {
 	if len(a.TrustedProxies) > 0 {
 		fmt.Fprintf(out, "  Proxies:     X-Forwarded-For and -Proto believed from %s\n", strings.Join(a.TrustedProxies, ", "))
 	}
+	return 0
+}
+
+// consoleStatus prints where the hub's moderation console is and who may
+// sign in to it.
+func consoleStatus(e *env, cfg *config.Config) int {
+	out := e.stdout
+	fmt.Fprintf(out, "Moderation console of the hub %q (config %s)\n", cfg.Name, cfg.Path)
+	addr := cfg.Hub.URL
+	if addr == "" {
+		addr = strings.Join(adminURLs("http", cfg.Hub.Listen), ", ")
+	}
+	fmt.Fprintf(out, "  Address:     %s (on [hub] listen, with the Fleet page)\n", addr)
+	names, err := admin.ModeratorNames(cfg.Hub.ModeratorsFile)
+	switch {
+	case err != nil:
+		fmt.Fprintf(out, "  Moderators:  %v\n", err)
+	case len(names) == 0:
+		fmt.Fprintf(out, "  Moderators:  none yet; add one with `sudo lobbykiosk admin set-password --moderator NAME --config %s`\n", cfg.Path)
+	default:
+		fmt.Fprintf(out, "  Moderators:  %s; hashes in %s%s\n", strings.Join(names, ", "), cfg.Hub.ModeratorsFile, describeFile(cfg.Hub.ModeratorsFile))
+	}
+	if _, err := admin.LoadPassword(cfg); err == nil {
+		fmt.Fprintln(out, "  admin:       the admin password also signs in, as \"admin\"")
+	}
+	fmt.Fprintf(out, "  Audit log:   %s\n", filepath.Join(cfg.StateDir, moderate.AuditKey))
 	return 0
 }
 

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"image"
 	"log/slog"
 	"net/http"
 	"os"
@@ -51,6 +52,7 @@ func effectiveWith(ctx context.Context, e *env, cfg *config.Config, data []byte,
 	}
 	client := fetch.New(version)
 	client.Timeout = cfg.Fetch.Timeout.Duration
+	client.HTTP.Transport = fleet.HubAuth(client.HTTP.Transport, cfg.Fleet.Hub, cfg.Fleet.Token)
 	merged, warnings, err := fleet.Effective(ctx, cfg, data, st, client, offline)
 	for _, w := range warnings {
 		fmt.Fprintf(e.stderr, "warning: %s\n", w)
@@ -75,16 +77,22 @@ func startFleet(ctx context.Context, log *slog.Logger, local *config.Config, dat
 }
 
 // startHealth builds the kiosk's health monitor (for /healthz and /metrics)
-// and, when [fleet] heartbeat_url is set, starts the minute heartbeat.
-// player, w and own may be nil.
-func startHealth(ctx context.Context, log *slog.Logger, local *config.Config, eng *engine.Engine, player *engine.Player, w *fleet.Watcher, own *localconfig.Watcher) *health.Monitor {
-	o := health.Options{Version: version, Engine: eng, Fleet: w, Local: own}
+// and, when [fleet] heartbeat_url is set, starts the heartbeat (every
+// [fleet] heartbeat_every). In a fleet with a hub, a thumbnail of the screen
+// (capture, nil without a screen) goes to the hub every fifth beat.
+// player, w, own and capture may be nil.
+func startHealth(ctx context.Context, log *slog.Logger, local *config.Config, eng *engine.Engine, player *engine.Player, w *fleet.Watcher, own *localconfig.Watcher, capture func() (image.Image, error)) *health.Monitor {
+	o := health.Options{Version: version, Engine: eng, Fleet: w, Local: own, HTTP: eng.Client.HTTP}
 	if player != nil {
 		o.Player, o.SlideScale = player, player.SlideScale
 	}
 	m := health.New(o)
+	every := local.Fleet.HeartbeatEvery.Duration
 	if url := local.Fleet.HeartbeatURL; url != "" {
-		go m.RunHeartbeat(ctx, url, time.Minute, log.Warn)
+		go m.RunHeartbeat(ctx, url, every, log.Warn)
+	}
+	if hub := local.Fleet.Hub; hub != "" && capture != nil {
+		go m.RunThumbnails(ctx, hub, min(every, 10*time.Second), 5*every, capture, log.Warn)
 	}
 	return m
 }

@@ -152,7 +152,7 @@ func TestMountHealth(t *testing.T) {
 	if w := startFleet(ctx, quietLogger(io.Discard), cfg, nil, eng); w != nil {
 		t.Errorf("a watcher without a config_url")
 	}
-	m := startHealth(ctx, quietLogger(io.Discard), cfg, eng, nil, nil, nil)
+	m := startHealth(ctx, quietLogger(io.Discard), cfg, eng, nil, nil, nil, nil)
 	admin := &adminServer{mux: http.NewServeMux()}
 	mountHealth(admin, m)
 	if strings.Join(admin.mounts, " ") != "/healthz /metrics" {

@@ -120,6 +120,17 @@ func runCheck(ctx context.Context, e *env, args []string) int {
 		fmt.Fprintln(e.stderr, err)
 		return 1
 	}
+	// A hub's site sections are checked as its kiosks will merge them.
+	if c.Hub.Listen != "" {
+		data, err := os.ReadFile(*path)
+		if err == nil {
+			err = config.CheckHubSites(c, data)
+		}
+		if err != nil {
+			fmt.Fprintln(e.stderr, err)
+			return 1
+		}
+	}
 	kinds := map[string]int{}
 	for _, s := range c.Sources {
 		kinds[s.Kind]++

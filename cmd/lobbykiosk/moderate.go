@@ -20,12 +20,13 @@ import (
 	"lobbykiosk/kiosk/config"
 	"lobbykiosk/kiosk/content"
 	"lobbykiosk/kiosk/engine"
+	"lobbykiosk/kiosk/hub"
 )
 
 func init() {
 	register(command{
 		name:  "moderate",
-		usage: "moderate list [--pending] [--json] | approve|reject|pin|unpin|revoke ID [--until TIME] [--config FILE]",
+		usage: "moderate list [--pending] [--json] | approve|reject|pin|unpin|revoke ID [--until TIME] [--site NAME]... [--config FILE]",
 		run:   runModerate,
 	})
 }
@@ -39,6 +40,14 @@ func runModerate(ctx context.Context, e *env, args []string) int {
 	pending := fs.Bool("pending", false, "list: only posts waiting for approval")
 	asJSON := fs.Bool("json", false, "list: print JSON")
 	untilFlag := fs.String("until", "", `pin: until TIME, RFC 3339 or "2006-01-02 15:04" in the kiosk's time zone`)
+	var sites []string
+	fs.Func("site", "approve, pin: for this site only (on the fleet's hub; repeat for several)", func(s string) error {
+		if s = strings.TrimSpace(s); s == "" {
+			return fmt.Errorf("empty site name")
+		}
+		sites = append(sites, s)
+		return nil
+	})
 	pos, err := parseAnywhere(fs, args)
 	if err != nil {
 		return 2
@@ -56,8 +65,8 @@ func runModerate(ctx context.Context, e *env, args []string) int {
 		if len(ids) > 0 {
 			return usageError(e, fs, "list takes no post ID")
 		}
-		if set["until"] {
-			return usageError(e, fs, "--until goes with pin")
+		if set["until"] || set["site"] {
+			return usageError(e, fs, "--until goes with pin, --site with approve and pin")
 		}
 	case "approve", "reject", "pin", "unpin", "revoke":
 		if len(ids) != 1 {
@@ -68,6 +77,9 @@ func runModerate(ctx context.Context, e *env, args []string) int {
 		}
 		if set["until"] && action != "pin" {
 			return usageError(e, fs, "--until goes with pin")
+		}
+		if set["site"] && action != "pin" && action != "approve" {
+			return usageError(e, fs, "--site goes with approve and pin")
 		}
 	default:
 		return usageError(e, fs, fmt.Sprintf("%q is not a moderate action; one of list, approve, reject, pin, unpin, revoke", action))
@@ -106,21 +118,21 @@ func runModerate(ctx context.Context, e *env, args []string) int {
 		return e.errorf("%v", err)
 	}
 	dec := eng.Decisions()
+	var until time.Time
 	switch action {
 	case "approve":
-		err = dec.Approve(post.ID, post.Link)
+		err = dec.Approve(post.ID, post.Link, sites...)
 	case "reject":
 		err = dec.Reject(post.ID, post.Link)
 	case "revoke":
 		err = dec.Revoke(post.ID, post.Link)
 	case "pin":
-		var until time.Time
 		if *untilFlag != "" {
 			if until, err = parseUntil(*untilFlag, cfg.Location, now); err != nil {
 				return e.errorf("%v", err)
 			}
 		}
-		err = dec.Pin(post.ID, post.Link, until)
+		err = dec.Pin(post.ID, post.Link, until, sites...)
 	case "unpin":
 		d, ok := dec.Lookup(post.ID, post.Link)
 		if !ok || d.Action != moderate.ActionPin {
@@ -132,6 +144,13 @@ func runModerate(ctx context.Context, e *env, args []string) int {
 	if err != nil {
 		return e.errorf("%s %s: %v%s", action, post.ID, err, runAsOwner(err, cfg.StateDir, args))
 	}
+	if cfg.Hub.Listen != "" {
+		// On the hub, every decision goes to the audit log, the console's
+		// and the CLI's alike.
+		if err := moderate.OpenAudit(eng.Store).Record(moderate.Entry(cliActor(), action, post.Post, sites, until)); err != nil {
+			return e.errorf("%s %s: the decision is saved and takes effect, but %v%s", action, post.ID, err, runAsOwner(err, cfg.StateDir, args))
+		}
+	}
 
 	after, _ := findPost(eng.Report(now), post.ID)
 	fmt.Fprintf(e.stdout, "%s: %s (%s)\n", post.ID, after.Status, after.Reason)
@@ -139,7 +158,12 @@ func runModerate(ctx context.Context, e *env, args []string) int {
 		what := map[string]string{"approve": "approval", "pin": "pin"}[action]
 		fmt.Fprintf(e.stdout, "note: the %s is kept, but %s keeps the post off screen (policy wins over an approval)\n", what, after.Reason)
 	}
-	fmt.Fprintln(e.stdout, "The running kiosk picks this up at its next slide.")
+	if cfg.Hub.Listen != "" {
+		fmt.Fprintf(e.stdout, "The running hub publishes this within %s; every kiosk has it within %s and shows it at its next slide.\n",
+			hub.DefaultTick, cfg.Hub.Refresh.Duration)
+	} else {
+		fmt.Fprintln(e.stdout, "The running kiosk picks this up at its next slide.")
+	}
 	return 0
 }
 
@@ -245,8 +269,14 @@ func printPosts(w io.Writer, posts []content.Post) {
 	fmt.Fprintln(tw, "ID\tSTATUS\tREASON\tAUTHOR\tSOURCE\tTEXT")
 	for _, p := range posts {
 		status := string(p.Status)
-		if p.Pinned {
+		switch {
+		case p.Pinned && len(p.PinnedSites) > 0:
+			status += " (pinned at " + strings.Join(p.PinnedSites, ", ") + ")"
+		case p.Pinned:
 			status += " (pinned)"
+		}
+		if len(p.Sites) > 0 {
+			status += " for " + strings.Join(p.Sites, ", ") + " only"
 		}
 		author := p.Author.Name
 		if author == "" {
@@ -255,6 +285,20 @@ func printPosts(w io.Writer, posts []content.Post) {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", p.ID, status, p.Reason, author, p.Source, clip(p.Text, 60))
 	}
 	tw.Flush()
+}
+
+// cliActor is who decides at the command line, for the audit log:
+// "cli:alice", or "cli:alice (as lobbykiosk)" when alice runs it through
+// sudo as another user.
+func cliActor() string {
+	me := strconv.Itoa(os.Getuid())
+	if u, err := user.Current(); err == nil {
+		me = u.Username
+	}
+	if by := strings.TrimSpace(os.Getenv("SUDO_USER")); by != "" && by != me {
+		return "cli:" + by + " (as " + me + ")"
+	}
+	return "cli:" + me
 }
 
 // runAsOwner is the advice for a decision this user may not write: the

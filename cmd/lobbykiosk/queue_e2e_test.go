@@ -215,6 +215,17 @@ listen = "%s"
 		}
 		return v
 	}
+	// aim scrolls a button to the middle of the screen, as a person
+	// scrolls until they see what they will press: the click then does not
+	// scroll the page itself (Chromium would, for a button out of view —
+	// how far depends on the fonts the machine has).
+	aim := func(sel string) float64 {
+		eval(`document.querySelector("` + sel + `").scrollIntoView({block: "center"}); 0`)
+		if top := eval(`document.querySelector("` + sel + `").getBoundingClientRect().top`); top < 0 || top > float64(height) {
+			t.Fatalf("%s is at %.0f px, off a screen %d px high", sel, top, height)
+		}
+		return eval(`window.scrollY`)
+	}
 	target := id(14)
 	next := id(15)
 	eval(`document.getElementById("post-` + target + `").scrollIntoView({block: "center"}); 0`)
@@ -279,15 +290,15 @@ listen = "%s"
 
 	// Reject one from the list as it is now.
 	rej := id(20)
-	eval(`document.getElementById("post-` + rej + `").scrollIntoView({block: "center"}); 0`)
-	y2 := eval(`window.scrollY`)
+	aim(`#post-` + rej + ` button[value=reject]`)
+	before2 := places(t, tctx, eval, rej)
 	if err := chromedp.Do(tctx,
 		chromedp.Click(chromedp.CSS(`#post-`+rej+` button[value=reject]`)),
 		chromedp.WaitNotPresent(chromedp.CSS(`#post-`+rej)),
 	); err != nil {
 		t.Fatalf("reject: %v", err)
 	}
-	keptPlace(t, eval, "after Reject", y2)
+	keptNext(t, eval, "after Reject", before2, float64(height))
 
 	// Filter by author: the list reloads with hers only.
 	eval(`(function(){var s=document.querySelector('select[name=author]'); s.value='Grace Hopper'; s.dispatchEvent(new Event('change', {bubbles: true})); return 0})()`)
@@ -314,8 +325,7 @@ listen = "%s"
 		t.Fatalf("%d posts on /shown, want the 6 approved", len(shownIDs))
 	}
 	pin := shownIDs[3]
-	eval(`document.getElementById("post-` + pin + `").scrollIntoView({block: "center"}); 0`)
-	y3 := eval(`window.scrollY`)
+	y3 := aim(`#post-` + pin + ` button[value=pin]`)
 	if err := chromedp.Do(tctx,
 		chromedp.Click(chromedp.CSS(`#post-`+pin+` button[value=pin]`)),
 		chromedp.WaitVisible(chromedp.CSS(`#post-`+pin+` button[value=unpin]`)),
@@ -330,8 +340,8 @@ listen = "%s"
 
 	rev := shownIDs[1]
 	eval(`window.__asked = []; window.confirm = function (m) { window.__asked.push(m); return true }; 0`)
-	eval(`document.getElementById("post-` + rev + `").scrollIntoView({block: "center"}); 0`)
-	y4 := eval(`window.scrollY`)
+	aim(`#post-` + rev + ` button[value=revoke]`)
+	before4 := places(t, tctx, eval, rev)
 	if err := chromedp.Do(tctx,
 		chromedp.Click(chromedp.CSS(`#post-`+rev+` button[value=revoke]`)),
 		chromedp.WaitNotPresent(chromedp.CSS(`#post-`+rev)),
@@ -342,7 +352,7 @@ listen = "%s"
 	if len(asked) != 1 || !strings.Contains(asked[0], "Revoke this post?") {
 		t.Errorf("revoke asked %q, want one question", asked)
 	}
-	keptPlace(t, eval, "after Revoke", y4)
+	keptNext(t, eval, "after Revoke", before4, float64(height))
 	shot(t, tctx, name, "revoked")
 
 	// Nothing came from anywhere but the kiosk.
@@ -372,7 +382,44 @@ func keptPlace(t *testing.T, eval func(string) float64, when string, y float64) 
 	// A page that got shorter than where it was ends at its bottom.
 	bottom := eval(`document.documentElement.scrollHeight - window.innerHeight`)
 	if math.Abs(got-y) > 4 && !(y > bottom && math.Abs(got-bottom) <= 2) {
-		t.Errorf("%s the page scrolled from %.0f to %.0f px", when, y, got)
+		t.Errorf("%s the page scrolled from %.0f to %.0f px (it can scroll to %.0f)", when, y, got, bottom)
+	}
+}
+
+// cardPlaces is where a card about to go and the card after it are on
+// screen.
+type cardPlaces struct {
+	next          string // the id of the card after it, "" for the last
+	gone, nextTop float64
+}
+
+func places(t *testing.T, ctx context.Context, eval func(string) float64, id string) cardPlaces {
+	t.Helper()
+	var p cardPlaces
+	p.gone = eval(`document.getElementById("post-` + id + `").getBoundingClientRect().top`)
+	next, err := chromedp.Run(ctx, chromedp.Evaluate[string](`(function(){var n=document.getElementById("post-`+id+`").nextElementSibling; while (n && !n.matches("article.post")) n = n.nextElementSibling; return n ? n.dataset.post : ""})()`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.next = next
+	if next != "" {
+		p.nextTop = eval(`document.getElementById("post-` + next + `").getBoundingClientRect().top`)
+	}
+	return p
+}
+
+// keptNext fails when removing a card moved the rest of the list under
+// the person's eyes: the card after it must either take its place or stay
+// where it was (Chromium's scroll anchoring keeps it still when the gone
+// card began above the screen), and be on screen.
+func keptNext(t *testing.T, eval func(string) float64, when string, p cardPlaces, height float64) {
+	t.Helper()
+	if p.next == "" {
+		return
+	}
+	top := eval(`document.getElementById("post-` + p.next + `").getBoundingClientRect().top`)
+	if !(math.Abs(top-p.gone) <= 4 || math.Abs(top-p.nextTop) <= 4) || top < 0 || top > height {
+		t.Errorf("%s the next card is at %.0f px on screen; it was at %.0f px and the gone card at %.0f", when, top, p.nextTop, p.gone)
 	}
 }
 

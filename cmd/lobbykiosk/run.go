@@ -132,10 +132,14 @@ func kiosk(ctx context.Context, e *env, path string, rf runFlags) (code int) {
 	if err := fonts.UseFile(cfg.Theme.Font); err != nil {
 		log.Warn("theme font not used for other scripts", "err", err)
 	}
-	// Pictures are kept at the size they are shown at on this screen (a 4K
-	// TV's twice a 1080p one's); unknown (Wayland), the engine's default.
-	eng, cleanup, err := engine.OpenScratch(cfg, engine.Options{Version: version, Logger: log,
-		ImageWidth: screen.Width, ImageHeight: screen.Height},
+	// Pictures are kept at least as large as a 1080p screen shows them (what
+	// `render` draws by default, also offline), and larger for a larger
+	// screen: a 4K TV's twice a 1080p one's. Unknown (Wayland): 1080p.
+	o := engine.Options{Version: version, Logger: log}
+	if max(screen.Width, screen.Height) > 1920 || min(screen.Width, screen.Height) > 1080 {
+		o.ImageWidth, o.ImageHeight = screen.Width, screen.Height
+	}
+	eng, cleanup, err := engine.OpenScratch(cfg, o,
 		func(w string) { log.Warn(w) })
 	if err != nil {
 		return e.errorf("%v", err)
@@ -210,7 +214,7 @@ func kiosk(ctx context.Context, e *env, path string, rf runFlags) (code int) {
 	go player.Run(ctx)
 	go own.Run(ctx, hup)
 	go keepMemoryLow(ctx, shown, 2*time.Second, 5*time.Second, time.Minute)
-	monitor := startHealth(ctx, log, local, eng, player, watcher, own)
+	monitor := startHealth(ctx, log, local, eng, player, watcher, own, func() (image.Image, error) { return capture(w) })
 	if cfg.Admin.Listen != "" {
 		adm, err := admin.New(admin.Options{Config: cfg, Engine: eng, Current: player.Current, Logger: log,
 			Certificate: cert, Screenshot: func() (image.Image, error) { return capture(w) }})

@@ -29,6 +29,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"lobbykiosk/feeds/store"
 )
 
 // Options configures a Loader. Zero values take the defaults.
@@ -590,14 +592,14 @@ func (l *Loader) save(s source, ext string, body []byte, prefetch bool) {
 		return
 	}
 	p := filepath.Join(l.o.Dir, name)
-	err := writeAtomic(p, body)
+	err := store.WriteFile(p, body)
 	if errors.Is(err, fs.ErrNotExist) {
 		// The directory was deleted under the running kiosk (someone
 		// clearing state_dir): make it again, with everything in it gone.
 		if merr := os.MkdirAll(l.o.Dir, 0o755); merr == nil {
 			l.log.Warn("image cache directory was deleted while running; made it again", "dir", l.o.Dir)
 			l.disk.reset()
-			err = writeAtomic(p, body)
+			err = store.WriteFile(p, body)
 		}
 	}
 	if err != nil {
@@ -642,31 +644,6 @@ func readFile(path string, whole bool) ([]byte, error) {
 	return buf[:n], err
 }
 
-const tempPrefix = ".tmp-"
-
-// writeAtomic writes body to path through a temp file and a rename, so a
-// crash leaves either no file or a whole one.
-func writeAtomic(path string, body []byte) error {
-	f, err := os.CreateTemp(filepath.Dir(path), tempPrefix+"*")
-	if err != nil {
-		return err
-	}
-	_, err = f.Write(body)
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(f.Name(), path)
-	}
-	if err != nil {
-		_ = os.Remove(f.Name())
-	}
-	return err
-}
-
 // prune removes temp files left by a crash, cache files unused for MaxAge
 // and those of an earlier cache version.
 func (l *Loader) prune() {
@@ -681,7 +658,7 @@ func (l *Loader) prune() {
 			continue
 		}
 		name := e.Name()
-		stale := strings.HasPrefix(name, tempPrefix)
+		stale := strings.HasPrefix(name, store.TempPrefix)
 		if !stale {
 			if fi, err := e.Info(); err == nil && isCacheName(name) && (fi.ModTime().Before(cutoff) || !strings.Contains(name, cacheVersion+".")) {
 				stale = true

@@ -70,6 +70,14 @@ func periods(period string, now time.Time, loc *time.Location) (cur, prev window
 	}
 }
 
+// PeriodStart is the first day of the period holding now, in loc, as a
+// calendar date ("2026-11-01"): a kiosk elsewhere names the same period
+// from it, in its own language.
+func PeriodStart(period string, now time.Time, loc *time.Location) string {
+	cur, _ := periods(period, now, loc)
+	return cur.start.Format(time.DateOnly)
+}
+
 // PeriodLabel names the current period for the slide: "November 2026",
 // "Q4 2026", "last 30 days".
 func PeriodLabel(period string, now time.Time, loc *time.Location) string {

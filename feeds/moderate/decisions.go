@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/url"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -49,6 +50,9 @@ type Decision struct {
 	Action Action    `json:"action"`
 	Until  time.Time `json:"until,omitzero"` // pins only; zero = no end
 	At     time.Time `json:"at"`             // when it was decided
+	// Sites limit an approval or pin to those sites (the hub's
+	// "pin for Berlin"); empty means every site.
+	Sites []string `json:"sites,omitempty"`
 }
 
 type decisionsFile struct {
@@ -181,7 +185,7 @@ func sameDecisions(a, b []Decision) bool {
 	}
 	for i := range a {
 		x, y := a[i], b[i]
-		if x.ID != y.ID || x.Link != y.Link || x.Action != y.Action || !x.Until.Equal(y.Until) || !x.At.Equal(y.At) {
+		if x.ID != y.ID || x.Link != y.Link || x.Action != y.Action || !x.Until.Equal(y.Until) || !x.At.Equal(y.At) || !slices.Equal(x.Sites, y.Sites) {
 			return false
 		}
 	}
@@ -284,9 +288,9 @@ func (d *Decisions) All() []Decision {
 }
 
 // Approve shows the post whatever its source's mode, age or length; blocked
-// words and authors still hide it.
-func (d *Decisions) Approve(id, link string) error {
-	return d.decide(Decision{ID: id, Link: link, Action: ActionApprove})
+// words and authors still hide it. With sites, at those sites only.
+func (d *Decisions) Approve(id, link string, sites ...string) error {
+	return d.decide(Decision{ID: id, Link: link, Action: ActionApprove, Sites: sites})
 }
 
 // Reject hides the post.
@@ -295,9 +299,9 @@ func (d *Decisions) Reject(id, link string) error {
 }
 
 // Pin shows the post first in the playlist until the given time (zero: until
-// unpinned). Pinning approves.
-func (d *Decisions) Pin(id, link string, until time.Time) error {
-	return d.decide(Decision{ID: id, Link: link, Action: ActionPin, Until: until})
+// unpinned). Pinning approves. With sites, both hold at those sites only.
+func (d *Decisions) Pin(id, link string, until time.Time, sites ...string) error {
+	return d.decide(Decision{ID: id, Link: link, Action: ActionPin, Until: until, Sites: sites})
 }
 
 // Revoke takes the post off this kiosk's screen, even if it was approved.

@@ -16,6 +16,15 @@
 //  7. the source's approval mode: auto shows, trusted shows trusted authors
 //     and keeps the others pending, manual keeps everything pending
 //
+// A post from the fleet's hub (mode Hub) was moderated there: steps 1 to 5
+// still apply on the kiosk (a site's own policy and editors), then the hub's
+// verdict does — the post's site targeting and pin — instead of 6 and 7.
+//
+// An approval or pin may name sites ("pin for Berlin"): at those sites it
+// decides as above; elsewhere the post is judged as if it were undecided.
+// The hub, which is no site, publishes both: shown where the rules show it,
+// and at the named sites whatever the rules say.
+//
 // So an editor's approval overrides the mode and the hide, age and length
 // rules — an editor who approves an old post means to show it — but never a
 // blocked author or word, a revocation or an opt-out: the written policy and a
@@ -24,6 +33,7 @@ package moderate
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -48,6 +58,9 @@ const (
 	Auto    Mode = "auto"    // shown unless a rule blocks it
 	Trusted Mode = "trusted" // trusted authors shown, others wait
 	Manual  Mode = "manual"  // everything waits for an editor
+	// Hub is a source on the fleet's hub: moderated there. It is not a
+	// config value; the kiosk gives it to sources at its [fleet] hub.
+	Hub Mode = "hub"
 )
 
 // Rules is the social-media policy, as configured in [moderation].
@@ -64,6 +77,12 @@ type Rules struct {
 	// Location is the kiosk's time zone, used to word "pinned until …".
 	// Nil means the zone of the time passed to Apply.
 	Location *time.Location
+	// Site is the kiosk's site ([fleet] site or its name), for decisions
+	// and hub posts that name sites; "" on the hub, which serves them all.
+	Site string
+	// SourceSites, on the hub, are the sites each source's posts are for
+	// (by source name; a source not in it is for every site).
+	SourceSites map[string][]string
 }
 
 // Verdict is one post's fate and the reason, worded for a person.
@@ -73,6 +92,11 @@ type Verdict struct {
 	Reason      string
 	Pinned      bool
 	PinnedUntil time.Time // zero when pinned with no end, or not pinned
+	// Sites, when set, are the only sites the post is shown at, and
+	// PinnedSites the only ones where it is pinned (the hub's verdicts:
+	// a kiosk's are for its own site, so it never sets them).
+	Sites       []string
+	PinnedSites []string
 }
 
 // Moderator applies rules, modes, decisions and revocations. It is safe for
@@ -118,6 +142,17 @@ func (m *Moderator) Apply(posts []feeds.Post, now time.Time) []Verdict {
 	out := make([]Verdict, len(posts))
 	for i, p := range posts {
 		out[i] = m.judge(p, now, loc)
+		if m.rules.Site != "" || len(out[i].Sites) > 0 {
+			continue
+		}
+		// On the hub, a post with no sites named by an editor is for the
+		// sites of its source (and listed under them while it waits).
+		if ss := m.rules.SourceSites[p.Source]; len(ss) > 0 {
+			out[i].Sites = ss
+			if out[i].Status == Shown {
+				out[i].Reason += " (for " + strings.Join(ss, ", ") + " only, as its source is)"
+			}
+		}
 	}
 	return out
 }
@@ -151,6 +186,17 @@ func (m *Moderator) judge(p feeds.Post, now time.Time, loc *time.Location) Verdi
 		}
 	}
 
+	mode, ok := m.modes[p.Source]
+	if !ok || mode == "" {
+		mode = Auto
+	}
+	if decided && len(d.Sites) > 0 && (d.Action == ActionPin || d.Action == ActionApprove) {
+		if m.rules.Site == "" {
+			return m.forSites(v, d, m.undecided(p, mode, now, loc), now, loc)
+		}
+		// A decision for other sites leaves this one undecided.
+		decided = slices.Contains(d.Sites, m.rules.Site)
+	}
 	if decided {
 		switch d.Action {
 		case ActionPin:
@@ -168,7 +214,21 @@ func (m *Moderator) judge(p feeds.Post, now time.Time, loc *time.Location) Verdi
 			return set(Shown, "approved by an editor")
 		}
 	}
+	return m.undecided(p, mode, now, loc)
+}
 
+// undecided judges a post no editor decided about (or not for this site),
+// and that no rule above rejected: the hub's verdict for a hub post, else
+// the hide, age and length rules, then the source's mode.
+func (m *Moderator) undecided(p feeds.Post, mode Mode, now time.Time, loc *time.Location) Verdict {
+	v := Verdict{Post: p}
+	set := func(s Status, reason string) Verdict {
+		v.Status, v.Reason = s, reason
+		return v
+	}
+	if mode == Hub {
+		return m.fromHub(v, now, loc)
+	}
 	if m.rules.HideReplies && p.Reply {
 		return set(Rejected, "reply hidden")
 	}
@@ -185,10 +245,6 @@ func (m *Moderator) judge(p feeds.Post, now time.Time, loc *time.Location) Verdi
 		return set(Rejected, fmt.Sprintf("text shorter than %d characters", m.rules.MinText))
 	}
 
-	mode, ok := m.modes[p.Source]
-	if !ok || mode == "" {
-		mode = Auto
-	}
 	switch mode {
 	case Auto:
 		return set(Shown, "shown: source auto-approves")
@@ -204,6 +260,60 @@ func (m *Moderator) judge(p feeds.Post, now time.Time, loc *time.Location) Verdi
 		// side is to show nothing unapproved.
 		return set(Pending, fmt.Sprintf("waiting for approval (source %s has unknown approval mode %q)", p.Source, mode))
 	}
+}
+
+// forSites is the hub's verdict on a post an editor approved or pinned for
+// some sites (d.Sites): shown everywhere the rules alone would show it
+// (base), and at those sites whatever they say; pinned at those sites.
+func (m *Moderator) forSites(v Verdict, d Decision, base Verdict, now time.Time, loc *time.Location) Verdict {
+	where := strings.Join(d.Sites, ", ")
+	v.Status = Shown
+	if base.Status != Shown {
+		v.Sites = d.Sites
+	}
+	what := "approved"
+	if d.Action == ActionPin && (d.Until.IsZero() || now.Before(d.Until)) {
+		v.Pinned, v.PinnedUntil, v.PinnedSites = true, d.Until, d.Sites
+		what = "pinned"
+		if !d.Until.IsZero() {
+			what += " until " + d.Until.In(loc).Format("2006-01-02 15:04")
+		}
+	}
+	if base.Status == Shown {
+		v.Reason = fmt.Sprintf("%s for %s by an editor; everywhere %s", what, where, base.Reason)
+	} else {
+		v.Reason = fmt.Sprintf("%s for %s only by an editor (elsewhere %s)", what, where, base.Reason)
+	}
+	return v
+}
+
+// fromHub is the hub's verdict on one of its posts, at this kiosk's site.
+func (m *Moderator) fromHub(v Verdict, now time.Time, loc *time.Location) Verdict {
+	mk, site := v.Post.Fleet, m.rules.Site
+	v.Status, v.Reason = Shown, "approved on the hub"
+	if mk == nil {
+		return v
+	}
+	if len(mk.Sites) > 0 {
+		if site == "" {
+			v.Sites = mk.Sites
+		} else if !slices.Contains(mk.Sites, site) {
+			v.Status, v.Reason = Rejected, "for other sites on the hub ("+strings.Join(mk.Sites, ", ")+")"
+			return v
+		}
+	}
+	here := len(mk.PinnedSites) == 0 || site == "" || slices.Contains(mk.PinnedSites, site)
+	if mk.Pinned && here && (mk.PinnedUntil.IsZero() || now.Before(mk.PinnedUntil)) {
+		v.Pinned, v.PinnedUntil = true, mk.PinnedUntil
+		if site == "" {
+			v.PinnedSites = mk.PinnedSites
+		}
+		v.Reason = "pinned on the hub"
+		if !mk.PinnedUntil.IsZero() {
+			v.Reason += " until " + mk.PinnedUntil.In(loc).Format("2006-01-02 15:04")
+		}
+	}
+	return v
 }
 
 // humanDuration words a max_age the way people set it: "30 days", "36 hours".

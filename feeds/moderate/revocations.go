@@ -103,6 +103,17 @@ func (r *Revocations) Len() int {
 	return len(r.file.IDs) + len(r.file.Links)
 }
 
+// Entries are the IDs and links on the list in use (the hub passes its own
+// central list on to its kiosks).
+func (r *Revocations) Entries() (ids, links []string) {
+	if r == nil {
+		return nil, nil
+	}
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	return append([]string(nil), r.file.IDs...), append([]string(nil), r.file.Links...)
+}
+
 // FetchedAt is when the list in use was fetched (zero if never).
 func (r *Revocations) FetchedAt() time.Time {
 	if r == nil {

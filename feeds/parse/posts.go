@@ -45,6 +45,9 @@ const MaxItems = 500
 // feed with no items is not an error. rep gets what did not stop it: items
 // skipped and why, dates that could not be read, links that were dropped.
 func readPosts(data []byte, spec feeds.SourceSpec, rep *report) ([]feeds.Post, error) {
+	if spec.Moderated && isHubFeed(data) {
+		return hubPosts(data, spec, rep)
+	}
 	data = utf8Declaration(dropControls(data))
 	f, data, err := parseFeed(data, spec, rep)
 	if err != nil {

@@ -6,6 +6,7 @@ import (
 	"math"
 	"sort"
 	"strings"
+	"time"
 
 	"lobbykiosk/feeds"
 	"lobbykiosk/feeds/leaderboard"
@@ -29,7 +30,7 @@ var (
 			"mise à jour", "au", "fecha", "actualizado", "data", "atualizado"},
 	}, []string{"label"}, []string{"value", "previous"})
 
-	boardColumns = newColumns("leaderboard", []string{"rank", "name", "handle", "points", "avatar", "change", "badge"}, map[string][]string{
+	boardColumns = newColumns("leaderboard", []string{"rank", "name", "handle", "points", "avatar", "change", "badge", "period", "period_kind", "period_start"}, map[string][]string{
 		"rank": {"position", "place", "#", "Platz", "Rang", "classement", "puesto", "posición", "posição",
 			"no", "nr", "Platzierung", "ranking", "colocação", "clasificación"},
 		"name": {"person", "member", "employee", "full name", "display name", "Mitarbeiter", "nom", "nombre", "nome",
@@ -51,6 +52,9 @@ var (
 			"variación", "mudança", "movimento"},
 		"badge": {"award", "level", "Abzeichen", "Auszeichnung", "Stufe", "niveau", "insigne",
 			"insignia", "medalla", "nivel", "selo", "medalha", "nível"},
+		// The period the standings are for ("November 2026", "Q3"): the
+		// slide's label. The fleet's hub writes it.
+		"period": {"month", "quarter", "Zeitraum", "Periode", "Monat", "Quartal", "période", "mois", "periodo", "período", "mes", "mês"},
 	}, []string{"name", "handle", "first_name", "last_name"}, []string{"points", "rank", "change"})
 )
 
@@ -130,8 +134,8 @@ func metric(r row, mark decimalMark, dates *dateReader, rep *report) (feeds.Metr
 }
 
 // readLeaderboard reads a leaderboard export: a JSON list of objects or a
-// CSV file with the columns rank, name, handle, points, avatar, change, badge
-// (or first and last name), under the same rules as readWins. Rows without
+// CSV file with the columns rank, name, handle, points, avatar, change, badge,
+// period (or first and last name), under the same rules as readWins. Rows without
 // a rank are ranked by points, ties sharing a rank (1, 2, 2, 4). The result
 // is in rank order.
 func readLeaderboard(data []byte, spec feeds.SourceSpec, rep *report) ([]feeds.Standing, error) {
@@ -236,6 +240,18 @@ func standing(r row, mark decimalMark, rep *report) (s feeds.Standing, hasRank, 
 		}
 	}
 	s.Avatar = strings.TrimSpace(clean(text(r, "avatar", rep)))
+	s.Period = cut(clean(text(r, "period", rep)), 40)
+	if kind, start := clean(text(r, "period_kind", rep)), clean(text(r, "period_start", rep)); kind != "" || start != "" {
+		_, err := time.Parse(time.DateOnly, start)
+		switch {
+		case kind != leaderboard.Month && kind != leaderboard.Quarter && kind != leaderboard.Days30:
+			rep.add("row %d, column period_kind: %q is not month, quarter or 30d", r.num, cut(kind, 20))
+		case err != nil:
+			rep.add("row %d, column period_start: %q is not a date (2026-11-01)", r.num, cut(start, 20))
+		default:
+			s.PeriodKind, s.PeriodStart = kind, start
+		}
+	}
 	return s, hasRank, true
 }
 

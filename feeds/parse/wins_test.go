@@ -175,6 +175,32 @@ func TestLeaderboardCSV(t *testing.T) {
 	}
 }
 
+// An export that says which period its standings are for (a German one
+// heads it Zeitraum): the slide's label.
+func TestLeaderboardPeriod(t *testing.T) {
+	got, _, err := Leaderboard([]byte("Platz;Name;Punkte;Zeitraum\n1;Ana Lima;1.240;November 2026\n2;Jon Ruiz;980;November 2026\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 2 || got[0].Period != "November 2026" || got[0].Points != 1240 {
+		t.Errorf("standings %+v", got)
+	}
+	// The fleet hub's rows name the period for a machine too; a kind or a
+	// first day that cannot be used is said and left out.
+	got, warns, err := Leaderboard([]byte(`[{"rank":1,"name":"Ana","points":9,"period":"November 2026","period_kind":"month","period_start":"2026-11-01"},
+{"rank":2,"name":"Jon","points":5,"period_kind":"fortnight","period_start":"2026-11-01"},
+{"rank":3,"name":"Lee","points":4,"period_kind":"month","period_start":"1 Nov"}]`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got[0].PeriodKind != "month" || got[0].PeriodStart != "2026-11-01" || got[1].PeriodKind != "" || got[2].PeriodStart != "" {
+		t.Errorf("standings %+v", got)
+	}
+	if w := strings.Join(warns, "\n"); !strings.Contains(w, `row 2, column period_kind: "fortnight" is not month, quarter or 30d`) || !strings.Contains(w, `row 3, column period_start: "1 Nov" is not a date`) {
+		t.Errorf("warnings:\n%s", w)
+	}
+}
+
 func TestLeaderboardJSONRanksByPoints(t *testing.T) {
 	got, warns, err := Leaderboard(fixture(t, "leaderboard.json"))
 	if err != nil {

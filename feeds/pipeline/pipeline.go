@@ -331,10 +331,14 @@ func (p *Pipeline) refresh(ctx context.Context, s *source) {
 // screen and the source is reported degraded, with the reason, for HoldFor;
 // after that the answer is taken as it is, with a note saying so. It reports
 // whether res was held back (and has then recorded it). p.mu must be held.
+//
+// Not so for the fleet's hub (spec.Moderated): what it publishes is what its
+// moderators approved, and a shorter or empty list means posts were taken
+// down everywhere, at once.
 func (p *Pipeline) hold(s *source, res feeds.Result, now time.Time) (bool, string) {
 	st := &s.state
 	kept, got := s.cache.Result.Items(), res.Items()
-	if s.cache.Origin != origin(s.spec) || kept == 0 || !p.suspicious(kept, got) {
+	if s.spec.Moderated || s.cache.Origin != origin(s.spec) || kept == 0 || !p.suspicious(kept, got) {
 		if s.cache.Held != nil {
 			p.opts.Logger.Info("source recovered", "source", s.spec.Name, "items", got)
 			s.cache.Held = nil

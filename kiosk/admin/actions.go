@@ -55,31 +55,54 @@ func (s *Server) decide(w http.ResponseWriter, r *http.Request, sess *session) {
 			return
 		}
 	}
-	if status, err := s.apply(action, post, until); err != nil {
+	var sites []string
+	if action == "pin" || action == "approve" {
+		var problem string
+		if sites, problem = s.formSites(r); problem != "" {
+			s.fail(w, r, sess, http.StatusBadRequest, problem+" Nothing was changed.")
+			return
+		}
+	}
+	if status, err := s.apply(r, sess, action, post, until, sites); err != nil {
 		s.fail(w, r, sess, status, err.Error())
 		return
 	}
 	after := s.eng.Report(now)
 	done, _ := findPost(after, post.ID)
-	s.log.Info("admin decision", "action", action, "post", post.ID, "source", post.Source, "status", done.Status, "ip", s.clientIP(r))
-	f := outcome(action, post, done, until, s.eng.CurrentConfig().Location)
+	s.log.Info("admin decision", "action", action, "post", post.ID, "source", post.Source, "sites", sites, "status", done.Status, "user", sess.user, "ip", s.clientIP(r))
+	f := outcome(action, post, done, until, sites, s.eng.CurrentConfig().Location, s.screens(), s.reach())
 	s.answer(w, r, sess, back, rep, after, []string{post.ID}, f)
 }
 
-// apply records one decision. The error is worded for the person; status
-// is the HTTP status that goes with it.
-func (s *Server) apply(action string, post content.Post, until time.Time) (int, error) {
+// apply records one decision, and on the hub its line in the audit log.
+// The error is worded for the person; status is the HTTP status that goes
+// with it.
+func (s *Server) apply(r *http.Request, sess *session, action string, post content.Post, until time.Time, sites []string) (int, error) {
+	status, err := s.applyDecision(action, post, until, sites)
+	if err != nil || s.o.Console == nil {
+		return status, err
+	}
+	e := moderate.Entry(sess.user, action, post.Post, sites, until)
+	e.From = s.clientIP(r)
+	if err := s.o.Console.Audit.Record(e); err != nil {
+		s.log.Error("decision not in the audit log", "action", action, "post", post.ID, "user", sess.user, "err", err)
+		return http.StatusInternalServerError, fmt.Errorf("The decision to %s “%s” is saved and takes effect, but the audit log could not be written: %v", action, clip(post.Text, 60), err)
+	}
+	return http.StatusOK, nil
+}
+
+func (s *Server) applyDecision(action string, post content.Post, until time.Time, sites []string) (int, error) {
 	dec := s.eng.Decisions()
 	var err error
 	switch action {
 	case "approve":
-		err = dec.Approve(post.ID, post.Link)
+		err = dec.Approve(post.ID, post.Link, sites...)
 	case "reject":
 		err = dec.Reject(post.ID, post.Link)
 	case "revoke":
 		err = dec.Revoke(post.ID, post.Link)
 	case "pin":
-		err = dec.Pin(post.ID, post.Link, until)
+		err = dec.Pin(post.ID, post.Link, until, sites...)
 	case "unpin":
 		d, found := dec.Lookup(post.ID, post.Link)
 		if !found || d.Action != moderate.ActionPin {
@@ -125,7 +148,7 @@ func (s *Server) bulk(w http.ResponseWriter, r *http.Request, sess *session) {
 			missing = append(missing, id)
 			continue
 		}
-		if _, err := s.apply(action, post, time.Time{}); err != nil {
+		if _, err := s.apply(r, sess, action, post, time.Time{}, nil); err != nil {
 			failed = append(failed, err.Error())
 			continue
 		}
@@ -137,11 +160,11 @@ func (s *Server) bulk(w http.ResponseWriter, r *http.Request, sess *session) {
 			held = append(held, "“"+clip(p.Text, 40)+"” ("+p.Reason+")")
 		}
 	}
-	s.log.Info("admin decision", "action", action, "posts", len(done), "ip", s.clientIP(r))
+	s.log.Info("admin decision", "action", action, "posts", len(done), "user", sess.user, "ip", s.clientIP(r))
 	verb := map[string]string{"approve": "Approved", "reject": "Rejected"}[action]
 	f := flash{Text: fmt.Sprintf("%s %d %s.", verb, len(done), plural(len(done), "post", "posts"))}
 	if action == "approve" && len(done) > len(held) {
-		f.Text += " They join the rotation at the next slide."
+		f.Text += " They join " + s.rotation() + " " + s.reach() + "."
 	}
 	if len(held) > 0 {
 		f.Error = true
@@ -156,6 +179,34 @@ func (s *Server) bulk(w http.ResponseWriter, r *http.Request, sess *session) {
 		f.Text += " " + strings.Join(failed, " ")
 	}
 	s.answer(w, r, sess, back, rep, after, done, f)
+}
+
+// reach is when a decision made here is on screen: at the kiosk's next
+// slide, or within the hub's bound on every screen.
+func (s *Server) reach() string {
+	if c := s.o.Console; c != nil && c.Bound > 0 {
+		return "within " + humanWait(c.Bound)
+	}
+	return "at the next slide"
+}
+
+// rotation is what an approved post joins.
+func (s *Server) rotation() string { return rotation(s.screens()) }
+
+func rotation(screens string) string {
+	if screens == "the screen" {
+		return "the rotation"
+	}
+	return "the rotation of " + screens
+}
+
+// screens are what a decision made here changes: "the screen" of a kiosk,
+// "every screen" of the fleet.
+func (s *Server) screens() string {
+	if s.o.Console != nil {
+		return "every screen"
+	}
+	return "the screen"
 }
 
 func plural(n int, one, many string) string {
@@ -239,12 +290,17 @@ func (s *Server) confirm(w http.ResponseWriter, r *http.Request, sess *session, 
 	s.pages.render(w, s.log, http.StatusOK, "confirm", v)
 }
 
-// outcome words what an action did, and warns when policy still keeps the
-// post off screen: an approval never beats a blocked word or a revocation.
-func outcome(action string, before, after content.Post, until time.Time, loc *time.Location) flash {
+// outcome words what an action did and when the screens follow ("the
+// screen" "at the next slide" on a kiosk, "every screen" "within 52
+// seconds" on the hub), and warns when policy still keeps the post off
+// screen: an approval never beats a blocked word or a revocation.
+func outcome(action string, before, after content.Post, until time.Time, sites []string, loc *time.Location, screens, reach string) flash {
 	what := "“" + clip(before.Text, 60) + "”"
 	if n := before.Author.Name; n != "" {
 		what += " by " + n
+	}
+	if len(sites) > 0 {
+		what += " for " + strings.Join(sites, ", ")
 	}
 	var text string
 	switch action {
@@ -253,7 +309,7 @@ func outcome(action string, before, after content.Post, until time.Time, loc *ti
 	case "reject":
 		text = "Rejected " + what + ": it stays off screen."
 	case "revoke":
-		text = "Revoked " + what + ": it leaves the screen at the next slide."
+		text = "Revoked " + what + ": it leaves " + screens + " " + reach + "."
 	case "unpin":
 		text = "Unpinned " + what + ": it stays in the rotation, no longer first."
 	case "pin":
@@ -267,7 +323,7 @@ func outcome(action string, before, after content.Post, until time.Time, loc *ti
 		return flash{Text: text + " It is still not shown: " + after.Reason + " (the policy wins over an approval).", Error: true}
 	}
 	if action == "approve" {
-		text += " It joins the rotation at the next slide."
+		text += " It joins " + rotation(screens) + " " + reach + "."
 	}
 	return flash{Text: text}
 }

@@ -29,6 +29,7 @@ import (
 	"strings"
 	"time"
 
+	"lobbykiosk/feeds/moderate"
 	"lobbykiosk/kiosk/config"
 	"lobbykiosk/kiosk/engine"
 )
@@ -49,6 +50,28 @@ type Options struct {
 	// Now is the clock for sessions, sign-in limits and post ages (tests
 	// inject one); nil means time.Now.
 	Now func() time.Time
+	// Console makes the page the fleet hub's moderation console; nil on a
+	// kiosk.
+	Console *Console
+}
+
+// Console is what the page needs to be the fleet hub's moderation console:
+// moderators sign in by name (the moderators file, [hub] moderators_file,
+// besides the admin password as "admin"), approvals and pins may name
+// sites, every decision goes to the audit log (shown on /audit), and the
+// navigation leads to the Fleet page instead of a screen.
+type Console struct {
+	// Sites lists the fleet's sites, for decisions that name some.
+	Sites func() []string
+	// Audit is where every decision is recorded.
+	Audit *moderate.Audit
+	// Bound is how long a decision takes to reach every screen, at most
+	// (the hub's tick, [hub] refresh and one slide): the page says so.
+	Bound time.Duration
+	// Token reports whether a request carries a fleet token: a kiosk's
+	// request, which the Host check (against DNS rebinding, a browser's
+	// problem) lets through whatever name the kiosk knows the hub by.
+	Token func(*http.Request) bool
 }
 
 // Server is the admin page. Its handler is safe for concurrent use.
@@ -56,7 +79,6 @@ type Server struct {
 	o        Options
 	cfg      *config.Config
 	eng      *engine.Engine
-	hash     []byte
 	log      *slog.Logger
 	now      func() time.Time
 	mux      *http.ServeMux
@@ -65,10 +87,13 @@ type Server struct {
 	limit    *limiter
 	pages    *pages
 	door     door
+	accounts *accounts
 }
 
-// New builds the admin page for o. It is an error when no password hash is
-// configured: the page never runs with a default password.
+// New builds the admin page for o. On a kiosk it is an error when no
+// password hash is configured: the page never runs with a default password.
+// The hub's console runs without anyone to sign in until a moderator is
+// added (its sign-in page says how).
 func New(o Options) (*Server, error) {
 	if o.Config == nil || o.Engine == nil {
 		return nil, errors.New("admin page: needs the kiosk's config and engine")
@@ -79,25 +104,36 @@ func New(o Options) (*Server, error) {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
+	acc := &accounts{}
 	pw, err := LoadPassword(o.Config)
-	if err != nil {
+	switch {
+	case err == nil:
+		acc.admin = []byte(pw.Hash)
+		if pw.Warning != "" {
+			o.Logger.Warn("admin password: " + pw.Warning)
+		}
+	case o.Console == nil:
 		return nil, fmt.Errorf("admin page: %w", err)
 	}
-	if pw.Warning != "" {
-		o.Logger.Warn("admin password: " + pw.Warning)
+	if o.Console != nil {
+		acc.file = o.Config.Hub.ModeratorsFile
+		if _, rerr := readModerators(acc.file); rerr != nil {
+			return nil, fmt.Errorf("moderation console: %w", rerr)
+		}
 	}
 	p, err := newPages()
 	if err != nil {
 		return nil, fmt.Errorf("admin page: %w", err)
 	}
 	s := &Server{
-		o: o, cfg: o.Config, eng: o.Engine, hash: []byte(pw.Hash),
-		door: newDoor(o.Config.Admin),
+		o: o, cfg: o.Config, eng: o.Engine,
+		door: newDoor(o.Config),
 		log:  o.Logger.With("component", "admin"), now: o.Now,
 		mux:      http.NewServeMux(),
 		sessions: newSessions(SessionTTL),
 		limit:    newLimiter(),
 		pages:    p,
+		accounts: acc,
 	}
 	s.routes()
 	s.handler = s.checkHost(securityHeaders(s.mux))
@@ -117,7 +153,11 @@ func (s *Server) routes() {
 	m.Handle("GET /screen", s.page(s.screenPage))
 	m.Handle("POST /post", s.action(s.decide))
 	m.Handle("POST /posts", s.action(s.bulk))
-	m.HandleFunc("GET /admin.js", serveScript)
+	m.Handle("GET /admin.js", s.api(serveScript))
+	if s.o.Console != nil {
+		m.Handle("GET /audit", s.page(s.auditPage))
+		m.Handle("GET /audit.jsonl", s.api(s.auditFile))
+	}
 
 	m.Handle("GET /image", s.api(s.image))
 	m.Handle("GET /screenshot.png", s.api(s.screenshot))
@@ -133,6 +173,11 @@ func (s *Server) Handler() http.Handler { return s.handler }
 // where it must be private. pattern is a net/http ServeMux pattern; one that
 // clashes with the page's own routes panics, as ServeMux.Handle does.
 func (s *Server) Mount(pattern string, h http.Handler) { s.mux.Handle(pattern, h) }
+
+// CanSignIn reports whether anyone can sign in now: on the hub's console, a
+// moderator or the admin password (a moderator added later is read from
+// the moderators file without a restart).
+func (s *Server) CanSignIn() bool { return s.accounts.any(s.now()) }
 
 // SignedIn reports whether r carries a live session.
 func (s *Server) SignedIn(r *http.Request) bool { return s.session(r) != nil }

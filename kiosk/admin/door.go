@@ -5,6 +5,7 @@ import (
 	"net"
 	"net/http"
 	"net/netip"
+	"net/url"
 	"os"
 	"strings"
 
@@ -22,8 +23,13 @@ type door struct {
 	metricsToken string
 }
 
-func newDoor(a config.Admin) door {
+func newDoor(c *config.Config) door {
+	a := c.Admin
 	d := door{names: map[string]bool{"localhost": true}, metricsToken: a.MetricsToken}
+	// The hub answers to the name the kiosks are given ([hub] url).
+	if u, err := url.Parse(c.Hub.URL); err == nil && u.Hostname() != "" {
+		d.names[strings.ToLower(u.Hostname())] = true
+	}
 	for _, p := range a.TrustedProxies {
 		if pp, err := config.ParsePrefix(p); err == nil {
 			d.proxies = append(d.proxies, pp)
@@ -151,13 +157,19 @@ func (d door) hostOK(host string) bool {
 // checkHost refuses requests for names the page does not answer to.
 func (s *Server) checkHost(h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if !s.door.hostOK(r.Host) {
+		if !s.door.hostOK(r.Host) && !s.kiosk(r) {
 			s.log.Warn("admin request for another host name refused", "host", r.Host, "ip", s.clientIP(r), "path", r.URL.Path)
 			http.Error(w, "This kiosk does not answer to the name "+clipHost(r.Host)+". If that is its name on your network, add it to [admin] hostnames in the kiosk's config.", http.StatusMisdirectedRequest)
 			return
 		}
 		h.ServeHTTP(w, r)
 	})
+}
+
+// kiosk reports whether r is a kiosk's request to the hub, with its fleet
+// token: not a browser's, so not one DNS rebinding could make.
+func (s *Server) kiosk(r *http.Request) bool {
+	return s.o.Console != nil && s.o.Console.Token != nil && s.o.Console.Token(r)
 }
 
 func clipHost(h string) string {

@@ -33,7 +33,7 @@ func newPages() (*pages, error) {
 		return nil, err
 	}
 	p := &pages{sets: map[string]*template.Template{}}
-	for _, name := range []string{"queue", "shown", "hidden", "sources", "screen", "error", "signin", "confirm", "card"} {
+	for _, name := range []string{"queue", "shown", "hidden", "sources", "screen", "error", "signin", "confirm", "card", "audit"} {
 		t, err := template.Must(base.Clone()).ParseFS(templateFiles, "templates/"+name+".html")
 		if err != nil {
 			return nil, err
@@ -86,6 +86,17 @@ type view struct {
 	Filter filterView
 	// Confirm is the post a confirmation page asks about.
 	Confirm *postView
+
+	// Console is set on the fleet hub's moderation console; User is who
+	// is signed in, Reach when a decision is on every screen.
+	Console     bool
+	User, Reach string
+	// Sites are the fleet's sites, for decisions that name some.
+	Sites []string
+	// Audit is the audit page's entries, newest first; AuditUnreadable
+	// counts lines of the log that could not be read.
+	Audit           []auditView
+	AuditUnreadable int
 }
 
 type counts struct{ Pending, Shown, Hidden, Failing int }
@@ -111,6 +122,13 @@ type postView struct {
 	Pick bool
 	// Zone is the kiosk's time zone, which the pin form's time is in.
 	Zone string
+	// Sites are the fleet's sites an approval or pin may be limited to
+	// (the hub's console; none on a kiosk); SitesText says where the post
+	// goes now.
+	Sites     []string
+	SitesText string
+	// Reach is when a decision is on screen ("at the next slide").
+	Reach string
 }
 
 type sourceView struct {
@@ -141,6 +159,7 @@ func (s *Server) base(sess *session, page, title string, r content.Report, now t
 		Flash: s.sessions.popFlash(sess), Zone: s.eng.CurrentConfig().Location.String(),
 		Screenshot: s.o.Screenshot != nil,
 		MinUntil:   now.In(s.eng.CurrentConfig().Location).Format(untilLayout),
+		Console:    s.o.Console != nil, User: sess.user, Reach: s.reach(), Sites: s.sites(),
 	}
 	for _, p := range r.Posts {
 		switch p.Status {
@@ -286,7 +305,11 @@ func (s *Server) postView(p content.Post, now time.Time, v view, back string) po
 	pv := postView{
 		Post: p, Name: p.Author.Name, CSRF: v.CSRF, Back: back, MinUntil: v.MinUntil, Zone: loc.String(),
 		HasImage: p.Image != "", HasAvatar: p.Author.Avatar != "",
-		StatusClass: string(p.Status),
+		StatusClass: string(p.Status), Reach: v.Reach,
+	}
+	if v.Console {
+		pv.Sites = v.Sites
+		pv.SitesText = sitesText(p.Sites, p.PinnedSites, p.Pinned)
 	}
 	if f := s.eng.PictureFailure(p.Image); p.Image != "" && f != nil {
 		pv.HasImage, pv.ImageError = false, f.Describe(loc)

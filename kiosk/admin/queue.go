@@ -2,6 +2,7 @@ package admin
 
 import (
 	"net/url"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -12,10 +13,16 @@ import (
 )
 
 // filter narrows the queue to what the manager is working through: one
-// source, one author, posts of an age.
+// source, one author, posts of an age; on the hub, one site.
 type filter struct {
 	Source, Author, Age string
+	// Site is a site the posts are for, or everySite: those of the sources
+	// for every site.
+	Site string
 }
+
+// everySite is the site filter's value for posts meant for every site.
+const everySite = "*"
 
 // ages are the age filter's choices, in the order the page lists them.
 var ages = []struct{ key, label string }{
@@ -27,7 +34,7 @@ var ages = []struct{ key, label string }{
 }
 
 func readFilter(q url.Values) filter {
-	f := filter{Source: q.Get("source"), Author: q.Get("author"), Age: q.Get("age")}
+	f := filter{Source: q.Get("source"), Author: q.Get("author"), Age: q.Get("age"), Site: q.Get("site")}
 	known := false
 	for _, a := range ages {
 		known = known || a.key == f.Age
@@ -41,7 +48,7 @@ func readFilter(q url.Values) filter {
 // query is the filter as a query string ("?source=…"), "" when none is set.
 func (f filter) query() string {
 	q := url.Values{}
-	for k, v := range map[string]string{"source": f.Source, "author": f.Author, "age": f.Age} {
+	for k, v := range map[string]string{"source": f.Source, "author": f.Author, "age": f.Age, "site": f.Site} {
 		if v != "" {
 			q.Set(k, v)
 		}
@@ -66,6 +73,15 @@ func authorName(p content.Post) string {
 
 func (f filter) keep(p content.Post, now time.Time) bool {
 	if f.Source != "" && p.Source != f.Source || f.Author != "" && authorName(p) != f.Author {
+		return false
+	}
+	switch {
+	case f.Site == "":
+	case f.Site == everySite:
+		if len(p.Sites) > 0 {
+			return false
+		}
+	case !slices.Contains(p.Sites, f.Site):
 		return false
 	}
 	if f.Age == "" {
@@ -97,7 +113,9 @@ type option struct {
 type filterView struct {
 	filter
 	Sources, Authors, Ages []option
-	Active                 bool
+	// SiteChoices are the sites the waiting posts are for (the hub's).
+	SiteChoices []option
+	Active      bool
 	// Showing of Total waiting posts match.
 	Showing, Total int
 	Query          string
@@ -105,10 +123,16 @@ type filterView struct {
 
 func newFilterView(f filter, pending []content.Post, shown int, now time.Time) filterView {
 	fv := filterView{filter: f, Active: f.active(), Showing: shown, Total: len(pending), Query: f.query()}
-	src, auth := map[string]int{}, map[string]int{}
+	src, auth, site := map[string]int{}, map[string]int{}, map[string]int{}
 	for _, p := range pending {
 		src[p.Source]++
 		auth[authorName(p)]++
+		for _, x := range p.Sites {
+			site[x]++
+		}
+		if len(p.Sites) == 0 {
+			site[everySite]++
+		}
 	}
 	list := func(m map[string]int, sel string) []option {
 		var out []option
@@ -124,6 +148,14 @@ func newFilterView(f filter, pending []content.Post, shown int, now time.Time) f
 		return out
 	}
 	fv.Sources, fv.Authors = list(src, f.Source), list(auth, f.Author)
+	if len(site) > 1 || site[everySite] == 0 && len(site) > 0 || f.Site != "" {
+		fv.SiteChoices = list(site, f.Site)
+		for i := range fv.SiteChoices {
+			if fv.SiteChoices[i].Value == everySite {
+				fv.SiteChoices[i].Label = "Every site (" + strconv.Itoa(fv.SiteChoices[i].Count) + ")"
+			}
+		}
+	}
 	for _, a := range ages {
 		n := 0
 		for _, p := range pending {

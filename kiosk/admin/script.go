@@ -11,7 +11,7 @@ import (
 //go:embed static/admin.js
 var script []byte
 
-func serveScript(w http.ResponseWriter, r *http.Request) {
+func serveScript(w http.ResponseWriter, r *http.Request, _ *session) {
 	w.Header().Set("Content-Type", "text/javascript; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-cache")
 	w.Write(script)

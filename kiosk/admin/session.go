@@ -37,6 +37,7 @@ const (
 // session is one signed-in browser.
 type session struct {
 	key     string // sha256 of the cookie token: the raw token is never kept
+	user    string // the account signed in: "admin", or a moderator's name
 	csrf    string
 	created time.Time
 	expires time.Time
@@ -73,10 +74,10 @@ func keyOf(tok string) string {
 	return hex.EncodeToString(sum[:])
 }
 
-// create starts a session and returns its cookie token.
-func (ss *sessions) create(now time.Time) (string, *session) {
+// create starts a session for user and returns its cookie token.
+func (ss *sessions) create(user string, now time.Time) (string, *session) {
 	tok := token(32)
-	s := &session{key: keyOf(tok), csrf: token(32), created: now, expires: now.Add(ss.ttl)}
+	s := &session{key: keyOf(tok), user: user, csrf: token(32), created: now, expires: now.Add(ss.ttl)}
 	ss.mu.Lock()
 	defer ss.mu.Unlock()
 	for k, v := range ss.m {
@@ -141,12 +142,20 @@ func csrfOK(want, got string) bool {
 	return want != "" && subtle.ConstantTimeCompare([]byte(want), []byte(got)) == 1
 }
 
+// session is r's live session, or nil. A moderator taken off the
+// moderators file is signed out at the next request.
 func (s *Server) session(r *http.Request) *session {
 	c, err := r.Cookie(sessionCookie)
 	if err != nil {
 		return nil
 	}
-	return s.sessions.get(c.Value, s.now())
+	now := s.now()
+	sess := s.sessions.get(c.Value, now)
+	if sess != nil && !s.accounts.has(sess.user, now) {
+		s.sessions.delete(sess)
+		return nil
+	}
+	return sess
 }
 
 // page wraps a signed-in page: without a session, the browser goes to the
@@ -215,6 +224,10 @@ type signinData struct {
 	Next    string
 	Message string
 	Error   bool
+	// Console: the fleet hub's moderation console; Named: it asks for a
+	// moderator's name (Name keeps what was typed).
+	Console, Named bool
+	Name           string
 }
 
 func (s *Server) signinPage(w http.ResponseWriter, r *http.Request) {
@@ -226,12 +239,17 @@ func (s *Server) signinPage(w http.ResponseWriter, r *http.Request) {
 	if r.URL.Query().Get("out") != "" {
 		d.Message = "You are signed out."
 	}
+	if s.o.Console != nil && !s.CanSignIn() {
+		d.Message, d.Error = "No moderator can sign in yet: add one on the hub with `sudo lobbykiosk admin set-password --moderator NAME --config "+s.cfg.Path+"`, then reload this page.", true
+	}
 	s.renderSignin(w, r, http.StatusOK, d)
 }
 
 // renderSignin shows the sign-in form with a fresh pre-session token.
 func (s *Server) renderSignin(w http.ResponseWriter, r *http.Request, status int, d signinData) {
 	d.Kiosk = s.eng.CurrentConfig().Name
+	d.Console = s.o.Console != nil
+	d.Named = d.Console && s.accounts.named(s.now())
 	// Keep the browser's token when it has one, so two open sign-in tabs
 	// both work.
 	if c, err := r.Cookie(signinCookie); err == nil && len(c.Value) == base64.RawURLEncoding.EncodedLen(32) {
@@ -251,7 +269,7 @@ func (s *Server) signin(w http.ResponseWriter, r *http.Request) {
 		s.renderSignin(w, r, http.StatusBadRequest, signinData{Message: "The sign-in form could not be read; try again.", Error: true})
 		return
 	}
-	d := signinData{Next: safeNext(r.PostForm.Get("next")), Error: true}
+	d := signinData{Next: safeNext(r.PostForm.Get("next")), Error: true, Name: clip(r.PostForm.Get("name"), maxModeratorName)}
 	pre, err := r.Cookie(signinCookie)
 	if err != nil || !csrfOK(pre.Value, r.PostForm.Get("csrf")) {
 		s.log.Warn("admin sign-in refused: form without its token", "ip", ip)
@@ -278,11 +296,27 @@ func (s *Server) signin(w http.ResponseWriter, r *http.Request) {
 		s.renderSignin(w, r, http.StatusTooManyRequests, d)
 		return
 	}
-	ok := bcrypt.CompareHashAndPassword(s.hash, []byte(r.PostForm.Get("password"))) == nil
+	name := "" // a kiosk has the admin password only
+	if s.o.Console != nil {
+		name = r.PostForm.Get("name")
+	}
+	user, hash, known, problem := s.accounts.lookup(name, s.now())
+	if problem != "" {
+		s.log.Error("moderators file unreadable; the moderators read before still sign in", "err", problem)
+	}
+	if !known {
+		// Compared all the same: a name that is no account takes as
+		// long as a wrong password.
+		hash = decoy()
+	}
+	ok := bcrypt.CompareHashAndPassword(hash, []byte(r.PostForm.Get("password"))) == nil && known
 	failures, lock := at.done(ok, s.now())
 	if !ok {
-		s.log.Warn("admin sign-in failed: wrong password", "ip", ip, "failures", failures, "locked_for", lock.String())
+		s.log.Warn("admin sign-in failed: wrong name or password", "ip", ip, "name", d.Name, "failures", failures, "locked_for", lock.String())
 		d.Message = "Wrong password."
+		if s.o.Console != nil && s.accounts.named(s.now()) {
+			d.Message = "Wrong name or password."
+		}
 		if lock > 0 {
 			w.Header().Set("Retry-After", strconv.Itoa(seconds(lock)))
 			d.Message += " Too many wrong passwords: wait " + humanWait(lock) + " before the next try."
@@ -290,17 +324,17 @@ func (s *Server) signin(w http.ResponseWriter, r *http.Request) {
 		s.renderSignin(w, r, http.StatusUnauthorized, d)
 		return
 	}
-	tok, _ := s.sessions.create(s.now())
+	tok, _ := s.sessions.create(user, s.now())
 	http.SetCookie(w, s.cookie(r, sessionCookie, tok, int(SessionTTL/time.Second)))
 	http.SetCookie(w, s.cookie(r, signinCookie, "", -1))
-	s.log.Info("admin signed in", "ip", ip)
+	s.log.Info("admin signed in", "ip", ip, "user", user)
 	http.Redirect(w, r, d.Next, http.StatusSeeOther)
 }
 
 func (s *Server) signout(w http.ResponseWriter, r *http.Request, sess *session) {
 	s.sessions.delete(sess)
 	http.SetCookie(w, s.cookie(r, sessionCookie, "", -1))
-	s.log.Info("admin signed out", "ip", s.clientIP(r))
+	s.log.Info("admin signed out", "ip", s.clientIP(r), "user", sess.user)
 	http.Redirect(w, r, "/signin?out=1", http.StatusSeeOther)
 }
 

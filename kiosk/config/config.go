@@ -74,6 +74,10 @@ type Config struct {
 	Leaderboard Leaderboard `toml:"leaderboard"`
 	Admin       Admin       `toml:"admin"`
 	Fleet       Fleet       `toml:"fleet"`
+	Hub         Hub         `toml:"hub"`
+	// Sites are a hub's [site."NAME"] sections, passed on to the kiosks in
+	// its /fleet.toml (see hub.go); a kiosk's own file has none.
+	Sites map[string]section `toml:"site" json:"-"`
 
 	// Path is the file the config was read from ("" for built-in configs).
 	Path string `toml:"-"`
@@ -100,6 +104,10 @@ type Source struct {
 	// numbers and dates read: 1.234 is 1234 in "de", 05/06 is 6 May in
 	// "en-US". Without it the file's own values decide.
 	Locale string `toml:"locale"`
+	// Sites, on the fleet's hub only, limits the source's posts to the
+	// kiosks of those sites ([fleet] site): an office's own account,
+	// moderated centrally with the rest.
+	Sites []string `toml:"sites"`
 }
 
 // Spec is what the feeds pipeline needs of the source.
@@ -121,6 +129,7 @@ func (c *Config) Specs() []feeds.SourceSpec {
 	out := make([]feeds.SourceSpec, len(c.Sources))
 	for i, s := range c.Sources {
 		out[i] = s.Spec()
+		out[i].Moderated = c.FromHub(s)
 		out[i].Timezone = c.Timezone
 	}
 	return out
@@ -274,6 +283,16 @@ type Fleet struct {
 	ConfigURL    string   `toml:"config_url"`
 	Refresh      Duration `toml:"refresh"`
 	HeartbeatURL string   `toml:"heartbeat_url"`
+	// Hub is the fleet's hub (`lobbykiosk hub`); with it, config_url,
+	// heartbeat_url and the revocation list default to the hub's.
+	Hub   string `toml:"hub"`
+	Token string `toml:"token"` // sent as a bearer token to the hub, and only there
+	// Site is the office this kiosk is in (default: its name): its section
+	// of the central config, and what the hub targets at it.
+	Site string `toml:"site"`
+	// HeartbeatEvery is how often the heartbeat is sent (1m); a screen
+	// thumbnail goes to the hub every fifth beat.
+	HeartbeatEvery Duration `toml:"heartbeat_every"`
 }
 
 // Duration is a Go duration written as a string ("10m", "1h30m").
@@ -696,6 +715,7 @@ func (c *Config) validate(loc lines, add func(line int, key, format string, args
 				add(at("locale"), key("locale"), "%q is not a language tag (e.g. \"de\", \"fr-CH\", \"en-US\")", s.Locale)
 			}
 		}
+		c.validateSourceSites(s, at, key, add)
 	}
 
 	if c.Fetch.Timeout.Duration == 0 {
@@ -868,6 +888,7 @@ func (c *Config) validate(loc lines, add func(line int, key, format string, args
 			}
 		}
 	}
+	c.validateHub(loc, add)
 }
 
 // validateAdmin checks [admin] and fills its defaults.

@@ -99,7 +99,7 @@ func TestLoadProblems(t *testing.T) {
 		{"unknown table", "[dispaly]\npost_seconds = 4\nhours = []\n",
 			[]string{":1: dispaly: unknown key"}},
 		{"unknown quoted table", "name = \"x\"\n[site.\"HQ Lobby\"]\ntimezone = \"UTC\"\n",
-			[]string{`:2: site."HQ Lobby": unknown key`}},
+			[]string{`:2: site."HQ Lobby": site sections belong in the hub's config`}},
 		{"not a number", "[display]\npost_seconds = nan\nwins_seconds = inf\ntransition_seconds = nan\n[leaderboard]\ndaily_cap = inf\n",
 			[]string{":2: display.post_seconds: nan is not a number", ":3: display.wins_seconds: +Inf is too long",
 				":4: display.transition_seconds: NaN is out of range", ":6: leaderboard.daily_cap: +Inf is not a number"}},

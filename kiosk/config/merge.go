@@ -38,7 +38,7 @@ import (
 // are what the kiosk shows before it ever got a central config.
 
 // deviceKeys are the top-level keys only the kiosk's own file may set.
-var deviceKeys = map[string]bool{"name": true, "state_dir": true, "admin": true, "fleet": true}
+var deviceKeys = map[string]bool{"name": true, "state_dir": true, "admin": true, "fleet": true, "hub": true}
 
 // deviceDisplayKeys are the [display] keys only the kiosk's own file may set.
 var deviceDisplayKeys = []string{"on_command", "off_command"}
@@ -115,12 +115,12 @@ func Merge(local *Config, localData []byte, centralName string, centralData []by
 		sites = append(sites, name)
 	}
 	sort.Strings(sites)
-	_, own := f.Site[local.Name]
+	_, own := f.Site[local.SiteName()]
 	var cfg *Config
 	for _, site := range append([]string{""}, sites...) {
 		c, sp := f.merge(md, loc, site, local, centralName)
 		ps = append(ps, sp...)
-		if (own && site == local.Name) || (!own && site == "") {
+		if (own && site == local.SiteName()) || (!own && site == "") {
 			cfg = c
 		}
 	}
@@ -128,7 +128,7 @@ func Merge(local *Config, localData []byte, centralName string, centralData []by
 	if len(ps) == 0 && len(cfg.Sources) == 0 {
 		where := "the common part has no [[source]]"
 		if own {
-			where += " and neither has [site." + quoteKey(local.Name) + "]"
+			where += " and neither has [site." + quoteKey(local.SiteName()) + "]"
 		}
 		ps = append(ps, Problem{File: centralName,
 			Msg: fmt.Sprintf("removes every source: kiosk %q would have nothing to show (%s)", local.Name, where)})
@@ -139,7 +139,7 @@ func Merge(local *Config, localData []byte, centralName string, centralData []by
 
 	if !own && len(sites) > 0 {
 		cfg.Warnings = append(cfg.Warnings, fmt.Sprintf("fleet config %s: no [site.%s] section; using the common settings (sections: %s)",
-			centralName, quoteKey(local.Name), quoteList(sites)))
+			centralName, quoteKey(local.SiteName()), quoteList(sites)))
 	}
 	if ignored := localContent(localData); len(ignored) > 0 {
 		cfg.Warnings = append(cfg.Warnings, fmt.Sprintf("%s: %s set here; the fleet config supplies these, so the local ones are ignored while it is in use",
@@ -300,6 +300,7 @@ func (f *centralFile) merge(md toml.MetaData, loc lines, site string, local *Con
 	// exactly as it was checked there.
 	c.Path = local.Path
 	c.Name, c.StateDir, c.Fleet = local.Name, local.StateDir, local.Fleet
+	c.useHub()
 	if local.Timezone != "" {
 		c.Location = local.Location
 	}
@@ -441,7 +442,8 @@ func Version(c *Config) string {
 	v := *c
 	// The admin password hash has no business in a fingerprint that is
 	// sent to headquarters.
-	v.Path, v.Warnings, v.Location, v.Admin = "", nil, nil, Admin{}
+	v.Path, v.Warnings, v.Location, v.Admin, v.Hub = "", nil, nil, Admin{}, Hub{}
+	v.Fleet.Token = "" // nor the fleet token
 	b, err := json.Marshal(struct {
 		Config
 		Zone string

@@ -22,6 +22,11 @@ type Report struct {
 	Sources     []feeds.SourceState `json:"sources"`
 	// Period labels the leaderboard ("November 2026").
 	Period string `json:"leaderboard_period,omitempty"`
+	// PeriodKind and PeriodStart name the period for a machine: the screen
+	// says it in the kiosk's language (a computed leaderboard's, or one
+	// from the fleet's hub).
+	PeriodKind  string `json:"leaderboard_period_kind,omitempty"`
+	PeriodStart string `json:"leaderboard_period_start,omitempty"`
 	// Computed is true when the leaderboard was computed from posts.
 	Computed bool `json:"leaderboard_computed,omitempty"`
 }
@@ -38,6 +43,10 @@ type Post struct {
 	Reason      string          `json:"reason"`
 	Pinned      bool            `json:"pinned,omitempty"`
 	PinnedUntil *time.Time      `json:"pinned_until,omitempty"`
+	// Sites and PinnedSites limit where the post is shown and pinned (on
+	// the hub, for a decision that names sites).
+	Sites       []string `json:"sites,omitempty"`
+	PinnedSites []string `json:"pinned_sites,omitempty"`
 }
 
 // Win is a metric as `content` prints it.
@@ -82,9 +91,21 @@ func Rules(c *config.Config) (moderate.Rules, map[string]moderate.Mode) {
 		MinText:        m.MinText,
 		Location:       c.Location,
 	}
+	if c.Hub.Listen == "" {
+		rules.Site = c.SiteName()
+	}
 	modes := map[string]moderate.Mode{}
 	for _, s := range c.Sources {
+		if len(s.Sites) > 0 {
+			if rules.SourceSites == nil {
+				rules.SourceSites = map[string][]string{}
+			}
+			rules.SourceSites[s.Name] = s.Sites
+		}
 		modes[s.Name] = moderate.Mode(s.Approval)
+		if c.FromHub(s) {
+			modes[s.Name] = moderate.Hub
+		}
 	}
 	return rules, modes
 }
@@ -111,9 +132,11 @@ func Build(c *config.Config, snap feeds.Snapshot, m *moderate.Moderator, now tim
 	r := Report{Sources: snap.Sources}
 	var shown []feeds.Post
 	for _, v := range m.Apply(snap.Posts, now) {
-		p := Post{Post: v.Post, Status: v.Status, Reason: v.Reason, Pinned: v.Pinned}
-		if v.Status == moderate.Shown {
-			// Everything the slide writes: the text and who wrote it.
+		p := Post{Post: v.Post, Status: v.Status, Reason: v.Reason, Pinned: v.Pinned, Sites: v.Sites, PinnedSites: v.PinnedSites}
+		if v.Status == moderate.Shown && c.Hub.Listen == "" {
+			// Everything the slide writes: the text and who wrote it. (The
+			// fleet's hub draws nothing: each kiosk decides with its own
+			// fonts.)
 			a := v.Post.Author
 			if why := fonts.Reason(v.Post.Text + "\n" + a.Name + "\n" + a.Handle + "\n" + a.Team); why != "" {
 				p.Status, p.Reason = Held, why
@@ -147,6 +170,16 @@ func Build(c *config.Config, snap feeds.Snapshot, m *moderate.Moderator, now tim
 		board = leaderboard.Compute(shown, bs, now, c.Location)
 		r.Computed = true
 		r.Period = leaderboard.PeriodLabel(bs.Period, now, c.Location)
+		r.PeriodKind, r.PeriodStart = bs.Period, leaderboard.PeriodStart(bs.Period, now, c.Location)
+	} else {
+		// An export's own period (the fleet's hub writes the one it
+		// computed for, by kind and first day too).
+		for _, s := range board {
+			if s.Period != "" || s.PeriodKind != "" {
+				r.Period, r.PeriodKind, r.PeriodStart = s.Period, s.PeriodKind, s.PeriodStart
+				break
+			}
+		}
 	}
 	r.Leaderboard = leaderboard.Privacy(board, bs)
 	if r.Posts == nil {

@@ -22,6 +22,7 @@ import (
 	"lobbykiosk/feeds/store"
 	"lobbykiosk/kiosk/config"
 	"lobbykiosk/kiosk/content"
+	"lobbykiosk/kiosk/fleet"
 	"lobbykiosk/kiosk/slide"
 )
 
@@ -54,6 +55,7 @@ type Engine struct {
 	picFailures pictureFailures
 	netMu       sync.Mutex
 	netCache    map[string]feedNets
+	noPrefetch  bool
 	notice      string // guarded by mu; see SetNotice
 	keepers     []func() bool
 }
@@ -68,6 +70,10 @@ type Options struct {
 	Logger  *slog.Logger
 	// ImageSize is the largest size a picture is shown at (the screen size).
 	ImageWidth, ImageHeight int
+	// NoPrefetch leaves pictures to be fetched when asked for, not with
+	// their posts: the fleet's hub fetches them for its media store, and
+	// its console asks for the few a moderator looks at.
+	NoPrefetch bool
 }
 
 // Open prepares everything for cfg. A state dir that cannot be created is an
@@ -83,6 +89,9 @@ func Open(cfg *config.Config, o Options) (*Engine, error) {
 	client := fetch.New(o.Version)
 	client.Timeout = cfg.Fetch.Timeout.Duration
 	client.MaxBody = int64(cfg.Fetch.MaxBodyMB) << 20
+	// In a fleet with a hub, everything from the hub (config, content,
+	// pictures, revocations) and the heartbeat carry the fleet token.
+	client.HTTP.Transport = fleet.HubAuth(client.HTTP.Transport, cfg.Fleet.Hub, cfg.Fleet.Token)
 	if o.ImageWidth == 0 {
 		o.ImageWidth, o.ImageHeight = 1920, 1080
 	}
@@ -91,14 +100,14 @@ func Open(cfg *config.Config, o Options) (*Engine, error) {
 		cfg: cfg, version: config.Version(cfg), revWake: make(chan struct{}, 1),
 		Pipeline: pipeline.New(cfg.Specs(), pipeline.Options{Store: st, Client: client, Logger: o.Logger,
 			MaxDrop: cfg.Fetch.MaxDrop, HoldFor: cfg.Fetch.EmptyGrace.Duration}),
-		pictures: newPictureClient(o.Version, cfg),
+		pictures: newPictureClient(o.Version, cfg), noPrefetch: o.NoPrefetch,
 	}
 	boxW, boxH := pictureBox(o.ImageWidth, o.ImageHeight)
 	e.Images, err = images.New(images.Options{
 		Dir:       filepath.Join(cfg.StateDir, "images"),
 		BoxWidth:  boxW,
 		BoxHeight: boxH,
-		Fetch:     e.fetchPicture,
+		Fetch:     e.FetchPicture,
 		DiskLimit: int64(cfg.StateDirMaxMB) << 20,
 		DiskOther: func() int64 { return dirSize(cfg.StateDir, "images") },
 		Logger:    o.Logger,
@@ -179,6 +188,13 @@ func (e *Engine) rebuildModerator() {
 
 // Decisions is the moderation decision store.
 func (e *Engine) Decisions() *moderate.Decisions { return e.decisions }
+
+// Revocations is the central revocation list in use.
+func (e *Engine) Revocations() *moderate.Revocations {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.revocations
+}
 
 // RefreshOnce fetches every source and the revocation list once.
 func (e *Engine) RefreshOnce(ctx context.Context) {
@@ -270,7 +286,9 @@ func (e *Engine) Run(ctx context.Context) {
 	}()
 	go func() {
 		defer wg.Done()
-		e.prefetchPictures(ctx)
+		if !e.noPrefetch {
+			e.prefetchPictures(ctx)
+		}
 	}()
 	go func() {
 		defer wg.Done()

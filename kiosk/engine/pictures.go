@@ -13,6 +13,7 @@ import (
 	"lobbykiosk/feeds/fetch"
 	"lobbykiosk/feeds/images"
 	"lobbykiosk/kiosk/config"
+	"lobbykiosk/kiosk/fleet"
 )
 
 // Pictures that failed are remembered, with their error, so that a broken
@@ -127,18 +128,23 @@ var allPrivate = []netip.Prefix{
 }
 
 // newPictureClient is the client pictures and avatars are fetched with:
-// the feeds' client's limits behind a fetch.Guard.
+// the feeds' client's limits behind a fetch.Guard. In a fleet, the hub's
+// /media/ answers to the fleet token only: the guard lets the kiosk reach
+// the hub as the address of the feed that named the picture, and the token
+// goes to the hub's origin and nowhere else.
 func newPictureClient(version string, cfg *config.Config) *fetch.Client {
 	c := fetch.NewGuarded(version, &fetch.Guard{})
 	c.Timeout = cfg.Fetch.Timeout.Duration
 	c.MaxBody = int64(cfg.Fetch.MaxBodyMB) << 20
+	c.HTTP.Transport = fleet.HubAuth(c.HTTP.Transport, cfg.Fleet.Hub, cfg.Fleet.Token)
 	return c
 }
 
-// fetchPicture fetches a picture named by a feed, allowed onto the
+// FetchPicture fetches a picture named by a feed, allowed onto the
 // networks of the feeds that name it (or every private one with [fetch]
-// allow_private).
-func (e *Engine) fetchPicture(ctx context.Context, r images.Request) (images.Response, error) {
+// allow_private): what the picture cache uses, and the hub for the
+// pictures it re-serves.
+func (e *Engine) FetchPicture(ctx context.Context, r images.Request) (images.Response, error) {
 	ctx = fetch.Allow(ctx, e.pictureAllowance(ctx, r.URL))
 	return images.ClientFetch(e.pictures)(ctx, r)
 }

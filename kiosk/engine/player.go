@@ -218,11 +218,7 @@ func (p *Player) Build(ctx context.Context, item playlist.Item, r content.Report
 				avatars[s.Avatar] = img
 			}
 		}
-		period := r.Period
-		if r.Computed {
-			period = slide.PeriodLabel(cfg.Locale, cfg.Leaderboard.Period, now, cfg.Location)
-		}
-		return slide.FromLeaderboard(r.Leaderboard, avatars, period, cfg.Locale)
+		return slide.FromLeaderboard(r.Leaderboard, avatars, boardPeriod(r, cfg, now), cfg.Locale)
 	}
 	w := slide.WelcomeSlide(cfg.Name, cfg.Display.Welcome, p.currentLogo(), cfg.Locale)
 	// At set-up (nothing to show yet) the welcome slide says where the
@@ -370,4 +366,20 @@ func (p *Player) setDisplay(ctx context.Context, on bool) {
 			p.eng.Log.Warn("display command failed", "command", cmd, "err", err)
 		}
 	}()
+}
+
+// boardPeriod is the leaderboard slide's period label, in the kiosk's
+// language: a computed leaderboard's, the fleet hub's (by its kind and
+// first day), else what an export wrote.
+func boardPeriod(r content.Report, cfg *config.Config, now time.Time) string {
+	switch {
+	case r.Computed:
+		return slide.PeriodLabel(cfg.Locale, cfg.Leaderboard.Period, now, cfg.Location)
+	case r.PeriodKind != "":
+		if d, err := time.ParseInLocation(time.DateOnly, r.PeriodStart, cfg.Location); err == nil {
+			// Noon of its first day, here: inside the period whatever the zone.
+			return slide.PeriodLabel(cfg.Locale, r.PeriodKind, d.Add(12*time.Hour), cfg.Location)
+		}
+	}
+	return r.Period
 }

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"lobbykiosk/feeds"
+	"lobbykiosk/kiosk/config"
 	"lobbykiosk/kiosk/content"
 	"lobbykiosk/kiosk/playlist"
 	"lobbykiosk/kiosk/slide"
@@ -178,5 +179,30 @@ func TestPlayerReadingTimeAndWinsPages(t *testing.T) {
 	}
 	if len(pages) < 2 || pages[0] == pages[1] {
 		t.Errorf("wins pages shown in order %v, want them in turn", pages)
+	}
+}
+
+// The fleet hub's leaderboard names its period by kind and first day: each
+// kiosk says it in its own language, for the hub's period even when the
+// kiosk's own month has already turned.
+func TestBoardPeriodFromTheHub(t *testing.T) {
+	pt := parse(t, "name = \"Lisboa\"\ntimezone = \"America/New_York\"\nlanguage = \"pt-PT\"\n")
+	en := parse(t, "name = \"Leeds\"\ntimezone = \"Asia/Tokyo\"\n")
+	hubs := content.Report{Period: "November 2026", PeriodKind: "month", PeriodStart: "2026-11-01"}
+	jan := time.Date(2027, 1, 1, 3, 0, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		cfg  *config.Config
+		r    content.Report
+		want string
+	}{
+		{pt, hubs, "novembro de 2026"},
+		{en, hubs, "November 2026"},
+		{en, content.Report{Period: "Q3 2026", PeriodKind: "quarter", PeriodStart: "2026-07-01"}, "Q3 2026"},
+		{en, content.Report{Period: "Spring campaign"}, "Spring campaign"},
+		{en, content.Report{Period: "broken", PeriodKind: "month", PeriodStart: "soon"}, "broken"},
+	} {
+		if got := boardPeriod(tc.r, tc.cfg, jan); got != tc.want {
+			t.Errorf("%s, %+v: %q, want %q", tc.cfg.Name, tc.r, got, tc.want)
+		}
 	}
 }

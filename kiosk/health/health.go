@@ -41,16 +41,20 @@ type Options struct {
 	Local *localconfig.Watcher
 	// HeartbeatTimeout bounds one heartbeat POST; default 10s.
 	HeartbeatTimeout time.Duration
-	Now              func() time.Time
+	// HTTP sends heartbeats and thumbnails (nil: Go's default client); the
+	// kiosk's own client adds the fleet token for its hub.
+	HTTP *http.Client
+	Now  func() time.Time
 	// Started is when the kiosk started; zero means when New is called.
 	Started time.Time
 }
 
 // Monitor answers health questions about one kiosk.
 type Monitor struct {
-	o  Options
-	mu sync.Mutex
-	hb HeartbeatState
+	o     Options
+	mu    sync.Mutex
+	hb    HeartbeatState
+	every time.Duration // the heartbeat's period, once it runs
 }
 
 // New returns a monitor for o.

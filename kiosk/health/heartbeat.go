@@ -38,6 +38,15 @@ type Beat struct {
 	DisplayOn      bool      `json:"display_on"`
 	SlidesShown    int64     `json:"slides_shown"`
 	FleetError     string    `json:"fleet_error,omitempty"`
+	// For the fleet's hub: the kiosk's site, what is on screen now (the
+	// slide's kind, and the post's ID on a post slide), the names of the
+	// failing sources, and how often beats come (so the hub knows when
+	// three were missed).
+	Site           string   `json:"site,omitempty"`
+	Slide          string   `json:"slide,omitempty"`
+	PostID         string   `json:"post_id,omitempty"`
+	FailingSources []string `json:"failing_sources,omitempty"`
+	EverySeconds   int      `json:"every_seconds,omitempty"`
 }
 
 // RunHeartbeat POSTs a Beat to url at once and then every `every` (a minute
@@ -51,6 +60,9 @@ func (m *Monitor) RunHeartbeat(ctx context.Context, url string, every time.Durat
 	if every <= 0 {
 		every = time.Minute
 	}
+	m.mu.Lock()
+	m.every = every
+	m.mu.Unlock()
 	t := time.NewTicker(every)
 	defer t.Stop()
 	last := ""
@@ -83,11 +95,19 @@ func (m *Monitor) SendHeartbeat(ctx context.Context, url string) error {
 	for _, s := range rep.Sources {
 		if !s.OK && s.Error != "" {
 			beat.SourcesFailing++
+			beat.FailingSources = append(beat.FailingSources, s.Name)
 		}
 	}
 	if rep.Screen != nil {
 		beat.SlidesShown = rep.Screen.Count
+		if rep.Screen.On {
+			beat.Slide, beat.PostID = string(rep.Screen.Kind), rep.Screen.PostID
+		}
 	}
+	beat.Site = m.o.Engine.CurrentConfig().SiteName()
+	m.mu.Lock()
+	beat.EverySeconds = int(m.every / time.Second)
+	m.mu.Unlock()
 	if rep.Fleet != nil {
 		beat.FleetError = rep.Fleet.LastError
 	}
@@ -120,7 +140,7 @@ func (m *Monitor) post(ctx context.Context, url string, beat Beat) error {
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("User-Agent", "lobbykiosk/"+m.o.Version+" (+office lobby display)")
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := m.client().Do(req)
 	if err != nil {
 		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
 			return fmt.Errorf("heartbeat %s: no answer within %s", url, m.o.HeartbeatTimeout)
@@ -133,4 +153,12 @@ func (m *Monitor) post(ctx context.Context, url string, beat Beat) error {
 		return fmt.Errorf("heartbeat %s: %s", url, resp.Status)
 	}
 	return nil
+}
+
+// client is Options.HTTP, or Go's default client.
+func (m *Monitor) client() *http.Client {
+	if m.o.HTTP != nil {
+		return m.o.HTTP
+	}
+	return http.DefaultClient
 }
