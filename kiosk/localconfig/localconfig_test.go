@@ -14,6 +14,7 @@ import (
 
 	"lobbykiosk/feeds/store"
 	"lobbykiosk/kiosk/config"
+	"lobbykiosk/kiosk/locale"
 )
 
 const good = `name = "Lobby"
@@ -291,7 +292,7 @@ func TestRunFollowsTheFile(t *testing.T) {
 
 func TestNoticeNamesTheFirstProblem(t *testing.T) {
 	_, err := config.Parse("/etc/lobbykiosk/kiosk.toml", []byte("nme = 1\n[display]\npost_secnds = 3\n"))
-	got := noticeFor(err, "edit not applied")
+	got := noticeFor(locale.English(), err, "notice.not_applied")
 	if got != "Config error: kiosk.toml line 1 (nme) +1 more · edit not applied" {
 		t.Errorf("notice %q", got)
 	}
