@@ -80,7 +80,6 @@ type auditView struct {
 	When, WhenISO, What string
 }
 
-
 func (s *Server) auditPage(w http.ResponseWriter, r *http.Request, sess *session) {
 	rep, now := s.report()
 	v := s.base(sess, "audit", s.words().T("admin.audit.title"), rep, now)

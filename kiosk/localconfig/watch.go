@@ -66,8 +66,8 @@ type Watcher struct {
 	onCopy bool           // started on the last good copy
 	// lang is the running settings' language, which the notice speaks:
 	// a broken file's own may be the mistake.
-	lang *locale.Locale // guarded by mu
-	state  State
+	lang  *locale.Locale // guarded by mu
+	state State
 }
 
 // New follows the config file at path for a kiosk that runs cfg, read from
