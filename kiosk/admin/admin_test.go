@@ -262,7 +262,7 @@ func TestQueuePage(t *testing.T) {
 	}
 
 	h := b.get("/hidden")
-	for _, want := range []string{"A sneak peek at Project Falcon", `rejected</span>blocked word "project falcon"`, "Approve anyway"} {
+	for _, want := range []string{"A sneak peek at Project Falcon", `rejected</span><bdi>blocked word "project falcon"</bdi>`, "Approve anyway"} {
 		if !strings.Contains(h.text, want) {
 			t.Errorf("hidden page lacks %q:\n%s", want, h.body)
 		}
