@@ -91,6 +91,7 @@ func TestAdminPageInChromium(t *testing.T) {
 	addr := freeAddr(t)
 	cfgPath := filepath.Join(dir, "kiosk.toml")
 	if err := os.WriteFile(cfgPath, []byte(`name = "Lobby Lyon"
+language = "en"
 timezone = "Europe/Paris"
 state_dir = "state"
 
