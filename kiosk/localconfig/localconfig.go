@@ -124,6 +124,11 @@ func noticeFor(l *locale.Locale, err error, what string) string {
 	} else if err != nil {
 		where = firstLine(err.Error())
 	}
+	if l.RTL() {
+		// The place is left-to-right text (a file name, a key, "(…)"):
+		// isolated, it keeps its order inside a right-to-left line.
+		where = "\u2066" + where + "\u2069"
+	}
 	return l.T("notice.config", map[string]any{"Where": where, "What": l.T(what)})
 }
 

@@ -240,7 +240,7 @@ func TestNoticeInTheKiosksLanguage(t *testing.T) {
 	}
 	write(t, path, strings.Replace(strings.Replace(german, "post_seconds = 10", `post_seconds = "30 s"`, 1), `language = "de"`, `language = "fr"`, 1))
 	w.Reload()
-	if _, notice, _ := r.last(); notice != "Fehler in der Konfiguration: kiosk.toml Zeile 11 (display.post_seconds) · Änderung nicht übernommen" {
+	if _, notice, _ := r.last(); notice != "Konfigurationsfehler: kiosk.toml Zeile 11 (display.post_seconds) · Änderung nicht übernommen" {
 		t.Errorf("German kiosk, broken edit: notice %q", notice)
 	}
 }
@@ -319,9 +319,9 @@ func TestNoticeNamesTheFirstProblem(t *testing.T) {
 	// The notice is on the TV, in the kiosk's language; the place in the
 	// file stays as the file and the checker name it.
 	for lang, want := range map[string]string{
-		"de": "Fehler in der Konfiguration: kiosk.toml Zeile 1 (nme) +1 weiterer · Änderung nicht übernommen",
+		"de": "Konfigurationsfehler: kiosk.toml Zeile 1 (nme) +1 weiterer · Änderung nicht übernommen",
 		"fr": "Erreur de configuration : kiosk.toml ligne 1 (nme) +1 autre · modification non appliquée",
-		"ar": "خطأ في الإعدادات: kiosk.toml السطر 1 (nme) +١ أخرى · لم يُطبَّق التعديل",
+		"ar": "خطأ في الإعدادات: \u2066kiosk.toml السطر 1 (nme) +١ أخرى\u2069 · لم يُطبَّق التعديل",
 	} {
 		l, lerr := locale.For(lang)
 		if lerr != nil {
