@@ -139,6 +139,59 @@ func TestAdminPageInArabic(t *testing.T) {
 	noEnglish(t, "/", q)
 }
 
+// TestConsoleInGerman: the hub's console speaks the hub's language, sites,
+// the audit log and the fleet-wide questions included.
+func TestConsoleInGerman(t *testing.T) {
+	c := newConsoleIn(t, "de")
+	b := c.browser("192.0.2.63")
+	in := b.get("/signin")
+	for _, want := range []string{"Moderationskonsole der Empfangsbildschirme aller Standorte.", `<label for="name">Name</label>`, "Ihr Moderatorname"} {
+		if !strings.Contains(in.text, want) {
+			t.Errorf("German console sign-in lacks %q", want)
+		}
+	}
+	if r := b.signInAs("Nobody", adaPassword); !strings.Contains(r.text, "Falscher Name oder falsches Passwort.") {
+		t.Errorf("a wrong name in German: %d", r.StatusCode)
+	}
+	if r := b.signInAs("Ada Lovelace", adaPassword); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("sign-in: %d", r.StatusCode)
+	}
+	q := b.get("/")
+	for _, want := range []string{
+		"Moderation für alle Standorte", "Angemeldet als <strong data-user>Ada Lovelace</strong>", `<a href="/fleet">Standorte</a>`, ">Protokoll<",
+		"Nur für einige Standorte", "(keiner gewählt: alle Standorte)",
+		"Was hier freigegeben wird, ist innerhalb von 44 Sekunden auf allen Bildschirmen.",
+	} {
+		if !strings.Contains(q.text, want) {
+			t.Errorf("German console lacks %q", want)
+		}
+	}
+	noEnglish(t, "console /", q)
+	lyon := c.post("Lyon")
+	r := b.act("/", lyon.ID, "approve", "site", "Lyon")
+	if r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("approve for Lyon: %d\n%s", r.StatusCode, r.text)
+	}
+	shown := b.get("/shown")
+	for _, want := range []string{`<p class="where">Nur für Lyon</p>`, "für Lyon freigegeben. Er kommt innerhalb von 44 Sekunden auf allen Bildschirmen in die Rotation.", ">Überall zurückziehen<",
+		`data-confirm="Diesen Beitrag überall zurückziehen? Er verschwindet innerhalb von 44 Sekunden von allen Bildschirmen und bleibt weg."`} {
+		if !strings.Contains(shown.text, want) {
+			t.Errorf("German console /shown lacks %q", want)
+		}
+	}
+	noEnglish(t, "console /shown", shown)
+	audit := b.get("/audit")
+	for _, want := range []string{"<h1>Protokoll</h1>", "<th>Wann</th><th>Wer</th><th>Was</th><th>Beitrag</th>", "freigegeben für Lyon", "Ganzes Protokoll herunterladen", "(die letzten 1)"} {
+		if !strings.Contains(audit.text, want) {
+			t.Errorf("German audit page lacks %q", want)
+		}
+	}
+	if !regexp.MustCompile(`<time datetime="[^"]+">\d+\. (Jan\.|Feb\.|März|Apr\.|Mai|Juni|Juli|Aug\.|Sept\.|Okt\.|Nov\.|Dez\.) \d{4}, \d\d:\d\d:\d\d CES?T</time>`).MatchString(audit.text) {
+		t.Errorf("the audit page's time is not German with its zone:\n%s", audit.text)
+	}
+	noEnglish(t, "/audit", audit)
+}
+
 // TestToastPlurals: the message after a bulk action counts the posts in
 // the language's plural forms, and its number the language's way.
 func TestToastPlurals(t *testing.T) {
