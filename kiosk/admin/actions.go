@@ -108,7 +108,8 @@ func (s *Server) applyDecision(action string, post content.Post, until time.Time
 	case "unpin":
 		d, found := dec.Lookup(post.ID, post.Link)
 		if !found || d.Action != moderate.ActionPin {
-			return http.StatusConflict, fmt.Errorf("“%s” is not pinned (it is %s: %s). Nothing was changed.", clip(post.Text, 60), post.Status, post.Reason)
+			l := s.words()
+			return http.StatusConflict, errors.New(l.T("admin.error.not_pinned", map[string]any{"Quote": quoted(l, post.Text, 60), "Status": l.T("admin.status." + string(post.Status)), "Reason": post.Reason}))
 		}
 		// The pin may be recorded under an earlier ID of the same post.
 		err = dec.Unpin(d.ID)

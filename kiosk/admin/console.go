@@ -2,12 +2,12 @@ package admin
 
 import (
 	"errors"
-	"fmt"
 	"io/fs"
 	"net/http"
 	"os"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -55,7 +55,8 @@ func (s *Server) formSites(r *http.Request) (sites []string, problem string) {
 			continue
 		}
 		if !slices.Contains(known, x) {
-			return nil, fmt.Sprintf("%q is not a site of this fleet (%s).", clip(x, 40), strings.Join(known, ", "))
+			l := s.words()
+			return nil, l.T("admin.error.unknown_site", map[string]any{"Site": strconv.Quote(clip(x, 40)), "Sites": list(l, known)})
 		}
 		sites = append(sites, x)
 	}

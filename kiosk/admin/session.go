@@ -202,7 +202,7 @@ func (s *Server) action(h func(http.ResponseWriter, *http.Request, *session)) ht
 		}
 		if !csrfOK(sess.csrf, r.PostForm.Get("csrf")) {
 			s.log.Warn("admin form refused: missing or wrong CSRF token", "ip", s.clientIP(r), "path", r.URL.Path)
-			s.fail(w, r, sess, http.StatusForbidden, "This form did not come from this admin page, or it is out of date. Nothing was changed: reload the page and try again.")
+			s.fail(w, r, sess, http.StatusForbidden, s.words().T("admin.error.stale"))
 			return
 		}
 		h(w, r, sess)
