@@ -363,6 +363,7 @@ func chromiumFor(t *testing.T, ctx context.Context, width, height int64, mobile 
 		chromedp.Flag("headless", true),
 		chromedp.NoSandbox,
 		chromedp.DisableGPU,
+		chromedp.Flag("disable-quic", true),
 		chromedp.NoFirstRun,
 		chromedp.Flag("disable-background-networking", true),
 		chromedp.Flag("disable-component-update", true),
@@ -377,6 +378,7 @@ func chromiumFor(t *testing.T, ctx context.Context, width, height int64, mobile 
 	if mobile {
 		opts = append(opts, chromedp.EmulateMobile, chromedp.EmulateTouch)
 	}
+	// The first action starts the browser, so it runs without a deadline.
 	if err := chromedp.Do(bctx, chromedp.EmulateViewport(width, height, opts...)); err != nil {
 		t.Fatalf("chromium did not start: %v", err)
 	}

@@ -3,11 +3,8 @@ package hub
 import (
 	"bytes"
 	"net/http"
-	"strings"
 	"testing"
 	"time"
-
-	"lobbykiosk/kiosk/health"
 )
 
 // TestFleetPageInTheHubsLanguage: the Fleet page, which the console links
@@ -27,15 +24,7 @@ func TestFleetPageInTheHubsLanguage(t *testing.T) {
 		t.Run(tc.lang, func(t *testing.T) {
 			o := newOrigin(t)
 			th := newTestHubIn(t, o, tc.lang, "")
-			var onScreen string
-			for _, p := range th.eng.Report(time.Now()).Shown() {
-				if strings.Contains(p.Text, "Our lobby screen") {
-					onScreen = p.ID
-				}
-			}
-			beat := health.Beat{Name: "Berlin Lobby", Site: "Berlin", Version: "1.2.3", ConfigVersion: "abc123", Status: "ok",
-				DisplayOn: true, Slide: "post", PostID: onScreen, FailingSources: []string{"intranet"}, EverySeconds: 60}
-			if r := th.send(t, http.MethodPost, "/beat", beatJSON(t, beat)); r.StatusCode != http.StatusNoContent {
+			if r := th.send(t, http.MethodPost, "/beat", beatJSON(t, berlinBeat(th))); r.StatusCode != http.StatusNoContent {
 				t.Fatalf("heartbeat: %s", r.Status)
 			}
 			th.clock.Add(3*time.Minute + time.Second)
