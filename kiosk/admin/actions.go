@@ -161,7 +161,7 @@ func (s *Server) bulk(w http.ResponseWriter, r *http.Request, sess *session) {
 	l := s.words()
 	for _, id := range done {
 		if p, _ := findPost(after, id); action == "approve" && p.Status != moderate.Shown {
-			held = append(held, quoted(l, p.Text, 40)+" ("+p.Reason+")")
+			held = append(held, quoted(l, p.Text, 40)+" ("+isolated(l, p.Reason)+")")
 		}
 	}
 	s.log.Info("admin decision", "action", action, "posts", len(done), "user", sess.user, "ip", s.clientIP(r))
@@ -281,7 +281,7 @@ func (s *Server) confirm(w http.ResponseWriter, r *http.Request, sess *session, 
 func outcome(l *locale.Locale, action string, before, after content.Post, until time.Time, sites []string, loc *time.Location, fleet bool, reach string) flash {
 	what := quoted(l, before.Text, 60)
 	if n := before.Author.Name; n != "" {
-		what = l.T("admin.what.by", map[string]any{"Quote": what, "Name": n})
+		what = l.T("admin.what.by", map[string]any{"Quote": what, "Name": isolated(l, n)})
 	}
 	if len(sites) > 0 {
 		what = l.T("admin.what.for", map[string]any{"What": what, "Sites": list(l, sites)})
@@ -307,7 +307,7 @@ func outcome(l *locale.Locale, action string, before, after content.Post, until 
 		}
 	}
 	if (action == "approve" || action == "pin") && after.Status != moderate.Shown {
-		return flash{Text: text + " " + l.T("admin.done.still_held", map[string]any{"Reason": after.Reason}), Error: true}
+		return flash{Text: text + " " + l.T("admin.done.still_held", map[string]any{"Reason": isolated(l, after.Reason)}), Error: true}
 	}
 	if action == "approve" {
 		text += " " + l.T("admin.done.joins"+all, data)

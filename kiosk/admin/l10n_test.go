@@ -137,6 +137,18 @@ func TestAdminPageInArabic(t *testing.T) {
 		}
 	}
 	noEnglish(t, "/", q)
+
+	// The message after an action: the post's English text and its
+	// author's name isolated, so they keep their order in the Arabic line.
+	b.header.Set("Accept", "application/json")
+	var out actionResult
+	r := b.act("/", f.post("Lyon").ID, "approve")
+	if err := json.Unmarshal([]byte(r.body), &out); err != nil {
+		t.Fatal(err)
+	}
+	if want := "تمت الموافقة على «\u2068Lyon is open"; !strings.HasPrefix(out.Message, want) || !strings.Contains(out.Message, "لـ\u2068") {
+		t.Errorf("Arabic approval message %q, want it to start %q and isolate the name", out.Message, want)
+	}
 }
 
 // TestConsoleInGerman: the hub's console speaks the hub's language, sites,

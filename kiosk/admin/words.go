@@ -112,7 +112,18 @@ func wait(l *locale.Locale, d time.Duration) string {
 
 // quoted is a post's text clipped and in the language's quotation marks.
 func quoted(l *locale.Locale, text string, n int) string {
-	return l.T("admin.quote", map[string]any{"Text": clip(text, n)})
+	return l.T("admin.quote", map[string]any{"Text": isolated(l, clip(text, n))})
+}
+
+// isolated keeps text from elsewhere (a post, a name, a policy's reason),
+// which may run the other way, in its own order inside a right-to-left
+// sentence (Unicode's first-strong isolate); left-to-right sentences need
+// nothing, and keep no invisible characters.
+func isolated(l *locale.Locale, s string) string {
+	if !l.RTL() || s == "" {
+		return s
+	}
+	return "\u2068" + s + "\u2069"
 }
 
 // list joins names the way a sentence lists them ("Berlin, Lisbon").
