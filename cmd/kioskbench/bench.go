@@ -81,6 +81,9 @@ func (b *bench) setup(ctx context.Context) error {
 	} else if _, err := os.Stat(b.bin); err != nil {
 		return fmt.Errorf("--kiosk: %w", err)
 	}
+	if b.o.soakFeeds > 0 {
+		return nil // its own config and content
+	}
 	if err := b.loadContent(ctx); err != nil {
 		return err
 	}

@@ -6,7 +6,11 @@
 // content, the CPU of the whole process tree over a fixed window and its
 // summed PSS, then prints the medians and their ratios. --soak instead runs
 // the kiosk at accelerated timing for thousands of slides and prints its
-// memory curve.
+// memory curve. --soak-feeds runs `lobbykiosk run` for a given time against
+// feeds it serves itself, which keep changing (new posts with new photos,
+// new avatars, changing wins and leaderboard), with a small state_dir cap,
+// and prints the memory and disk curve: whether memory stays flat and the
+// disk stops at its cap.
 //
 // It installs nothing: missing tools are named with their Debian packages
 // and it exits 2. The machine is usually shared, so figures are only
@@ -47,6 +51,10 @@ type options struct {
 	soakScale      float64
 	soakFade       float64
 	soakEvery      time.Duration
+	soakFeeds      time.Duration
+	soakChurn      time.Duration
+	soakCapMB      int
+	soakTable      time.Duration
 	threshold      float64
 	shots          string
 	keep           bool
@@ -75,7 +83,12 @@ func parseOptions(args []string, stderr io.Writer) (options, error) {
 	fs.Float64Var(&o.soakScale, "soak-scale", 0.01, "slide-scale for --soak")
 	fs.Float64Var(&o.soakFade, "soak-fade", -1, "transition seconds for --soak: -1 runs `lobbykiosk demo` as it is (0.6 s fade); "+
 		"0 or more runs the demo's config with that fade (0 = cut), so each accelerated slide is really drawn")
-	fs.DurationVar(&o.soakEvery, "soak-every", 5*time.Second, "PSS sampling interval for --soak")
+	fs.DurationVar(&o.soakEvery, "soak-every", 5*time.Second, "sampling interval for --soak (--soak-feeds: default 10s)")
+	fs.DurationVar(&o.soakFeeds, "soak-feeds", 0, "instead of the comparison: run `lobbykiosk run` this long (e.g. 20m) against changing feeds served here, "+
+		"and print its memory and state_dir curve (--soak-scale default 0.2 here)")
+	fs.DurationVar(&o.soakChurn, "soak-churn", 12*time.Second, "--soak-feeds: each posts feed gains a post (and drops its oldest) this often")
+	fs.IntVar(&o.soakCapMB, "soak-cap-mb", 32, "--soak-feeds: the kiosk's state_dir_max_mb")
+	fs.DurationVar(&o.soakTable, "soak-table", 2*time.Minute, "--soak-feeds: the summary's table has a row this often")
 	fs.Float64Var(&o.threshold, "threshold", 200, "luminance variance above which a screen counts as showing content")
 	fs.StringVar(&o.shots, "shots", "", "folder to save each run's first content frame and last frame in (PNG)")
 	fs.BoolVar(&o.keep, "keep", false, "keep the temporary folder (binary, page, logs)")
@@ -102,7 +115,27 @@ func parseOptions(args []string, stderr io.Writer) (options, error) {
 			o.idle = 20 * time.Second
 		}
 	}
+	if o.soakFeeds > 0 {
+		// Real slides, not a blur: 2 s a post, so each photo is decoded and
+		// drawn, and a sample every 10 s sees a different screen.
+		if !set["soak-scale"] {
+			o.soakScale = 0.2
+		}
+		if !set["soak-every"] {
+			o.soakEvery = 10 * time.Second
+		}
+	}
 	switch {
+	case o.soak > 0 && o.soakFeeds > 0:
+		return o, fmt.Errorf("--soak and --soak-feeds: one soak at a time")
+	case o.soakFeeds < 0:
+		return o, fmt.Errorf("--soak-feeds %s: must not be negative", o.soakFeeds)
+	case o.soakChurn < time.Second:
+		return o, fmt.Errorf("--soak-churn %s: at least 1s", o.soakChurn)
+	case o.soakCapMB < 16:
+		return o, fmt.Errorf("--soak-cap-mb %d: the kiosk accepts at least 16", o.soakCapMB)
+	case o.soakTable <= 0:
+		return o, fmt.Errorf("--soak-table %s: must be positive", o.soakTable)
 	case o.rounds < 1:
 		return o, fmt.Errorf("--rounds %d: at least 1", o.rounds)
 	case o.window <= 0:
@@ -163,7 +196,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if o.page == "" {
 		need = []tool{{"Xvfb", "xvfb"}, {"import", "imagemagick"}}
 	}
-	if o.soak == 0 && o.page == "" {
+	if o.soak == 0 && o.soakFeeds == 0 && o.page == "" {
 		need = append([]tool{{"chromium", "chromium"}}, need...)
 	}
 	if o.kiosk == "" {
@@ -185,6 +218,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stdout, "page written: %s\n", filepath.Join(o.page, "index.html"))
 	case o.soak > 0:
 		err = b.soak(ctx, stdout, o.soak)
+	case o.soakFeeds > 0:
+		err = b.soakFeeds(ctx, stdout, o.soakFeeds)
 	default:
 		err = b.compare(ctx, stdout)
 	}

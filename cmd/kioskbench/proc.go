@@ -60,14 +60,18 @@ func parseStat(line string) (procStat, error) {
 
 // parsePSS returns the Pss of a /proc/PID/smaps_rollup text, in KiB. An empty
 // text (a kernel thread, a zombie) is 0.
-func parsePSS(text string) (uint64, error) {
+func parsePSS(text string) (uint64, error) { return rollupKiB(text, "Pss:") }
+
+// rollupKiB returns the field (e.g. "Rss:") of a /proc/PID/smaps_rollup
+// text, in KiB; 0 when it is not there.
+func rollupKiB(text, field string) (uint64, error) {
 	sc := bufio.NewScanner(strings.NewReader(text))
 	for sc.Scan() {
 		f := strings.Fields(sc.Text())
-		if len(f) >= 2 && f[0] == "Pss:" {
+		if len(f) >= 2 && f[0] == field {
 			v, err := strconv.ParseUint(f[1], 10, 64)
 			if err != nil {
-				return 0, fmt.Errorf("smaps_rollup Pss %q: %w", f[1], err)
+				return 0, fmt.Errorf("smaps_rollup %s %q: %w", strings.TrimSuffix(field, ":"), f[1], err)
 			}
 			return v, nil
 		}
@@ -83,6 +87,13 @@ type treeSample struct {
 	Threads int
 	Ticks   uint64 // summed procStat.Ticks
 	PSSKiB  uint64
+	// RSSKiB is the summed resident memory; pages shared between the
+	// tree's processes count once per process.
+	RSSKiB uint64
+	// USSKiB is the summed private memory (Private_Clean+Private_Dirty):
+	// what no other process shares, so unlike PSS it does not fall when
+	// other programs load the same libraries.
+	USSKiB uint64
 }
 
 // Procs is how many processes the program is made of.
@@ -90,6 +101,12 @@ func (t treeSample) Procs() int { return len(t.PIDs) }
 
 // PSSMiB is the summed PSS in MiB.
 func (t treeSample) PSSMiB() float64 { return float64(t.PSSKiB) / 1024 }
+
+// RSSMiB is the summed RSS in MiB.
+func (t treeSample) RSSMiB() float64 { return float64(t.RSSKiB) / 1024 }
+
+// USSMiB is the summed private memory in MiB.
+func (t treeSample) USSMiB() float64 { return float64(t.USSKiB) / 1024 }
 
 // errGone is returned when the root process no longer exists.
 var errGone = errors.New("the process is gone")
@@ -161,6 +178,16 @@ func sampleTree(proc fs.FS, root int) (treeSample, error) {
 			return treeSample{}, fmt.Errorf("/proc/%d/smaps_rollup: %w", pid, err)
 		}
 		t.PSSKiB += kib
+		for _, f := range []struct {
+			name string
+			to   *uint64
+		}{{"Rss:", &t.RSSKiB}, {"Private_Clean:", &t.USSKiB}, {"Private_Dirty:", &t.USSKiB}} {
+			v, err := rollupKiB(string(data), f.name)
+			if err != nil {
+				return treeSample{}, fmt.Errorf("/proc/%d/smaps_rollup: %w", pid, err)
+			}
+			*f.to += v
+		}
 	}
 	sort.Ints(t.PIDs)
 	return t, nil

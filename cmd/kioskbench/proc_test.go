@@ -102,15 +102,15 @@ func TestSampleTreeCountsAProcessThatExitedMeanwhile(t *testing.T) {
 	// not an error.
 	proc := fstest.MapFS{
 		"10/stat":         {Data: []byte("10 (k) S 1 10 0 0 -1 0 0 0 0 0 50 50 0 0 20 0 3 0 1 1 1 1\n")},
-		"10/smaps_rollup": {Data: []byte("Pss: 2048 kB\n")},
+		"10/smaps_rollup": {Data: []byte("Rss: 3072 kB\nPss: 2048 kB\nPrivate_Clean: 512 kB\nPrivate_Dirty: 1024 kB\n")},
 		"11":              {Mode: os.ModeDir},
 	}
 	s, err := sampleTree(proc, 10)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if s.Procs() != 1 || s.Ticks != 100 || s.PSSMiB() != 2 {
-		t.Errorf("got %d procs, %d ticks, %.1f MiB; want 1, 100, 2", s.Procs(), s.Ticks, s.PSSMiB())
+	if s.Procs() != 1 || s.Ticks != 100 || s.PSSMiB() != 2 || s.RSSMiB() != 3 || s.USSMiB() != 1.5 {
+		t.Errorf("got %d procs, %d ticks, pss %.1f MiB, rss %.1f MiB, uss %.1f MiB; want 1, 100, 2, 3, 1.5", s.Procs(), s.Ticks, s.PSSMiB(), s.RSSMiB(), s.USSMiB())
 	}
 }
 

@@ -20,7 +20,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -68,7 +67,6 @@ func TestAdminPageInChromium(t *testing.T) {
 		t.Skip("end-to-end")
 	}
 	requireTools(t, "chromium")
-	chromium, _ := exec.LookPath("chromium")
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 
@@ -91,6 +89,7 @@ func TestAdminPageInChromium(t *testing.T) {
 	addr := freeAddr(t)
 	cfgPath := filepath.Join(dir, "kiosk.toml")
 	if err := os.WriteFile(cfgPath, []byte(`name = "Lobby Lyon"
+language = "en"
 timezone = "Europe/Paris"
 state_dir = "state"
 
@@ -166,27 +165,8 @@ listen = "`+addr+`"
 		}
 	})
 
-	// The browser.
-	actx, acancel := chromedp.NewExecAllocator(ctx,
-		chromedp.ExecPath(chromium),
-		chromedp.Flag("headless", true),
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.Flag("disable-quic", true),
-		chromedp.NoFirstRun,
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("hide-scrollbars", true),
-		chromedp.UserDataDir(t.TempDir()),
-	)
-	defer acancel()
-	bctx, bcancel := chromedp.NewContext(actx)
-	defer bcancel()
-	// The first action starts the browser, so it runs without a deadline.
-	if err := chromedp.Do(bctx, chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile, chromedp.EmulateTouch)); err != nil {
-		t.Fatalf("chromium did not start: %v", err)
-	}
+	// The browser, a phone's.
+	bctx := chromiumFor(t, ctx, 390, 844, true)
 	tctx, tcancel := context.WithTimeout(bctx, 90*time.Second)
 	defer tcancel()
 	base := "http://" + addr

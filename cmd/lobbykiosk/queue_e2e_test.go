@@ -85,111 +85,12 @@ func TestBusyQueueInChromium(t *testing.T) {
 func busyQueue(t *testing.T, name string, width, height int64, mobile bool) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	demo := t.TempDir()
-	if _, err := assets.ExtractDemo(demo); err != nil {
-		t.Fatal(err)
-	}
-	now := time.Now()
-	var srvURL string
-	mux := http.NewServeMux()
-	mux.Handle("/images/", http.FileServer(http.Dir(demo)))
-	mux.HandleFunc("/journal.rss", func(w http.ResponseWriter, r *http.Request) {
-		io.WriteString(w, busyFeed("journal", srvURL, 25, 0, now))
-	})
-	mux.HandleFunc("/social.rss", func(w http.ResponseWriter, r *http.Request) {
-		io.WriteString(w, busyFeed("social", srvURL, 15, 25, now))
-	})
-	srv := httptest.NewServer(mux)
-	defer srv.Close()
-	srvURL = srv.URL
-
-	dir := t.TempDir()
-	addr := freeAddr(t)
-	cfgPath := filepath.Join(dir, "kiosk.toml")
-	if err := os.WriteFile(cfgPath, []byte(fmt.Sprintf(`name = "Lobby Lyon"
-timezone = "Europe/Paris"
-state_dir = "state"
-
-[[source]]
-name = "team-journal"
-kind = "posts"
-url = "%s/journal.rss"
-approval = "manual"
-
-[[source]]
-name = "team-social"
-kind = "posts"
-url = "%s/social.rss"
-approval = "manual"
-
-[moderation]
-min_text = 10
-
-[admin]
-listen = "%s"
-`, srv.URL, srv.URL, addr)), 0o640); err != nil {
-		t.Fatal(err)
-	}
-	const password = "tern lobby window 42"
-	if code, out, errs := runInput(t, strings.NewReader(password+"\n"+password+"\n"), "admin", "set-password", "--config", cfgPath); code != 0 {
-		t.Fatalf("set-password: %d\n%s%s", code, out, errs)
-	}
-	cfg, err := config.Load(cfgPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	eng, err := engine.Open(cfg, engine.Options{Version: version, Logger: log})
-	if err != nil {
-		t.Fatal(err)
-	}
-	eng.RefreshOnce(ctx)
-	if n := len(eng.Report(time.Now()).Posts); n != 40 {
-		t.Fatalf("%d posts, want 40: %+v", n, eng.Report(time.Now()).Sources)
-	}
-	s, err := admin.New(admin.Options{Config: cfg, Engine: eng, Logger: log})
-	if err != nil {
-		t.Fatal(err)
-	}
-	served := make(chan error, 1)
-	go func() { served <- s.ListenAndServe(ctx) }()
-	waitListening(t, addr, served)
-
-	chromium, _ := exec.LookPath("chromium")
-	actx, acancel := chromedp.NewExecAllocator(ctx,
-		chromedp.ExecPath(chromium),
-		chromedp.Flag("headless", true),
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.NoFirstRun,
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("hide-scrollbars", true),
-		chromedp.UserDataDir(t.TempDir()),
-	)
-	defer acancel()
-	bctx, bcancel := chromedp.NewContext(actx)
-	defer bcancel()
-	var opts []chromedp.EmulateViewportOption
-	if mobile {
-		opts = append(opts, chromedp.EmulateMobile, chromedp.EmulateTouch)
-	}
-	if err := chromedp.Do(bctx, chromedp.EmulateViewport(width, height, opts...)); err != nil {
-		t.Fatalf("chromium did not start: %v", err)
-	}
+	addr, password, eng, served := busyKiosk(t, ctx, "en", 25, 15)
+	bctx := chromiumFor(t, ctx, width, height, mobile)
 	tctx, tcancel := context.WithTimeout(bctx, 120*time.Second)
 	defer tcancel()
 	base := "http://" + addr
-	if err := chromedp.Do(tctx,
-		chromedp.Navigate(base+"/"),
-		chromedp.WaitVisible(chromedp.CSS("#password")),
-		chromedp.SendKeys(chromedp.CSS("#password"), password),
-		chromedp.Click(chromedp.CSS(`form[action="/signin"] button[type=submit]`)),
-		chromedp.WaitVisible(chromedp.CSS("article.post")),
-	); err != nil {
-		t.Fatalf("sign-in: %v", err)
-	}
+	signInChromium(t, tctx, base, password)
 	eval := func(js string) float64 {
 		t.Helper()
 		v, err := chromedp.Run(tctx, chromedp.Evaluate[float64](js))
@@ -372,6 +273,130 @@ listen = "%s"
 	}
 	cancel()
 	<-served
+}
+
+// busyKiosk serves the admin page of a kiosk in lang whose two manual
+// sources have journal and social posts waiting (the busy week's feeds),
+// until ctx ends; eng is its engine, served says when it stopped.
+func busyKiosk(t *testing.T, ctx context.Context, lang string, journal, social int) (addr, password string, eng *engine.Engine, served chan error) {
+	t.Helper()
+	demo := t.TempDir()
+	if _, err := assets.ExtractDemo(demo); err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now()
+	var srvURL string
+	mux := http.NewServeMux()
+	mux.Handle("/images/", http.FileServer(http.Dir(demo)))
+	mux.HandleFunc("/journal.rss", func(w http.ResponseWriter, r *http.Request) {
+		io.WriteString(w, busyFeed("journal", srvURL, journal, 0, now))
+	})
+	mux.HandleFunc("/social.rss", func(w http.ResponseWriter, r *http.Request) {
+		io.WriteString(w, busyFeed("social", srvURL, social, journal, now))
+	})
+	srv := httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+	srvURL = srv.URL
+
+	dir := t.TempDir()
+	addr = freeAddr(t)
+	cfgPath := filepath.Join(dir, "kiosk.toml")
+	if err := os.WriteFile(cfgPath, []byte(fmt.Sprintf(`name = "Lobby Lyon"
+language = "%s"
+timezone = "Europe/Paris"
+state_dir = "state"
+
+[[source]]
+name = "team-journal"
+kind = "posts"
+url = "%s/journal.rss"
+approval = "manual"
+
+[[source]]
+name = "team-social"
+kind = "posts"
+url = "%s/social.rss"
+approval = "manual"
+
+[moderation]
+min_text = 10
+
+[admin]
+listen = "%s"
+`, lang, srv.URL, srv.URL, addr)), 0o640); err != nil {
+		t.Fatal(err)
+	}
+	password = "tern lobby window 42"
+	if code, out, errs := runInput(t, strings.NewReader(password+"\n"+password+"\n"), "admin", "set-password", "--config", cfgPath); code != 0 {
+		t.Fatalf("set-password: %d\n%s%s", code, out, errs)
+	}
+	cfg, err := config.Load(cfgPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	eng, err = engine.Open(cfg, engine.Options{Version: version, Logger: log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	eng.RefreshOnce(ctx)
+	if n := len(eng.Report(time.Now()).Posts); n != journal+social {
+		t.Fatalf("%d posts, want %d: %+v", n, journal+social, eng.Report(time.Now()).Sources)
+	}
+	s, err := admin.New(admin.Options{Config: cfg, Engine: eng, Logger: log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	served = make(chan error, 1)
+	go func() { served <- s.ListenAndServe(ctx) }()
+	waitListening(t, addr, served)
+	return addr, password, eng, served
+}
+
+// chromiumFor is a headless Chromium with a viewport of width × height
+// (a phone's, touch and all, when mobile), until ctx ends.
+func chromiumFor(t *testing.T, ctx context.Context, width, height int64, mobile bool) context.Context {
+	t.Helper()
+	chromium, _ := exec.LookPath("chromium")
+	actx, acancel := chromedp.NewExecAllocator(ctx,
+		chromedp.ExecPath(chromium),
+		chromedp.Flag("headless", true),
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.Flag("disable-quic", true),
+		chromedp.NoFirstRun,
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("hide-scrollbars", true),
+		chromedp.UserDataDir(t.TempDir()),
+	)
+	t.Cleanup(acancel)
+	bctx, bcancel := chromedp.NewContext(actx)
+	t.Cleanup(bcancel)
+	var opts []chromedp.EmulateViewportOption
+	if mobile {
+		opts = append(opts, chromedp.EmulateMobile, chromedp.EmulateTouch)
+	}
+	// The first action starts the browser, so it runs without a deadline.
+	if err := chromedp.Do(bctx, chromedp.EmulateViewport(width, height, opts...)); err != nil {
+		t.Fatalf("chromium did not start: %v", err)
+	}
+	return bctx
+}
+
+// signInChromium signs in at base with password, as a person types it.
+func signInChromium(t *testing.T, ctx context.Context, base, password string) {
+	t.Helper()
+	if err := chromedp.Do(ctx,
+		chromedp.Navigate(base+"/"),
+		chromedp.WaitVisible(chromedp.CSS("#password")),
+		chromedp.SendKeys(chromedp.CSS("#password"), password),
+		chromedp.Click(chromedp.CSS(`form[action="/signin"] button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.CSS("article.post")),
+	); err != nil {
+		t.Fatalf("sign-in: %v", err)
+	}
 }
 
 // keptPlace fails when the page scrolled away from y: by more than a few

@@ -12,7 +12,7 @@ import (
 )
 
 // diskIndex is what the Loader knows of its disk cache: every file's size
-// and when its picture was last shown, so that the cache can be held under a
+// on disk (its blocks: see DiskBytes) and when its picture was last shown, so that the cache can be held under a
 // cap by evicting the pictures shown least recently, while running. The
 // time a picture was shown is kept in its file's modification time (touched
 // at most hourly), so the order survives a restart.
@@ -28,7 +28,7 @@ type diskIndex struct {
 }
 
 type diskFile struct {
-	size int64
+	size int64 // on disk, in whole blocks
 	used time.Time
 	// touched is the modification time on disk, which lags used by up to
 	// touchEvery.
@@ -61,8 +61,9 @@ func (d *diskIndex) scan() {
 		if err != nil {
 			continue
 		}
-		d.files[e.Name()] = &diskFile{size: fi.Size(), used: fi.ModTime(), touched: fi.ModTime()}
-		d.total += fi.Size()
+		size := DiskBytes(fi)
+		d.files[e.Name()] = &diskFile{size: size, used: fi.ModTime(), touched: fi.ModTime()}
+		d.total += size
 	}
 }
 
@@ -91,7 +92,7 @@ func (d *diskIndex) used(key string, t time.Time) {
 	}
 }
 
-// added records a file just written.
+// added records a file just written, taking size bytes on disk.
 func (d *diskIndex) added(name string, size int64, t time.Time) {
 	d.mu.Lock()
 	defer d.mu.Unlock()

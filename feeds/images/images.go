@@ -56,9 +56,10 @@ type Options struct {
 	// MaxAge is how long an unused file stays in the disk cache, default
 	// 30 days.
 	MaxAge time.Duration
-	// DiskLimit caps the disk cache, in bytes, together with what
-	// DiskOther reports (the rest of the state directory); 0 is no cap.
-	// The pictures shown least recently go first.
+	// DiskLimit caps the disk cache, in bytes on disk (the blocks its
+	// files take, see DiskBytes), together with what DiskOther reports
+	// (the rest of the state directory, counted the same way); 0 is no
+	// cap. The pictures shown least recently go first.
 	DiskLimit int64
 	DiskOther func() int64
 	// Recheck is how often Prefetch asks the server whether a picture
@@ -198,7 +199,8 @@ func New(o Options) (*Loader, error) {
 // pixels take.
 func (l *Loader) Stats() (entries int, bytes int64) { return l.mem.Len(), l.mem.Bytes() }
 
-// DiskStats reports how many pictures the disk cache holds and their bytes.
+// DiskStats reports how many pictures the disk cache holds and the bytes
+// they take on disk.
 func (l *Loader) DiskStats() (files int, bytes int64) {
 	if l.disk == nil {
 		return 0, 0
@@ -578,7 +580,10 @@ func (l *Loader) save(s source, ext string, body []byte, prefetch bool) {
 		protect = l.disk.roundStart()
 	}
 	name := s.key + ext
-	if !l.disk.evict(int64(len(body)), l.diskLimit(), protect) {
+	// The cap counts blocks, as du does: the file will take its size
+	// rounded up to them.
+	need := roundBlock(int64(len(body)))
+	if !l.disk.evict(need, l.diskLimit(), protect) {
 		if prefetch {
 			l.disk.full(name)
 		}
@@ -607,7 +612,17 @@ func (l *Loader) save(s source, ext string, body []byte, prefetch bool) {
 			l.disk.remove(s.key + e)
 		}
 	}
-	l.disk.added(name, int64(len(body)), now)
+	used := need
+	if fi, err := os.Stat(p); err == nil {
+		used = DiskBytes(fi)
+	}
+	l.disk.added(name, used, now)
+	if used > need {
+		// The file system took more than the rounding said (larger
+		// blocks, a block of its own bookkeeping): make room again,
+		// sparing the picture just kept.
+		l.disk.evict(0, l.diskLimit(), now)
+	}
 }
 
 // readFile reads path, or only its first 4 KiB (where the metadata is)

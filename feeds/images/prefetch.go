@@ -77,6 +77,9 @@ func (l *Loader) Prefetch(ctx context.Context, srcs []string) PrefetchReport {
 					count(&rep.Kept)
 				case errors.Is(err, errFailedRecently):
 					count(&rep.Failed)
+				case errors.Is(err, ErrUnnamed):
+					// Its post left the feed while the round ran:
+					// nothing to fetch, nothing failed.
 				case ctx.Err() != nil:
 				default:
 					count(&rep.Failed)
@@ -101,6 +104,11 @@ func (l *Loader) Prefetch(ctx context.Context, srcs []string) PrefetchReport {
 	rep.Fetched -= rep.Full
 	return rep
 }
+
+// ErrUnnamed is wrapped by a Fetch that refuses a picture because no post
+// or leaderboard names it any more (its post left its feed): nothing is
+// wrong with the picture, so it is neither logged nor remembered as failed.
+var ErrUnnamed = errors.New("no post names this picture any more")
 
 var (
 	errUnchanged      = errors.New("unchanged")

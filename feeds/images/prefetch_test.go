@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -266,5 +267,37 @@ func TestPrefetchLeavesABrokenPictureAlone(t *testing.T) {
 	// The slide still tries.
 	if _, err := l.Get(t.Context(), srv.url("/cut.jpg")); err == nil || srv.fetches.Load() != 2 {
 		t.Errorf("Get = %v after %d fetches; want it to try again and fail", err, srv.fetches.Load())
+	}
+}
+
+// A picture whose post left its feed during the round (the fetcher says
+// ErrUnnamed) is no failure: not counted, not logged, and not kept from
+// the next round, when a post may name it again.
+func TestPrefetchSkipsAPictureNoPostNames(t *testing.T) {
+	var named atomic.Bool
+	var asked atomic.Int64
+	var log bytes.Buffer
+	data := encodeJPEG(t, halves(200, 100))
+	fetch := func(_ context.Context, r Request) (Response, error) {
+		asked.Add(1)
+		if !named.Load() {
+			return Response{}, fmt.Errorf("%s: %w", r.URL, ErrUnnamed)
+		}
+		return Response{Body: data}, nil
+	}
+	l := newLoader(t, Options{Dir: t.TempDir(), Fetch: fetch, Logger: quietLogger(&log)})
+	const src = "http://10.0.0.5/left.jpg"
+	if rep := l.Prefetch(t.Context(), []string{src}); rep.Failed != 0 || rep.Fetched != 0 {
+		t.Errorf("round with the post gone: %s, want nothing failed or fetched", rep)
+	}
+	if log.Len() > 0 {
+		t.Errorf("logged: %s", log.String())
+	}
+	named.Store(true)
+	if rep := l.Prefetch(t.Context(), []string{src}); rep.Fetched != 1 {
+		t.Errorf("round with the post back: %s, want it fetched", rep)
+	}
+	if n := asked.Load(); n != 2 {
+		t.Errorf("asked %d times, want 2", n)
 	}
 }

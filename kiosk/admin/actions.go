@@ -4,12 +4,14 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
 
 	"lobbykiosk/feeds/moderate"
 	"lobbykiosk/kiosk/content"
+	"lobbykiosk/kiosk/locale"
 )
 
 // untilLayout is what a datetime-local input sends, in the kiosk's zone.
@@ -38,7 +40,7 @@ func (s *Server) decide(w http.ResponseWriter, r *http.Request, sess *session) {
 	rep := s.eng.Report(now)
 	post, ok := findPost(rep, id)
 	if !ok {
-		s.fail(w, r, sess, http.StatusNotFound, fmt.Sprintf("There is no post with ID %s among this kiosk's posts: it may have left its feed since the page was loaded. Nothing was changed; reload the page.", id))
+		s.fail(w, r, sess, http.StatusNotFound, s.words().T("admin.error.gone", map[string]any{"ID": id}))
 		return
 	}
 	// Revoking takes a post off every screen: asked once, by the page's
@@ -50,8 +52,8 @@ func (s *Server) decide(w http.ResponseWriter, r *http.Request, sess *session) {
 	var until time.Time
 	if action == "pin" {
 		var problem string
-		if until, problem = parseUntil(r.PostForm.Get("until"), s.eng.CurrentConfig().Location, now); problem != "" {
-			s.fail(w, r, sess, http.StatusBadRequest, problem+" Nothing was changed.")
+		if until, problem = parseUntil(s.words(), r.PostForm.Get("until"), s.eng.CurrentConfig().Location, now); problem != "" {
+			s.fail(w, r, sess, http.StatusBadRequest, problem+" "+s.words().T("admin.error.unchanged"))
 			return
 		}
 	}
@@ -70,7 +72,7 @@ func (s *Server) decide(w http.ResponseWriter, r *http.Request, sess *session) {
 	after := s.eng.Report(now)
 	done, _ := findPost(after, post.ID)
 	s.log.Info("admin decision", "action", action, "post", post.ID, "source", post.Source, "sites", sites, "status", done.Status, "user", sess.user, "ip", s.clientIP(r))
-	f := outcome(action, post, done, until, sites, s.eng.CurrentConfig().Location, s.screens(), s.reach())
+	f := outcome(s.words(), action, post, done, until, sites, s.eng.CurrentConfig().Location, s.o.Console != nil, s.reach())
 	s.answer(w, r, sess, back, rep, after, []string{post.ID}, f)
 }
 
@@ -106,7 +108,8 @@ func (s *Server) applyDecision(action string, post content.Post, until time.Time
 	case "unpin":
 		d, found := dec.Lookup(post.ID, post.Link)
 		if !found || d.Action != moderate.ActionPin {
-			return http.StatusConflict, fmt.Errorf("“%s” is not pinned (it is %s: %s). Nothing was changed.", clip(post.Text, 60), post.Status, post.Reason)
+			l := s.words()
+			return http.StatusConflict, errors.New(l.T("admin.error.not_pinned", map[string]any{"Quote": quoted(l, post.Text, 60), "Status": l.T("admin.status." + string(post.Status)), "Reason": post.Reason}))
 		}
 		// The pin may be recorded under an earlier ID of the same post.
 		err = dec.Unpin(d.ID)
@@ -132,7 +135,7 @@ func (s *Server) bulk(w http.ResponseWriter, r *http.Request, sess *session) {
 	}
 	ids := r.PostForm["id"]
 	if len(ids) == 0 {
-		s.fail(w, r, sess, http.StatusBadRequest, "No post was selected: tick the posts first. Nothing was changed.")
+		s.fail(w, r, sess, http.StatusBadRequest, s.words().T("admin.bulk.nothing"))
 		return
 	}
 	if len(ids) > 500 {
@@ -155,24 +158,28 @@ func (s *Server) bulk(w http.ResponseWriter, r *http.Request, sess *session) {
 		done = append(done, post.ID)
 	}
 	after := s.eng.Report(now)
+	l := s.words()
 	for _, id := range done {
 		if p, _ := findPost(after, id); action == "approve" && p.Status != moderate.Shown {
-			held = append(held, "“"+clip(p.Text, 40)+"” ("+p.Reason+")")
+			held = append(held, quoted(l, p.Text, 40)+" ("+isolated(l, p.Reason)+")")
 		}
 	}
 	s.log.Info("admin decision", "action", action, "posts", len(done), "user", sess.user, "ip", s.clientIP(r))
-	verb := map[string]string{"approve": "Approved", "reject": "Rejected"}[action]
-	f := flash{Text: fmt.Sprintf("%s %d %s.", verb, len(done), plural(len(done), "post", "posts"))}
+	f := flash{Text: plural(l, map[string]string{"approve": "admin.bulk.approved", "reject": "admin.bulk.rejected"}[action], len(done))}
 	if action == "approve" && len(done) > len(held) {
-		f.Text += " They join " + s.rotation() + " " + s.reach() + "."
+		key := "admin.bulk.join"
+		if s.o.Console != nil {
+			key = "admin.bulk.join_all"
+		}
+		f.Text += " " + l.T(key, map[string]any{"Reach": s.reach()})
 	}
 	if len(held) > 0 {
 		f.Error = true
-		f.Text += fmt.Sprintf(" Still not shown, the policy wins over an approval: %s.", strings.Join(held, "; "))
+		f.Text += " " + l.T("admin.bulk.held", map[string]any{"List": strings.Join(held, "; ")})
 	}
 	if len(missing) > 0 {
 		f.Error = true
-		f.Text += fmt.Sprintf(" %d %s left the feed since the page was loaded.", len(missing), plural(len(missing), "post has", "posts have"))
+		f.Text += " " + plural(l, "admin.bulk.missing", len(missing))
 	}
 	if len(failed) > 0 {
 		f.Error = true
@@ -184,36 +191,11 @@ func (s *Server) bulk(w http.ResponseWriter, r *http.Request, sess *session) {
 // reach is when a decision made here is on screen: at the kiosk's next
 // slide, or within the hub's bound on every screen.
 func (s *Server) reach() string {
+	l := s.words()
 	if c := s.o.Console; c != nil && c.Bound > 0 {
-		return "within " + humanWait(c.Bound)
+		return l.T("admin.reach.within", map[string]any{"Wait": wait(l, c.Bound)})
 	}
-	return "at the next slide"
-}
-
-// rotation is what an approved post joins.
-func (s *Server) rotation() string { return rotation(s.screens()) }
-
-func rotation(screens string) string {
-	if screens == "the screen" {
-		return "the rotation"
-	}
-	return "the rotation of " + screens
-}
-
-// screens are what a decision made here changes: "the screen" of a kiosk,
-// "every screen" of the fleet.
-func (s *Server) screens() string {
-	if s.o.Console != nil {
-		return "every screen"
-	}
-	return "the screen"
-}
-
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
+	return l.T("admin.reach.next_slide")
 }
 
 // actionResult is what the page's script gets after an action.
@@ -226,6 +208,8 @@ type actionResult struct {
 	Gone   []string          `json:"gone"`
 	Cards  map[string]string `json:"cards"`
 	Counts counts            `json:"counts"`
+	// Shown are Counts written the page's way, for the badges.
+	Shown countsText `json:"shown"`
 }
 
 // wantsJSON reports whether the page's script sent the form.
@@ -253,7 +237,7 @@ func (s *Server) answer(w http.ResponseWriter, r *http.Request, sess *session, b
 	}
 	v := s.base(sess, "", "", after, now)
 	v.Flash = nil
-	res := actionResult{OK: true, Message: f.Text, Error: f.Error, Gone: []string{}, Cards: map[string]string{}, Counts: v.Counts}
+	res := actionResult{OK: true, Message: f.Text, Error: f.Error, Gone: []string{}, Cards: map[string]string{}, Counts: v.Counts, Shown: v.Shown}
 	for _, id := range ids {
 		p, ok := findPost(after, id)
 		if !ok || !belongs(path, filt, p, now) {
@@ -279,11 +263,11 @@ func (s *Server) confirm(w http.ResponseWriter, r *http.Request, sess *session, 
 	if wantsJSON(r) {
 		w.Header().Set("Content-Type", "application/json")
 		w.WriteHeader(http.StatusConflict)
-		writeJSONBody(w, actionResult{Message: "Revoking needs a confirmation; nothing was changed.", Error: true})
+		writeJSONBody(w, actionResult{Message: s.words().T("admin.confirm.needed"), Error: true})
 		return
 	}
 	rep, now := s.report()
-	v := s.base(sess, "", "Revoke this post?", rep, now)
+	v := s.base(sess, "", s.words().T("admin.confirm.title"), rep, now)
 	pv := s.postView(post, now, v, back)
 	v.Confirm = &pv
 	v.Back = back + "#post-" + post.ID
@@ -294,36 +278,39 @@ func (s *Server) confirm(w http.ResponseWriter, r *http.Request, sess *session, 
 // screen" "at the next slide" on a kiosk, "every screen" "within 52
 // seconds" on the hub), and warns when policy still keeps the post off
 // screen: an approval never beats a blocked word or a revocation.
-func outcome(action string, before, after content.Post, until time.Time, sites []string, loc *time.Location, screens, reach string) flash {
-	what := "“" + clip(before.Text, 60) + "”"
+func outcome(l *locale.Locale, action string, before, after content.Post, until time.Time, sites []string, loc *time.Location, fleet bool, reach string) flash {
+	what := quoted(l, before.Text, 60)
 	if n := before.Author.Name; n != "" {
-		what += " by " + n
+		what = l.T("admin.what.by", map[string]any{"Quote": what, "Name": isolated(l, n)})
 	}
 	if len(sites) > 0 {
-		what += " for " + strings.Join(sites, ", ")
+		what = l.T("admin.what.for", map[string]any{"What": what, "Sites": list(l, sites)})
 	}
+	all := map[bool]string{true: "_all"}[fleet]
+	data := map[string]any{"What": what, "Reach": reach}
 	var text string
 	switch action {
 	case "approve":
-		text = "Approved " + what + "."
+		text = l.T("admin.done.approved", data)
 	case "reject":
-		text = "Rejected " + what + ": it stays off screen."
+		text = l.T("admin.done.rejected", data)
 	case "revoke":
-		text = "Revoked " + what + ": it leaves " + screens + " " + reach + "."
+		text = l.T("admin.done.revoked"+all, data)
 	case "unpin":
-		text = "Unpinned " + what + ": it stays in the rotation, no longer first."
+		text = l.T("admin.done.unpinned", data)
 	case "pin":
-		text = "Pinned " + what
-		if !until.IsZero() {
-			text += " until " + until.In(loc).Format(stampLayout)
+		if until.IsZero() {
+			text = l.T("admin.done.pinned", data)
+		} else {
+			data["Time"] = stamp(l, until, loc, false)
+			text = l.T("admin.done.pinned_until", data)
 		}
-		text += ": it comes first in the rotation."
 	}
 	if (action == "approve" || action == "pin") && after.Status != moderate.Shown {
-		return flash{Text: text + " It is still not shown: " + after.Reason + " (the policy wins over an approval).", Error: true}
+		return flash{Text: text + " " + l.T("admin.done.still_held", map[string]any{"Reason": isolated(l, after.Reason)}), Error: true}
 	}
 	if action == "approve" {
-		text += " It joins " + rotation(screens) + " " + reach + "."
+		text += " " + l.T("admin.done.joins"+all, data)
 	}
 	return flash{Text: text}
 }
@@ -340,7 +327,7 @@ func findPost(r content.Report, id string) (content.Post, bool) {
 // parseUntil reads the pin form's optional end, in the kiosk's zone (what
 // the screen's clock shows). Empty means no end. problem is a sentence for
 // the person when the time cannot be used.
-func parseUntil(s string, loc *time.Location, now time.Time) (t time.Time, problem string) {
+func parseUntil(l *locale.Locale, s string, loc *time.Location, now time.Time) (t time.Time, problem string) {
 	s = strings.TrimSpace(s)
 	if s == "" {
 		return time.Time{}, ""
@@ -352,10 +339,10 @@ func parseUntil(s string, loc *time.Location, now time.Time) (t time.Time, probl
 		}
 	}
 	if err != nil {
-		return time.Time{}, fmt.Sprintf("Pin until %q is not a date and time; use the form's picker (%s, kiosk time, %s).", s, now.Add(24*time.Hour).In(loc).Format(untilLayout), loc)
+		return time.Time{}, l.T("admin.pin.bad_time", map[string]any{"Value": strconv.Quote(s), "Example": now.Add(24 * time.Hour).In(loc).Format(untilLayout), "Zone": loc.String()})
 	}
 	if !t.After(now) {
-		return time.Time{}, fmt.Sprintf("Pin until %s is in the past (it is now %s, kiosk time).", t.In(loc).Format(stampLayout), now.In(loc).Format(stampLayout))
+		return time.Time{}, l.T("admin.pin.past", map[string]any{"Time": stamp(l, t, loc, false), "Now": stamp(l, now, loc, false)})
 	}
 	return t, ""
 }

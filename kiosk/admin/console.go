@@ -2,16 +2,17 @@ package admin
 
 import (
 	"errors"
-	"fmt"
 	"io/fs"
 	"net/http"
 	"os"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
 	"lobbykiosk/feeds/moderate"
+	"lobbykiosk/kiosk/locale"
 )
 
 // The fleet hub's moderation console is this page with Options.Console set:
@@ -54,7 +55,8 @@ func (s *Server) formSites(r *http.Request) (sites []string, problem string) {
 			continue
 		}
 		if !slices.Contains(known, x) {
-			return nil, fmt.Sprintf("%q is not a site of this fleet (%s).", clip(x, 40), strings.Join(known, ", "))
+			l := s.words()
+			return nil, l.T("admin.error.unknown_site", map[string]any{"Site": strconv.Quote(clip(x, 40)), "Sites": list(l, known)})
 		}
 		sites = append(sites, x)
 	}
@@ -62,13 +64,13 @@ func (s *Server) formSites(r *http.Request) (sites []string, problem string) {
 }
 
 // sitesText words where a post goes, for its card on the hub.
-func sitesText(sites, pinned []string, isPinned bool) string {
+func sitesText(l *locale.Locale, sites, pinned []string, isPinned bool) string {
 	var parts []string
 	if len(sites) > 0 {
-		parts = append(parts, "For "+strings.Join(sites, ", ")+" only")
+		parts = append(parts, l.T("admin.sites.only", map[string]any{"Sites": list(l, sites)}))
 	}
 	if isPinned && len(pinned) > 0 {
-		parts = append(parts, "pinned at "+strings.Join(pinned, ", "))
+		parts = append(parts, l.T("admin.sites.pinned_at", map[string]any{"Sites": list(l, pinned)}))
 	}
 	return strings.Join(parts, "; ")
 }
@@ -79,32 +81,34 @@ type auditView struct {
 	When, WhenISO, What string
 }
 
-var auditVerbs = map[string]string{
-	"approve": "approved", "reject": "rejected", "pin": "pinned", "unpin": "unpinned", "revoke": "revoked",
-}
-
 func (s *Server) auditPage(w http.ResponseWriter, r *http.Request, sess *session) {
 	rep, now := s.report()
-	v := s.base(sess, "audit", "Audit log", rep, now)
+	v := s.base(sess, "audit", s.words().T("admin.audit.title"), rep, now)
 	entries, bad, err := s.o.Console.Audit.Recent(auditShown)
 	if err != nil {
 		v.Error = err.Error()
 	}
 	v.AuditUnreadable = bad
-	loc := s.eng.CurrentConfig().Location
+	loc, l := s.eng.CurrentConfig().Location, v.L
 	for _, e := range entries {
-		what := auditVerbs[e.Action]
-		if what == "" {
-			what = e.Action
+		what := e.Action
+		switch e.Action {
+		case "approve", "reject", "pin", "unpin", "revoke":
+			what = l.T("admin.audit." + e.Action)
 		}
 		if len(e.Sites) > 0 {
-			what += " for " + strings.Join(e.Sites, ", ")
+			what = l.T("admin.audit.for", map[string]any{"What": what, "Sites": list(l, e.Sites)})
 		}
 		if !e.Until.IsZero() {
-			what += " until " + e.Until.In(loc).Format(stampLayout)
+			what = l.T("admin.audit.until", map[string]any{"What": what, "Time": stamp(l, e.Until, loc, false)})
 		}
+		at := e.At.In(loc)
 		v.Audit = append(v.Audit, auditView{AuditEntry: e, What: what,
-			When: e.At.In(loc).Format("Mon 2 Jan 2006, 15:04:05 MST"), WhenISO: e.At.Format(time.RFC3339)})
+			When: l.Date(at, true) + ", " + clockTime(l, at, loc), WhenISO: e.At.Format(time.RFC3339)})
+	}
+	v.AuditIntro = l.T("admin.audit.intro", map[string]any{"N": count(l, len(entries))})
+	if bad > 0 {
+		v.AuditUnreadableText = plural(l, "admin.audit.unreadable", bad)
 	}
 	s.pages.render(w, s.log, http.StatusOK, "audit", v)
 }

@@ -30,9 +30,15 @@ type console struct {
 
 func newConsole(t *testing.T) *console {
 	t.Helper()
+	return newConsoleIn(t, "en")
+}
+
+// newConsoleIn is newConsole with the hub's language set to lang.
+func newConsoleIn(t *testing.T, lang string) *console {
+	t.Helper()
 	c := &console{}
 	hubConfig := "\n[hub]\nlisten = \"127.0.0.1:0\"\ntokens = [\"" + fleetToken + "\"]\nurl = \"https://hub.example.com/\"\n"
-	c.fixture = newFixtureWith(t, hubConfig, func(o *Options) {
+	c.fixture = newFixtureIn(t, lang, hubConfig, func(o *Options) {
 		for name, pw := range map[string]string{"Ada Lovelace": adaPassword, "Grace": gracePassword} {
 			h, err := bcrypt.GenerateFromPassword([]byte(pw), bcrypt.MinCost)
 			if err != nil {

@@ -80,7 +80,14 @@ func newFixture(t *testing.T, o ...func(*Options)) *fixture {
 }
 
 // newFixtureWith is newFixture with more lines in the config's [admin].
+// Its language is pinned to English: the default is the system's locale.
 func newFixtureWith(t *testing.T, adminConfig string, o ...func(*Options)) *fixture {
+	t.Helper()
+	return newFixtureIn(t, "en", adminConfig, o...)
+}
+
+// newFixtureIn is newFixtureWith with the config's language set to lang.
+func newFixtureIn(t *testing.T, lang, adminConfig string, o ...func(*Options)) *fixture {
 	t.Helper()
 	f := &fixture{t: t, dir: t.TempDir(), clock: &clock{t: start}, logs: &logBuffer{}}
 	feed, err := os.ReadFile("testdata/feed.rss")
@@ -108,6 +115,7 @@ func newFixtureWith(t *testing.T, adminConfig string, o ...func(*Options)) *fixt
 	}
 	f.cfgPath = filepath.Join(f.dir, "kiosk.toml")
 	writeFile(t, f.cfgPath, `name = "Lobby Lyon"
+language = "`+lang+`"
 timezone = "Europe/Paris"
 state_dir = "state"
 

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"embed"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"html/template"
 	"log/slog"
@@ -17,6 +18,7 @@ import (
 	"lobbykiosk/feeds"
 	"lobbykiosk/feeds/moderate"
 	"lobbykiosk/kiosk/content"
+	"lobbykiosk/kiosk/locale"
 	"lobbykiosk/kiosk/slide"
 )
 
@@ -28,7 +30,7 @@ var templateFiles embed.FS
 type pages struct{ sets map[string]*template.Template }
 
 func newPages() (*pages, error) {
-	base, err := template.New("").ParseFS(templateFiles, "templates/layout.html")
+	base, err := template.New("").Funcs(template.FuncMap{"dict": dict}).ParseFS(templateFiles, "templates/layout.html")
 	if err != nil {
 		return nil, err
 	}
@@ -41,6 +43,23 @@ func newPages() (*pages, error) {
 		p.sets[name] = t
 	}
 	return p, nil
+}
+
+// dict makes the data of a translation with placeholders in a template:
+// {{.L.T "admin.pin.hint_kiosk" (dict "Zone" .Zone)}}.
+func dict(kv ...any) (map[string]any, error) {
+	if len(kv)%2 != 0 {
+		return nil, errors.New("dict: an odd number of arguments")
+	}
+	m := map[string]any{}
+	for i := 0; i < len(kv); i += 2 {
+		k, ok := kv[i].(string)
+		if !ok {
+			return nil, fmt.Errorf("dict: key %v is not a string", kv[i])
+		}
+		m[k] = kv[i+1]
+	}
+	return m, nil
 }
 
 // render writes a page whole or not at all: a template error mid-page would
@@ -64,13 +83,17 @@ func (p *pages) render(w http.ResponseWriter, log *slog.Logger, status int, name
 
 // view is what every signed-in page gets.
 type view struct {
+	// L is the page's language: the kiosk's (the hub's on the console).
+	L      *locale.Locale
 	Title  string
 	Page   string // nav key
 	Kiosk  string
 	CSRF   string
 	Flash  *flash
 	Counts counts
-	Zone   string
+	// Shown is Counts as the page writes them (the locale's digits).
+	Shown countsText
+	Zone  string
 
 	Screen  screenView
 	Posts   []postView
@@ -97,12 +120,23 @@ type view struct {
 	// counts lines of the log that could not be read.
 	Audit           []auditView
 	AuditUnreadable int
+	// AuditIntro and AuditUnreadableText are the audit page's sentences.
+	AuditIntro, AuditUnreadableText string
 }
 
 type counts struct{ Pending, Shown, Hidden, Failing int }
 
+// countsText is counts written the locale's way, for the badges.
+type countsText struct{ Pending, Shown, Hidden, Failing string }
+
+func (c counts) text(l *locale.Locale) countsText {
+	return countsText{count(l, c.Pending), count(l, c.Shown), count(l, c.Hidden), count(l, c.Failing)}
+}
+
 type postView struct {
 	content.Post
+	L          *locale.Locale
+	StatusText string
 	Name       string
 	Initials   string
 	Age        string
@@ -136,6 +170,8 @@ type sourceView struct {
 	State, StateClass string
 	LastOK, LastTry   string
 	Next              string
+	// ItemsText and FailuresText are the counts the locale's way.
+	ItemsText, FailuresText string
 	// How its document was read: for the social team to fix the file.
 	ReadSummary, Encoding string
 	Skips                 []string
@@ -149,13 +185,16 @@ type screenView struct {
 	SinceAgo string
 	On       bool
 	Offline  bool
-	Count    int64
+	Count    string
+	// Line is the queue's one line about the screen.
+	Line string
 }
 
 // base builds the parts of a view every page shares, from one report.
 func (s *Server) base(sess *session, page, title string, r content.Report, now time.Time) view {
+	l := s.words()
 	v := view{
-		Title: title, Page: page, Kiosk: s.eng.CurrentConfig().Name, CSRF: sess.csrf,
+		L: l, Title: title, Page: page, Kiosk: s.eng.CurrentConfig().Name, CSRF: sess.csrf,
 		Flash: s.sessions.popFlash(sess), Zone: s.eng.CurrentConfig().Location.String(),
 		Screenshot: s.o.Screenshot != nil,
 		MinUntil:   now.In(s.eng.CurrentConfig().Location).Format(untilLayout),
@@ -176,6 +215,7 @@ func (s *Server) base(sess *session, page, title string, r content.Report, now t
 			v.Counts.Failing++
 		}
 	}
+	v.Shown = v.Counts.text(l)
 	v.Screen = s.screen(r, now, v)
 	return v
 }
@@ -187,7 +227,7 @@ func (s *Server) report() (content.Report, time.Time) {
 
 func (s *Server) queuePage(w http.ResponseWriter, r *http.Request, sess *session) {
 	rep, now := s.report()
-	v := s.base(sess, "queue", "Waiting for approval", rep, now)
+	v := s.base(sess, "queue", s.words().T("admin.queue.title"), rep, now)
 	f := readFilter(r.URL.Query())
 	back := "/" + f.query()
 	var pending []content.Post
@@ -203,13 +243,13 @@ func (s *Server) queuePage(w http.ResponseWriter, r *http.Request, sess *session
 			v.Posts = append(v.Posts, pv)
 		}
 	}
-	v.Filter = newFilterView(f, pending, len(v.Posts), now)
+	v.Filter = newFilterView(v.L, f, pending, len(v.Posts), now)
 	s.pages.render(w, s.log, http.StatusOK, "queue", v)
 }
 
 func (s *Server) shownPage(w http.ResponseWriter, r *http.Request, sess *session) {
 	rep, now := s.report()
-	v := s.base(sess, "shown", "On the screen's rotation", rep, now)
+	v := s.base(sess, "shown", s.words().T("admin.shown.title"), rep, now)
 	// Pinned first, as the playlist plays them.
 	for _, p := range rep.Shown() {
 		v.Posts = append(v.Posts, s.postView(p, now, v, "/shown"))
@@ -219,7 +259,7 @@ func (s *Server) shownPage(w http.ResponseWriter, r *http.Request, sess *session
 
 func (s *Server) hiddenPage(w http.ResponseWriter, r *http.Request, sess *session) {
 	rep, now := s.report()
-	v := s.base(sess, "hidden", "Rejected, revoked and held back", rep, now)
+	v := s.base(sess, "hidden", s.words().T("admin.hidden.title"), rep, now)
 	v.Posts = s.posts(rep, now, v, "/hidden", func(p content.Post) bool {
 		return p.Status == moderate.Rejected || p.Status == moderate.Revoked || p.Status == content.Held
 	})
@@ -228,7 +268,7 @@ func (s *Server) hiddenPage(w http.ResponseWriter, r *http.Request, sess *sessio
 
 func (s *Server) sourcesPage(w http.ResponseWriter, r *http.Request, sess *session) {
 	rep, now := s.report()
-	v := s.base(sess, "sources", "Sources", rep, now)
+	v := s.base(sess, "sources", s.words().T("admin.sources.title"), rep, now)
 	for _, src := range rep.Sources {
 		v.Sources = append(v.Sources, s.sourceView(src, now))
 	}
@@ -241,7 +281,7 @@ func (s *Server) sourcesPage(w http.ResponseWriter, r *http.Request, sess *sessi
 
 func (s *Server) screenPage(w http.ResponseWriter, r *http.Request, sess *session) {
 	rep, now := s.report()
-	v := s.base(sess, "screen", "On screen now", rep, now)
+	v := s.base(sess, "screen", s.words().T("admin.screen.title"), rep, now)
 	if v.Screen.Post != nil {
 		v.Screen.Post.Back = "/screen"
 	}
@@ -272,7 +312,7 @@ func (s *Server) apiContent(w http.ResponseWriter, r *http.Request, sess *sessio
 
 func (s *Server) apiScreen(w http.ResponseWriter, r *http.Request, sess *session) {
 	if s.o.Current == nil {
-		http.Error(w, "This admin page runs without the screen, so what is on it is not known.", http.StatusServiceUnavailable)
+		http.Error(w, s.words().T("admin.screen.unknown"), http.StatusServiceUnavailable)
 		return
 	}
 	writeJSON(w, s.o.Current())
@@ -301,15 +341,15 @@ func (s *Server) posts(r content.Report, now time.Time, v view, back string, kee
 }
 
 func (s *Server) postView(p content.Post, now time.Time, v view, back string) postView {
-	loc := s.eng.CurrentConfig().Location
+	loc, l := s.eng.CurrentConfig().Location, v.L
 	pv := postView{
-		Post: p, Name: p.Author.Name, CSRF: v.CSRF, Back: back, MinUntil: v.MinUntil, Zone: loc.String(),
+		Post: p, L: l, StatusText: l.T("admin.status." + string(p.Status)), Name: p.Author.Name, CSRF: v.CSRF, Back: back, MinUntil: v.MinUntil, Zone: loc.String(),
 		HasImage: p.Image != "", HasAvatar: p.Author.Avatar != "",
 		StatusClass: string(p.Status), Reach: v.Reach,
 	}
 	if v.Console {
 		pv.Sites = v.Sites
-		pv.SitesText = sitesText(p.Sites, p.PinnedSites, p.Pinned)
+		pv.SitesText = sitesText(l, p.Sites, p.PinnedSites, p.Pinned)
 	}
 	if f := s.eng.PictureFailure(p.Image); p.Image != "" && f != nil {
 		pv.HasImage, pv.ImageError = false, f.Describe(loc)
@@ -321,18 +361,18 @@ func (s *Server) postView(p content.Post, now time.Time, v view, back string) po
 		pv.Name = p.Author.Handle
 	}
 	if pv.Name == "" {
-		pv.Name = "Unknown author"
+		pv.Name = l.T("admin.unknown_author")
 	}
 	pv.Initials = initials(pv.Name)
 	if !p.Published.IsZero() {
-		pv.Age = ago(now.Sub(p.Published))
-		pv.When = p.Published.In(loc).Format("Mon 2 Jan 2006, 15:04 MST")
+		pv.Age = ago(l, now.Sub(p.Published))
+		pv.When = stamp(l, p.Published, loc, true)
 		pv.WhenISO = p.Published.Format(time.RFC3339)
 	}
 	if p.Pinned {
-		pv.PinnedText = "Pinned, with no end"
+		pv.PinnedText = l.T("admin.pinned.forever")
 		if p.PinnedUntil != nil {
-			pv.PinnedText = "Pinned until " + p.PinnedUntil.In(loc).Format(stampLayout)
+			pv.PinnedText = l.T("admin.pinned.until", map[string]any{"Time": stamp(l, *p.PinnedUntil, loc, false)})
 		}
 	}
 	if cur := v.Screen; cur.Known && cur.Post != nil && cur.Post.ID == p.ID {
@@ -345,36 +385,35 @@ func (s *Server) screen(r content.Report, now time.Time, v view) screenView {
 	if s.o.Current == nil {
 		return screenView{}
 	}
-	c := s.o.Current()
-	sv := screenView{Known: true, Kind: kindName(c.Kind), On: c.On, Offline: c.Offline, Count: c.Count}
+	c, l := s.o.Current(), v.L
+	sv := screenView{Known: true, Kind: kindName(l, c.Kind), On: c.On, Offline: c.Offline, Count: count(l, int(c.Count))}
 	if !c.Since.IsZero() {
-		sv.Since = c.Since.In(s.eng.CurrentConfig().Location).Format("15:04:05 MST")
-		sv.SinceAgo = ago(now.Sub(c.Since))
+		sv.Since = clockTime(l, c.Since, s.eng.CurrentConfig().Location)
+		sv.SinceAgo = ago(l, now.Sub(c.Since))
 	}
 	if c.PostID != "" {
 		for _, p := range r.Posts {
 			if p.ID == c.PostID {
 				pv := s.postView(p, now, v, "/")
 				sv.Post = &pv
+				sv.Kind = l.T("admin.kind.post_by", map[string]any{"Name": pv.Name})
 				break
 			}
 		}
 	}
+	sv.Line = l.T(map[bool]string{true: "admin.now.on", false: "admin.now.off"}[c.On], map[string]any{"What": sv.Kind})
+	if sv.Since != "" {
+		sv.Line = l.T("admin.now.since", map[string]any{"Text": sv.Line, "Time": sv.Since})
+	}
 	return sv
 }
 
-func kindName(k slide.Kind) string {
+func kindName(l *locale.Locale, k slide.Kind) string {
 	switch k {
-	case slide.KindPost:
-		return "a post"
-	case slide.KindWins:
-		return "the wins"
-	case slide.KindLeaderboard:
-		return "the leaderboard"
-	case slide.KindWelcome:
-		return "the welcome slide"
+	case slide.KindPost, slide.KindWins, slide.KindLeaderboard, slide.KindWelcome:
+		return l.T("admin.kind." + string(k))
 	case "":
-		return "nothing yet"
+		return l.T("admin.kind.none")
 	}
 	return string(k)
 }
@@ -382,72 +421,39 @@ func kindName(k slide.Kind) string {
 func failing(src feeds.SourceState) bool { return !src.OK && src.Failures > 0 }
 
 func (s *Server) sourceView(src feeds.SourceState, now time.Time) sourceView {
-	loc := s.eng.CurrentConfig().Location
-	sv := sourceView{SourceState: src, LastOK: "never", LastTry: "never",
+	loc, l := s.eng.CurrentConfig().Location, s.words()
+	never := l.T("admin.sources.never")
+	sv := sourceView{SourceState: src, LastOK: never, LastTry: never,
+		ItemsText: count(l, src.Items), FailuresText: count(l, src.Failures),
 		ReadSummary: src.Reading.Summary(src.Kind), Encoding: src.Reading.EncodingText(), Skips: src.Reading.SkipLines()}
 	switch {
 	case failing(src):
-		sv.State, sv.StateClass = "failing", "bad"
+		sv.State, sv.StateClass = l.T("admin.state.failing"), "bad"
 	case src.FromCache:
-		sv.State, sv.StateClass = "cached, not refreshed yet", "warn"
+		sv.State, sv.StateClass = l.T("admin.state.cached"), "warn"
 	case !src.OK:
-		sv.State, sv.StateClass = "not fetched yet", "warn"
+		sv.State, sv.StateClass = l.T("admin.state.unfetched"), "warn"
 	default:
-		sv.State, sv.StateClass = "ok", "ok"
+		sv.State, sv.StateClass = l.T("admin.state.ok"), "ok"
 	}
-	stamp := func(t time.Time) string {
-		return t.In(loc).Format(stampLayout) + " (" + ago(now.Sub(t)) + ")"
+	when := func(t time.Time) string {
+		return stamp(l, t, loc, false) + " (" + ago(l, now.Sub(t)) + ")"
 	}
 	if !src.FetchedAt.IsZero() {
-		sv.LastOK = stamp(src.FetchedAt)
+		sv.LastOK = when(src.FetchedAt)
 	}
 	if !src.LastAttempt.IsZero() {
-		sv.LastTry = stamp(src.LastAttempt)
+		sv.LastTry = when(src.LastAttempt)
 	}
 	if !src.NextTry.IsZero() {
-		layout := "15:04 MST"
-		if y, m, d := src.NextTry.In(loc).Date(); y != now.In(loc).Year() || m != now.In(loc).Month() || d != now.In(loc).Day() {
-			layout = stampLayout
+		next := src.NextTry.In(loc)
+		at := l.Number(next.Format("15:04")) + " " + next.Format("MST")
+		if y, m, d := next.Date(); y != now.In(loc).Year() || m != now.In(loc).Month() || d != now.In(loc).Day() {
+			at = stamp(l, next, loc, false)
 		}
-		sv.Next = src.NextTry.In(loc).Format(layout) + " (" + ahead(src.NextTry.Sub(now)) + ")"
+		sv.Next = at + " (" + ahead(l, src.NextTry.Sub(now)) + ")"
 	}
 	return sv
-}
-
-// stampLayout is how the page writes a time: with its zone, the kiosk's,
-// which need not be the browser's.
-const stampLayout = "Mon 2 Jan, 15:04 MST"
-
-// ahead words a wait for a person glancing at a phone.
-func ahead(d time.Duration) string {
-	switch {
-	case d <= 0:
-		return "due now"
-	case d < time.Minute:
-		return "in less than a minute"
-	case d < time.Hour:
-		return fmt.Sprintf("in %d min", int((d+time.Minute-1)/time.Minute))
-	case d < 48*time.Hour:
-		return fmt.Sprintf("in %d h", int(d/time.Hour))
-	}
-	return fmt.Sprintf("in %d days", int(d/(24*time.Hour)))
-}
-
-// ago words a duration for a person glancing at a phone.
-func ago(d time.Duration) string {
-	switch {
-	case d < 0:
-		return "in the future"
-	case d < time.Minute:
-		return "just now"
-	case d < time.Hour:
-		return fmt.Sprintf("%d min ago", int(d/time.Minute))
-	case d < 48*time.Hour:
-		return fmt.Sprintf("%d h ago", int(d/time.Hour))
-	case d < 60*24*time.Hour:
-		return fmt.Sprintf("%d days ago", int(d/(24*time.Hour)))
-	}
-	return fmt.Sprintf("%d months ago", int(d/(30*24*time.Hour)))
 }
 
 func initials(name string) string {

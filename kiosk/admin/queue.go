@@ -1,15 +1,16 @@
 package admin
 
 import (
+	"html/template"
 	"net/url"
 	"slices"
 	"sort"
-	"strconv"
 	"strings"
 	"time"
 
 	"lobbykiosk/feeds/moderate"
 	"lobbykiosk/kiosk/content"
+	"lobbykiosk/kiosk/locale"
 )
 
 // filter narrows the queue to what the manager is working through: one
@@ -24,13 +25,14 @@ type filter struct {
 // everySite is the site filter's value for posts meant for every site.
 const everySite = "*"
 
-// ages are the age filter's choices, in the order the page lists them.
+// ages are the age filter's choices, in the order the page lists them;
+// label is the translation key of each.
 var ages = []struct{ key, label string }{
-	{"", "Any age"},
-	{"1d", "Last 24 hours"},
-	{"7d", "Last 7 days"},
-	{"30d", "Last 30 days"},
-	{"old", "Older than 30 days"},
+	{"", "admin.filter.any_age"},
+	{"1d", "admin.filter.1d"},
+	{"7d", "admin.filter.7d"},
+	{"30d", "admin.filter.30d"},
+	{"old", "admin.filter.old"},
 }
 
 func readFilter(q url.Values) filter {
@@ -119,10 +121,20 @@ type filterView struct {
 	// Showing of Total waiting posts match.
 	Showing, Total int
 	Query          string
+	// AllSources is the first choice of the source list; Count says
+	// how many of how many match.
+	AllSources string
+	Count      template.HTML
 }
 
-func newFilterView(f filter, pending []content.Post, shown int, now time.Time) filterView {
+func newFilterView(l *locale.Locale, f filter, pending []content.Post, shown int, now time.Time) filterView {
 	fv := filterView{filter: f, Active: f.active(), Showing: shown, Total: len(pending), Query: f.query()}
+	fv.AllSources = l.T("admin.filter.all_sources", map[string]any{"N": count(l, len(pending))})
+	key := "admin.queue.count"
+	if fv.Active {
+		key = "admin.queue.count_filtered"
+	}
+	fv.Count = withSpan(l, key, "Showing", count(l, shown), map[string]any{"Total": count(l, len(pending))})
 	src, auth, site := map[string]int{}, map[string]int{}, map[string]int{}
 	for _, p := range pending {
 		src[p.Source]++
@@ -137,7 +149,7 @@ func newFilterView(f filter, pending []content.Post, shown int, now time.Time) f
 	list := func(m map[string]int, sel string) []option {
 		var out []option
 		for k, n := range m {
-			out = append(out, option{Value: k, Label: k + " (" + strconv.Itoa(n) + ")", Count: n, Selected: k == sel})
+			out = append(out, option{Value: k, Label: k + " (" + count(l, n) + ")", Count: n, Selected: k == sel})
 		}
 		sort.Slice(out, func(i, j int) bool {
 			if out[i].Count != out[j].Count {
@@ -152,7 +164,7 @@ func newFilterView(f filter, pending []content.Post, shown int, now time.Time) f
 		fv.SiteChoices = list(site, f.Site)
 		for i := range fv.SiteChoices {
 			if fv.SiteChoices[i].Value == everySite {
-				fv.SiteChoices[i].Label = "Every site (" + strconv.Itoa(fv.SiteChoices[i].Count) + ")"
+				fv.SiteChoices[i].Label = l.T("admin.filter.every_site", map[string]any{"N": count(l, fv.SiteChoices[i].Count)})
 			}
 		}
 	}
@@ -163,7 +175,7 @@ func newFilterView(f filter, pending []content.Post, shown int, now time.Time) f
 				n++
 			}
 		}
-		fv.Ages = append(fv.Ages, option{Value: a.key, Label: a.label + " (" + strconv.Itoa(n) + ")", Count: n, Selected: a.key == f.Age})
+		fv.Ages = append(fv.Ages, option{Value: a.key, Label: l.T(a.label) + " (" + count(l, n) + ")", Count: n, Selected: a.key == f.Age})
 	}
 	return fv
 }

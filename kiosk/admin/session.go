@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"golang.org/x/crypto/bcrypt"
+
+	"lobbykiosk/kiosk/locale"
 )
 
 // SessionTTL is how long a sign-in lasts: a working day, so the manager signs
@@ -200,7 +202,7 @@ func (s *Server) action(h func(http.ResponseWriter, *http.Request, *session)) ht
 		}
 		if !csrfOK(sess.csrf, r.PostForm.Get("csrf")) {
 			s.log.Warn("admin form refused: missing or wrong CSRF token", "ip", s.clientIP(r), "path", r.URL.Path)
-			s.fail(w, r, sess, http.StatusForbidden, "This form did not come from this admin page, or it is out of date. Nothing was changed: reload the page and try again.")
+			s.fail(w, r, sess, http.StatusForbidden, s.words().T("admin.error.stale"))
 			return
 		}
 		h(w, r, sess)
@@ -228,6 +230,8 @@ type signinData struct {
 	// moderator's name (Name keeps what was typed).
 	Console, Named bool
 	Name           string
+	// L is the page's language.
+	L *locale.Locale
 }
 
 func (s *Server) signinPage(w http.ResponseWriter, r *http.Request) {
@@ -237,10 +241,10 @@ func (s *Server) signinPage(w http.ResponseWriter, r *http.Request) {
 	}
 	d := signinData{Next: safeNext(r.URL.Query().Get("next"))}
 	if r.URL.Query().Get("out") != "" {
-		d.Message = "You are signed out."
+		d.Message = s.words().T("admin.signin.signed_out")
 	}
 	if s.o.Console != nil && !s.CanSignIn() {
-		d.Message, d.Error = "No moderator can sign in yet: add one on the hub with `sudo lobbykiosk admin set-password --moderator NAME --config "+s.cfg.Path+"`, then reload this page.", true
+		d.Message, d.Error = s.words().T("admin.signin.no_moderator", map[string]any{"Command": "`sudo lobbykiosk admin set-password --moderator NAME --config " + s.cfg.Path + "`"}), true
 	}
 	s.renderSignin(w, r, http.StatusOK, d)
 }
@@ -248,6 +252,7 @@ func (s *Server) signinPage(w http.ResponseWriter, r *http.Request) {
 // renderSignin shows the sign-in form with a fresh pre-session token.
 func (s *Server) renderSignin(w http.ResponseWriter, r *http.Request, status int, d signinData) {
 	d.Kiosk = s.eng.CurrentConfig().Name
+	d.L = s.words()
 	d.Console = s.o.Console != nil
 	d.Named = d.Console && s.accounts.named(s.now())
 	// Keep the browser's token when it has one, so two open sign-in tabs
@@ -266,14 +271,14 @@ func (s *Server) signin(w http.ResponseWriter, r *http.Request) {
 	ip := s.clientIP(r)
 	r.Body = http.MaxBytesReader(w, r.Body, maxForm)
 	if err := r.ParseForm(); err != nil {
-		s.renderSignin(w, r, http.StatusBadRequest, signinData{Message: "The sign-in form could not be read; try again.", Error: true})
+		s.renderSignin(w, r, http.StatusBadRequest, signinData{Message: s.words().T("admin.signin.unreadable"), Error: true})
 		return
 	}
 	d := signinData{Next: safeNext(r.PostForm.Get("next")), Error: true, Name: clip(r.PostForm.Get("name"), maxModeratorName)}
 	pre, err := r.Cookie(signinCookie)
 	if err != nil || !csrfOK(pre.Value, r.PostForm.Get("csrf")) {
 		s.log.Warn("admin sign-in refused: form without its token", "ip", ip)
-		d.Message = "This sign-in form has expired or did not come from this page. Try again."
+		d.Message = s.words().T("admin.signin.expired")
 		s.renderSignin(w, r, http.StatusForbidden, d)
 		return
 	}
@@ -285,13 +290,13 @@ func (s *Server) signin(w http.ResponseWriter, r *http.Request) {
 		switch {
 		case no.busy:
 			w.Header().Set("Retry-After", "10")
-			d.Message = "Too many sign-ins at once. Wait a few seconds and try again."
+			d.Message = s.words().T("admin.signin.busy")
 		default:
 			if no.first {
 				s.log.Warn("admin sign-in refused: too many wrong passwords", "ip", ip, "retry_after", no.wait.String())
 			}
 			w.Header().Set("Retry-After", strconv.Itoa(seconds(no.wait)))
-			d.Message = "Too many wrong passwords. Wait " + humanWait(no.wait) + " before the next try."
+			d.Message = s.words().T("admin.signin.locked", map[string]any{"Wait": wait(s.words(), no.wait)})
 		}
 		s.renderSignin(w, r, http.StatusTooManyRequests, d)
 		return
@@ -313,13 +318,13 @@ func (s *Server) signin(w http.ResponseWriter, r *http.Request) {
 	failures, lock := at.done(ok, s.now())
 	if !ok {
 		s.log.Warn("admin sign-in failed: wrong name or password", "ip", ip, "name", d.Name, "failures", failures, "locked_for", lock.String())
-		d.Message = "Wrong password."
+		d.Message = s.words().T("admin.signin.wrong_password")
 		if s.o.Console != nil && s.accounts.named(s.now()) {
-			d.Message = "Wrong name or password."
+			d.Message = s.words().T("admin.signin.wrong_name")
 		}
 		if lock > 0 {
 			w.Header().Set("Retry-After", strconv.Itoa(seconds(lock)))
-			d.Message += " Too many wrong passwords: wait " + humanWait(lock) + " before the next try."
+			d.Message += " " + s.words().T("admin.signin.locked", map[string]any{"Wait": wait(s.words(), lock)})
 		}
 		s.renderSignin(w, r, http.StatusUnauthorized, d)
 		return
@@ -341,16 +346,4 @@ func (s *Server) signout(w http.ResponseWriter, r *http.Request, sess *session) 
 // seconds rounds up, so a client that waits Retry-After is never early.
 func seconds(d time.Duration) int {
 	return int((d + time.Second - 1) / time.Second)
-}
-
-func humanWait(d time.Duration) string {
-	n := seconds(d)
-	switch {
-	case n < 2:
-		return "1 second"
-	case n < 120:
-		return strconv.Itoa(n) + " seconds"
-	default:
-		return strconv.Itoa((n+59)/60) + " minutes"
-	}
 }

@@ -137,19 +137,22 @@ func pictureBox(w, h int) (int, int) {
 	return int(math.Ceil(float64(r.W))), int(math.Ceil(float64(r.H)))
 }
 
-// dirSize is the bytes of the files under dir, leaving out its subfolder
-// skip: what the state directory holds besides the pictures.
+// dirSize is what dir takes on disk, as du counts it (the blocks of its
+// files and of the folders themselves), leaving out what its subfolder
+// skip holds: the state directory besides the pictures, which the picture
+// cache counts itself. skip's own blocks (its list of names) count here.
 func dirSize(dir, skip string) int64 {
 	var n int64
 	_ = filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return nil
 		}
+		fi, ierr := d.Info()
+		if ierr == nil && (fi.Mode().IsRegular() || fi.IsDir()) {
+			n += images.DiskBytes(fi)
+		}
 		if d.IsDir() && p == filepath.Join(dir, skip) {
 			return filepath.SkipDir
-		}
-		if fi, err := d.Info(); err == nil && fi.Mode().IsRegular() {
-			n += fi.Size()
 		}
 		return nil
 	})

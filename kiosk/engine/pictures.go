@@ -71,8 +71,9 @@ func (e *Engine) Picture(ctx context.Context, src string) (image.Image, error) {
 		delete(pf.m, src)
 		return img, nil
 	}
-	if ctx.Err() != nil || errors.Is(err, context.Canceled) {
-		// The caller gave up: that says nothing about the picture.
+	if ctx.Err() != nil || errors.Is(err, context.Canceled) || errors.Is(err, images.ErrUnnamed) {
+		// The caller gave up, or the post left its feed: that says
+		// nothing about the picture.
 		return nil, err
 	}
 	if pf.m == nil {
@@ -145,25 +146,31 @@ func newPictureClient(version string, cfg *config.Config) *fetch.Client {
 // allow_private): what the picture cache uses, and the hub for the
 // pictures it re-serves.
 func (e *Engine) FetchPicture(ctx context.Context, r images.Request) (images.Response, error) {
-	ctx = fetch.Allow(ctx, e.pictureAllowance(ctx, r.URL))
-	return images.ClientFetch(e.pictures)(ctx, r)
+	allow, named := e.pictureAllowance(ctx, r.URL)
+	resp, err := images.ClientFetch(e.pictures)(fetch.Allow(ctx, allow), r)
+	if err != nil && !named && errors.Is(err, fetch.ErrRefusedAddress) {
+		// A post that named a private address left its feed between the
+		// prefetch's list and this fetch: say so, not "refused".
+		return resp, fmt.Errorf("%s: %w", r.URL, images.ErrUnnamed)
+	}
+	return resp, err
 }
 
 // pictureAllowance is what url may be fetched from besides public
 // addresses: the hosts and networks of the remote feeds that name it; every
 // private network for a feed from a local file or folder (the office's
-// own) or with [fetch] allow_private.
-func (e *Engine) pictureAllowance(ctx context.Context, url string) fetch.Allowance {
+// own) or with [fetch] allow_private. named is false when no post or
+// leaderboard names url (any more).
+func (e *Engine) pictureAllowance(ctx context.Context, url string) (a fetch.Allowance, named bool) {
 	cfg := e.CurrentConfig()
-	var a fetch.Allowance
 	if cfg.Fetch.AllowPrivate {
 		a.Networks = allPrivate
 	}
 	snap := e.Pipeline.Snapshot()
-	named := map[string]bool{}
+	by := map[string]bool{} // the sources whose posts name url
 	for _, p := range snap.Posts {
 		if p.Image == url || p.Author.Avatar == url {
-			named[p.Source] = true
+			by[p.Source] = true
 		}
 	}
 	board := false
@@ -171,7 +178,7 @@ func (e *Engine) pictureAllowance(ctx context.Context, url string) fetch.Allowan
 		board = board || s.Avatar == url
 	}
 	for _, src := range cfg.Sources {
-		if !named[src.Name] && !(board && src.Kind == string(feeds.KindLeaderboard)) {
+		if !by[src.Name] && !(board && src.Kind == string(feeds.KindLeaderboard)) {
 			continue
 		}
 		if src.URL == "" {
@@ -182,7 +189,7 @@ func (e *Engine) pictureAllowance(ctx context.Context, url string) fetch.Allowan
 		a.Networks = append(a.Networks, f.Networks...)
 		a.Hosts = append(a.Hosts, f.Hosts...)
 	}
-	return a
+	return a, len(by) > 0 || board
 }
 
 type feedNets struct {

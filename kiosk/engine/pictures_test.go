@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"lobbykiosk/feeds/fetch"
+	"lobbykiosk/feeds/images"
 )
 
 // The blind SSRF of the issue, as it happened: a remote feed names a
@@ -78,5 +79,64 @@ func TestPictureToLoopbackThroughAFeed(t *testing.T) {
 	}
 	if got, err := e.Picture(context.Background(), p.Author.Avatar); err != nil || got.Bounds().Dx() != 40 {
 		t.Errorf("the feed's own picture: %v", err)
+	}
+}
+
+// A post on a feed at a private address leaves its feed while its picture
+// waits to be fetched (the prefetch's list is made at the start of a
+// round): the picture is not fetched, and that is not a failure — nothing
+// to remember, nothing to try again, no "refused" in the log. The post
+// that stays still gets its picture from the same host.
+func TestPictureOfAPostThatLeftItsFeed(t *testing.T) {
+	var pic bytes.Buffer
+	png.Encode(&pic, image.NewRGBA(image.Rect(0, 0, 40, 30)))
+	var dropped atomic.Bool
+	var askedA atomic.Int64
+	feed := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/a.png":
+			askedA.Add(1)
+			w.Write(pic.Bytes())
+		case "/b.png":
+			w.Write(pic.Bytes())
+		default:
+			item := func(id, img string) string {
+				return fmt.Sprintf(`<item><guid>%s</guid><link>http://%s/%s</link><dc:creator>Ana</dc:creator>
+<description>Post %s about the volunteering day at the river.</description>
+<media:content url="http://%s/%s" medium="image"/></item>`, id, r.Host, id, id, r.Host, img)
+			}
+			items := item("b", "b.png")
+			if !dropped.Load() {
+				items = item("a", "a.png") + items
+			}
+			fmt.Fprintf(w, `<?xml version="1.0"?>
+<rss version="2.0" xmlns:media="http://search.yahoo.com/mrss/" xmlns:dc="http://purl.org/dc/elements/1.1/"><channel><title>Team</title><link>http://%s/</link>%s</channel></rss>`, r.Host, items)
+		}
+	}))
+	defer feed.Close()
+	cfg := parse(t, fmt.Sprintf("state_dir = %q\n[[source]]\nname = \"team\"\nkind = \"posts\"\nurl = %q\n", t.TempDir(), feed.URL+"/feed.xml"))
+	e := open(t, cfg)
+	e.RefreshOnce(context.Background())
+	if n := len(e.Report(time.Now()).Posts); n != 2 {
+		t.Fatalf("%d posts, want 2", n)
+	}
+	dropped.Store(true)
+	e.RefreshOnce(context.Background())
+	if n := len(e.Report(time.Now()).Posts); n != 1 {
+		t.Fatalf("%d posts after the feed dropped one, want 1", n)
+	}
+
+	_, err := e.Picture(context.Background(), feed.URL+"/a.png")
+	if !errors.Is(err, images.ErrUnnamed) || errors.Is(err, fetch.ErrRefusedAddress) {
+		t.Errorf("the picture of the post that left: %v, want ErrUnnamed", err)
+	}
+	if f := e.PictureFailure(feed.URL + "/a.png"); f != nil {
+		t.Errorf("remembered as failed: %s", f.Describe(cfg.Location))
+	}
+	if n := askedA.Load(); n != 0 {
+		t.Errorf("the picture of the post that left was asked for %d times", n)
+	}
+	if got, err := e.Picture(context.Background(), feed.URL+"/b.png"); err != nil || got.Bounds().Dx() != 40 {
+		t.Errorf("the picture of the post that stayed: %v", err)
 	}
 }

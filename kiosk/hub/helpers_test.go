@@ -181,9 +181,11 @@ func (c *clock) Add(d time.Duration) {
 	c.mu.Unlock()
 }
 
-// hubConfig is a hub's config over the origin; extra is appended.
+// hubConfig is a hub's config over the origin; extra is appended. Its
+// language is pinned to English: the default is the system's locale.
 func hubConfig(o *origin, extra string) string {
 	return fmt.Sprintf(`name = "HQ hub"
+language = "en"
 timezone = "Europe/Berlin"
 
 [[source]]
@@ -213,9 +215,15 @@ tokens = [%q, %q]
 // published, pictures fetched (or given up on) before it returns.
 func newTestHub(t *testing.T, o *origin, extra string) *testHub {
 	t.Helper()
+	return newTestHubIn(t, o, "en", extra)
+}
+
+// newTestHubIn is newTestHub with the hub's language set to lang.
+func newTestHubIn(t *testing.T, o *origin, lang, extra string) *testHub {
+	t.Helper()
 	dir := t.TempDir()
 	path := filepath.Join(dir, "hub.toml")
-	data := []byte(hubConfig(o, extra))
+	data := []byte(strings.Replace(hubConfig(o, extra), `language = "en"`, `language = "`+lang+`"`, 1))
 	if err := os.WriteFile(path, data, 0o600); err != nil {
 		t.Fatal(err)
 	}

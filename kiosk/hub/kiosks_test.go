@@ -45,19 +45,26 @@ func jpegClaiming(t *testing.T, w, h uint16) []byte {
 	return out
 }
 
-// Heartbeats and thumbnails are checked before anything is kept; a kiosk
-// shows offline once three beats are missing; /metrics says so per kiosk.
-func TestKioskBeatsAndThumbnails(t *testing.T) {
-	o := newOrigin(t)
-	th := newTestHub(t, o, "")
+// berlinBeat is the heartbeat of the Berlin lobby's kiosk, showing the
+// hub's post about the lobby screen, one of its sources failing.
+func berlinBeat(th *testHub) health.Beat {
 	var onScreen string
 	for _, p := range th.eng.Report(time.Now()).Shown() {
 		if strings.Contains(p.Text, "Our lobby screen") {
 			onScreen = p.ID
 		}
 	}
-	good := health.Beat{Name: "Berlin Lobby", Site: "Berlin", Version: "1.2.3", ConfigVersion: "abc123", Status: "ok",
+	return health.Beat{Name: "Berlin Lobby", Site: "Berlin", Version: "1.2.3", ConfigVersion: "abc123", Status: "ok",
 		DisplayOn: true, Slide: "post", PostID: onScreen, FailingSources: []string{"intranet"}, EverySeconds: 60}
+}
+
+// Heartbeats and thumbnails are checked before anything is kept; a kiosk
+// shows offline once three beats are missing; /metrics says so per kiosk.
+func TestKioskBeatsAndThumbnails(t *testing.T) {
+	o := newOrigin(t)
+	th := newTestHub(t, o, "")
+	good := berlinBeat(th)
+	onScreen := good.PostID
 
 	for _, tc := range []struct {
 		name string

@@ -13,7 +13,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"time"
 
 	"lobbykiosk/kiosk/health"
 )
@@ -287,19 +286,4 @@ func (s *requestStats) snapshot() map[[2]string]int64 {
 		out[k] = v
 	}
 	return out
-}
-
-// since words a duration for people: "12 s", "4 min", "3 h".
-func since(d time.Duration) string {
-	switch {
-	case d < 0:
-		return "0 s"
-	case d < 2*time.Minute:
-		return strconv.Itoa(int(d/time.Second)) + " s"
-	case d < 2*time.Hour:
-		return strconv.Itoa(int(d/time.Minute)) + " min"
-	case d < 48*time.Hour:
-		return strconv.Itoa(int(d/time.Hour)) + " h"
-	}
-	return strconv.Itoa(int(d/(24*time.Hour))) + " days"
 }

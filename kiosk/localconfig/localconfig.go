@@ -11,14 +11,15 @@ package localconfig
 import (
 	"bytes"
 	"errors"
-	"fmt"
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strconv"
 	"time"
 
 	"lobbykiosk/feeds/store"
 	"lobbykiosk/kiosk/config"
+	"lobbykiosk/kiosk/locale"
 )
 
 var quiet = slog.New(slog.DiscardHandler)
@@ -101,26 +102,34 @@ func Problems(err error) []string {
 }
 
 // noticeFor is the line shown on screen for problems: the first problem's
-// place and how many more, and what the kiosk does about them.
-func noticeFor(err error, what string) string {
+// place and how many more, and what the kiosk does about them (what, a
+// translation key), in the kiosk's language; the place stays as the file
+// and the config checker name it.
+func noticeFor(l *locale.Locale, err error, what string) string {
 	where := ""
 	var ce *config.Error
 	if errors.As(err, &ce) && len(ce.Problems) > 0 {
 		p := ce.Problems[0]
 		where = filepath.Base(p.File)
 		if p.Line > 0 {
-			where += fmt.Sprintf(" line %d", p.Line)
+			// The line's number as the editor shows it: ASCII digits.
+			where += " " + l.T("notice.line", map[string]any{"N": strconv.Itoa(p.Line)})
 		}
 		if p.Key != "" {
 			where += " (" + p.Key + ")"
 		}
 		if n := len(ce.Problems) - 1; n > 0 {
-			where += fmt.Sprintf(" +%d more", n)
+			where += " " + l.N("notice.more", n, l.Int(n))
 		}
 	} else if err != nil {
 		where = firstLine(err.Error())
 	}
-	return "Config error: " + where + " · " + what
+	if l.RTL() {
+		// The place is left-to-right text (a file name, a key, "(…)"):
+		// isolated, it keeps its order inside a right-to-left line.
+		where = "\u2066" + where + "\u2069"
+	}
+	return l.T("notice.config", map[string]any{"Where": where, "What": l.T(what)})
 }
 
 func firstLine(s string) string {

@@ -14,9 +14,12 @@ import (
 
 	"lobbykiosk/feeds/store"
 	"lobbykiosk/kiosk/config"
+	"lobbykiosk/kiosk/locale"
 )
 
+// good pins English: the default is the system's locale.
 const good = `name = "Lobby"
+language = "en"
 state_dir = "state"
 
 [[source]]
@@ -191,10 +194,10 @@ func TestReloadAppliesAGoodEditAndRefusesABadOne(t *testing.T) {
 	w.Reload()
 	_, notice, n = r.last()
 	s := w.State()
-	if n != 1 || !strings.HasPrefix(notice, "Config error: kiosk.toml line 10 (display.post_seconds) · edit not applied") {
+	if n != 1 || !strings.HasPrefix(notice, "Config error: kiosk.toml line 11 (display.post_seconds) · edit not applied") {
 		t.Errorf("bad edit: applied %d times, notice %q", n, notice)
 	}
-	if len(s.Problems) != 1 || !strings.Contains(s.Problems[0], path+":10: display.post_seconds:") {
+	if len(s.Problems) != 1 || !strings.Contains(s.Problems[0], path+":11: display.post_seconds:") {
 		t.Errorf("bad edit: problems %q", s.Problems)
 	}
 	if found, _ := st.Load(StoreKey, &cp); !found || cp.TOML != edited {
@@ -224,6 +227,24 @@ func TestReloadAppliesAGoodEditAndRefusesABadOne(t *testing.T) {
 	}
 }
 
+// TestNoticeInTheKiosksLanguage: the notice on the TV speaks the language
+// the kiosk runs in, also when the broken file names another one.
+func TestNoticeInTheKiosksLanguage(t *testing.T) {
+	w, r, path, _ := newWatcher(t)
+	w.Started()
+	german := strings.Replace(good, `language = "en"`, `language = "de"`, 1)
+	write(t, path, german)
+	w.Reload()
+	if cfg, notice, n := r.last(); n != 1 || notice != "" || cfg.Locale.Lang() != "de" {
+		t.Fatalf("the switch to German: applied %d, notice %q", n, notice)
+	}
+	write(t, path, strings.Replace(strings.Replace(german, "post_seconds = 10", `post_seconds = "30 s"`, 1), `language = "de"`, `language = "fr"`, 1))
+	w.Reload()
+	if _, notice, _ := r.last(); notice != "Konfigurationsfehler: kiosk.toml Zeile 11 (display.post_seconds) · Änderung nicht übernommen" {
+		t.Errorf("German kiosk, broken edit: notice %q", notice)
+	}
+}
+
 func TestStartedOnCopy(t *testing.T) {
 	w, r, path, st := newWatcher(t)
 	bad := strings.Replace(good, "post_seconds", "post_secnds", 1)
@@ -231,7 +252,7 @@ func TestStartedOnCopy(t *testing.T) {
 	_, loadErr := config.Load(path)
 	w.StartedOnCopy(Copy{Path: path, TOML: good, SavedAt: time.Date(2026, 11, 2, 9, 0, 0, 0, time.Local)}, loadErr)
 	w.Started()
-	if _, notice, _ := r.last(); notice != "Config error: kiosk.toml line 10 (display.post_secnds) · last good settings in use" {
+	if _, notice, _ := r.last(); notice != "Config error: kiosk.toml line 11 (display.post_secnds) · last good settings in use" {
 		t.Errorf("notice %q", notice)
 	}
 	s := w.State()
@@ -291,9 +312,24 @@ func TestRunFollowsTheFile(t *testing.T) {
 
 func TestNoticeNamesTheFirstProblem(t *testing.T) {
 	_, err := config.Parse("/etc/lobbykiosk/kiosk.toml", []byte("nme = 1\n[display]\npost_secnds = 3\n"))
-	got := noticeFor(err, "edit not applied")
+	got := noticeFor(locale.English(), err, "notice.not_applied")
 	if got != "Config error: kiosk.toml line 1 (nme) +1 more · edit not applied" {
 		t.Errorf("notice %q", got)
+	}
+	// The notice is on the TV, in the kiosk's language; the place in the
+	// file stays as the file and the checker name it.
+	for lang, want := range map[string]string{
+		"de": "Konfigurationsfehler: kiosk.toml Zeile 1 (nme) +1 weiterer · Änderung nicht übernommen",
+		"fr": "Erreur de configuration : kiosk.toml ligne 1 (nme) +1 autre · modification non appliquée",
+		"ar": "خطأ في الإعدادات: \u2066kiosk.toml السطر 1 (nme) +١ أخرى\u2069 · لم يُطبَّق التعديل",
+	} {
+		l, lerr := locale.For(lang)
+		if lerr != nil {
+			t.Fatal(lerr)
+		}
+		if got := noticeFor(l, err, "notice.not_applied"); got != want {
+			t.Errorf("%s notice %q, want %q", lang, got, want)
+		}
 	}
 	if !bytes.Contains([]byte(strings.Join(Problems(err), "\n")), []byte("/etc/lobbykiosk/kiosk.toml:3: display.post_secnds: unknown key")) {
 		t.Errorf("problems %q", Problems(err))

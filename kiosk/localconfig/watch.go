@@ -15,6 +15,7 @@ import (
 
 	"lobbykiosk/feeds/store"
 	"lobbykiosk/kiosk/config"
+	"lobbykiosk/kiosk/locale"
 )
 
 // Options are a Watcher's collaborators. Apply is required.
@@ -63,7 +64,10 @@ type Watcher struct {
 	device *config.Config // the one it started with: device settings stay
 	data   []byte         // running's text
 	onCopy bool           // started on the last good copy
-	state  State
+	// lang is the running settings' language, which the notice speaks:
+	// a broken file's own may be the mistake.
+	lang  *locale.Locale // guarded by mu
+	state State
 }
 
 // New follows the config file at path for a kiosk that runs cfg, read from
@@ -81,7 +85,7 @@ func New(path string, cfg *config.Config, data []byte, o Options) *Watcher {
 	if o.Notice == nil {
 		o.Notice = func(string) {}
 	}
-	w := &Watcher{path: path, o: o, device: cfg, data: data}
+	w := &Watcher{path: path, o: o, device: cfg, data: data, lang: cfg.Locale}
 	w.state = State{Path: path, InUse: "the file as read at start", LastRead: o.Now()}
 	return w
 }
@@ -95,7 +99,7 @@ func (w *Watcher) StartedOnCopy(cp Copy, err error) {
 	w.state.InUse = "the last good copy, kept " + stamp(cp.SavedAt)
 	w.state.CopySavedAt = cp.SavedAt
 	w.state.Problems = Problems(err)
-	w.state.Notice = noticeFor(err, "last good settings in use")
+	w.state.Notice = noticeFor(w.words(), err, "notice.last_good")
 	notice := w.state.Notice
 	w.mu.Unlock()
 	w.o.Logger.Error("config file has mistakes; the kiosk runs the last copy that worked", "file", w.path, "copy_saved", stamp(cp.SavedAt))
@@ -206,7 +210,7 @@ func (w *Watcher) Reload() {
 		return
 	}
 	w.mu.Lock()
-	w.data, w.onCopy = data, false
+	w.data, w.onCopy, w.lang = data, false, cfg.Locale
 	w.state.InUse = "the file as read " + stamp(now)
 	w.state.LastRead = now
 	w.state.Problems, w.state.Notice, w.state.NextRestart = nil, "", restart
@@ -227,13 +231,13 @@ func (w *Watcher) Reload() {
 func (w *Watcher) refuse(now time.Time, err error) {
 	problems := Problems(err)
 	w.mu.Lock()
-	what := "edit not applied"
+	what := "notice.not_applied"
 	if w.onCopy {
-		what = "last good settings in use"
+		what = "notice.last_good"
 	}
 	w.state.Problems = problems
 	w.state.LastRead = now
-	w.state.Notice = noticeFor(err, what)
+	w.state.Notice = noticeFor(w.words(), err, what)
 	notice := w.state.Notice
 	w.mu.Unlock()
 	w.o.Logger.Error("config file not applied; the kiosk keeps its running settings", "file", w.path, "problems", len(problems))
@@ -271,6 +275,14 @@ func (w *Watcher) keep(data []byte) {
 		w.state.CopySavedAt = now
 		w.mu.Unlock()
 	}
+}
+
+// words is the notice's language: the running settings'.
+func (w *Watcher) words() *locale.Locale {
+	if w.lang != nil {
+		return w.lang
+	}
+	return locale.English()
 }
 
 // deviceChanges names the settings of next that differ from the running

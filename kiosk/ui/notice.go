@@ -5,6 +5,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
 
 	"lobbykiosk/kiosk/slide"
 )
@@ -17,6 +18,11 @@ import (
 type notice struct {
 	bg   *canvas.Rectangle
 	text *canvas.Text
+	// line holds what is drawn: text, or a lineText for a notice with
+	// right-to-left words (an Arabic or Hebrew kiosk), which canvas.Text
+	// would lay out left to right and measure narrower than it draws.
+	line *fyne.Container
+	rtl  *lineText
 }
 
 // noticeRed is the notice's pill; white text on it has a contrast of 5.6:1.
@@ -25,16 +31,17 @@ var noticeRed = color.NRGBA{0xc6, 0x28, 0x28, 0xff}
 func newNotice() *notice {
 	n := &notice{bg: canvas.NewRectangle(noticeRed), text: canvas.NewText("", color.White)}
 	n.text.TextStyle.Bold = true
+	n.line = container.NewWithoutLayout(n.text)
 	n.bg.Hide()
-	n.text.Hide()
+	n.line.Hide()
 	return n
 }
 
-func (n *notice) objects() []fyne.CanvasObject { return []fyne.CanvasObject{n.bg, n.text} }
+func (n *notice) objects() []fyne.CanvasObject { return []fyne.CanvasObject{n.bg, n.line} }
 
 func (n *notice) hide() {
 	n.bg.Hide()
-	n.text.Hide()
+	n.line.Hide()
 }
 
 // layout places msg right-aligned at right, centred on mid, no further left
@@ -54,20 +61,32 @@ func (n *notice) layout(msg string, sz slide.Sizes, left, right, mid float32, bl
 	}
 	pad := ts * 0.7
 	size, txt := slide.FitLine(msg, ts, ts*0.8, right-left-2*pad, measure(true))
-	n.text.Text, n.text.TextSize = txt, size
-	tm := n.text.MinSize()
+	var t fyne.CanvasObject = n.text
+	if n.rtl != nil {
+		n.rtl.release()
+		n.rtl = nil
+	}
+	if needsTypeset(txt) {
+		n.rtl = newLineText(txt, size, color.White, true)
+		t = n.rtl
+	} else {
+		n.text.Text, n.text.TextSize = txt, size
+	}
+	n.line.Objects = []fyne.CanvasObject{t}
+	tm := t.MinSize()
 	h := ts * 1.9
 	w := tm.Width + 2*pad
 	x := right - w
 	n.bg.CornerRadius = h / 2
 	n.bg.Move(fyne.NewPos(x, mid-h/2))
 	n.bg.Resize(fyne.NewSize(w, h))
-	n.text.Move(fyne.NewPos(x+pad, capsAt(size, true, mid)))
-	n.text.Resize(tm)
+	t.Move(fyne.NewPos(x+pad, capsAt(size, true, mid)))
+	t.Resize(tm)
+	n.line.Resize(fyne.NewSize(right, mid+h))
 	if !blanked {
 		n.bg.Show()
-		n.text.Show()
+		n.line.Show()
 	}
 	n.bg.Refresh()
-	n.text.Refresh()
+	n.line.Refresh()
 }

@@ -67,3 +67,47 @@ func TestNoticeIsSeen(t *testing.T) {
 		}
 	}
 }
+
+// TestRightToLeftNoticeStaysOnScreen: an Arabic kiosk's notice (its words
+// translated, the file and key as written) is laid out right to left and
+// measured as it is drawn: its pill stays inside the status row on every
+// screen, with the text in it. canvas.Text measured such a line narrower
+// than it drew and ran the pill off the left edge in portrait.
+func TestRightToLeftNoticeStaysOnScreen(t *testing.T) {
+	msg := "خطأ في ملف الإعدادات: \u2068kiosk.toml line 12 (display.post_seconds)\u2069 و1 أخرى · يعمل بآخر إعدادات سليمة معروفة منذ البارحة"
+	for name, wh := range map[string][2]int{"1080p": {1920, 1080}, "portrait": {1080, 1920}} {
+		c := staleChrome
+		c.Notice = msg
+		img := Render(postWithPicture(), c, DefaultTheme(), wh[0], wh[1])
+		sz := slide.SizesFor(float32(wh[0]), float32(wh[1]))
+		row := sz.Chrome()
+		band := image.Rect(0, 0, wh[0], int(sz.Content().Y))
+		if n := redIn(img, band); n < int(sz.Small*sz.Small) {
+			t.Errorf("%s: %d red pixels in the top band; the notice is not drawn", name, n)
+		}
+		if n := redIn(img, image.Rect(0, 0, int(row.X)-1, wh[1])); n > 0 {
+			t.Errorf("%s: %d notice-red pixels left of the status row (x < %.0f): the notice runs off the screen", name, n, row.X)
+		}
+		white := 0
+		for y := band.Min.Y; y < band.Max.Y; y++ {
+			for x := 0; x < wh[0]; x++ {
+				r, g, b, _ := img.At(x, y).RGBA()
+				if r>>8 > 0xf0 && g>>8 > 0xf0 && b>>8 > 0xf0 && redIn(img, image.Rect(x-6, y, x-5, y+1))+redIn(img, image.Rect(x+5, y, x+6, y+1)) == 2 {
+					white++
+				}
+			}
+		}
+		if white < int(sz.Small) {
+			t.Errorf("%s: %d white pixels inside the red pill; its text is not drawn", name, white)
+		}
+		if dir := os.Getenv("UI_LOOK"); dir != "" {
+			os.MkdirAll(dir, 0o755)
+			f, err := os.Create(filepath.Join(dir, "notice-rtl-"+name+".png"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			png.Encode(f, img)
+			f.Close()
+		}
+	}
+}

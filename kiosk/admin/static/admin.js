@@ -7,6 +7,15 @@
   "use strict";
   var toast = document.getElementById("toast");
   var timer = 0;
+  // The page's words and digits come with the page (data-* on <body>),
+  // in the kiosk's language: nothing here is translated.
+  var words = document.body.dataset;
+  var digits = words.digits && words.digits.length ? Array.from(words.digits) : null;
+
+  function num(n) {
+    var s = String(n);
+    return digits && digits.length === 10 ? s.replace(/[0-9]/g, function (d) { return digits[+d]; }) : s;
+  }
 
   function say(text, error) {
     if (!toast) return;
@@ -18,7 +27,7 @@
 
   function badge(name, n) {
     var b = document.querySelector('[data-count="' + name + '"]');
-    if (b) b.textContent = n;
+    if (b && n !== undefined) b.textContent = n;
   }
 
   function picked() {
@@ -28,7 +37,7 @@
   function updateBulk() {
     var n = picked().length;
     var out = document.getElementById("picked");
-    if (out) out.textContent = n === 0 ? "Tick posts to act on several" : n === 1 ? "1 selected" : n + " selected";
+    if (out) out.textContent = n === 0 ? words.pickNone : words.pickCount.replace("{n}", num(n));
     document.querySelectorAll("form.bulk button[name=action]").forEach(function (b) { b.disabled = n === 0; });
   }
 
@@ -41,14 +50,14 @@
       var card = document.getElementById("post-" + id);
       if (card) card.outerHTML = res.cards[id];
     });
-    if (res.counts) {
-      badge("pending", res.counts.Pending);
-      badge("shown", res.counts.Shown);
-      badge("hidden", res.counts.Hidden);
+    if (res.shown) {
+      badge("pending", res.shown.Pending);
+      badge("shown", res.shown.Shown);
+      badge("hidden", res.shown.Hidden);
     }
     var left = document.querySelectorAll("article.post").length;
     var shown = document.getElementById("showing");
-    if (shown) shown.textContent = left;
+    if (shown) shown.textContent = num(left);
     if (left === 0 && document.getElementById("empty-after")) {
       document.getElementById("empty-after").hidden = false;
     }
@@ -84,7 +93,7 @@
       if (r.status === 401) { window.location.reload(); return null; }
       return r.json();
     }, function () {
-      return { ok: false, message: "The kiosk did not answer; nothing was changed. Try again.", error: true };
+      return { ok: false, message: words.noAnswer, error: true };
     }).then(function (body) {
       buttons.forEach(function (b) { b.disabled = false; });
       if (!body) return;
