@@ -16,6 +16,8 @@ DEMO_DIR=/usr/share/lobbykiosk/demo
 
 say() { printf '==> %s\n' "$*" >&2; }
 die() { printf 'build-deb.sh: %s\n' "$*" >&2; exit 1; }
+# shellcheck source=packaging/fynepatch.sh
+. packaging/fynepatch.sh
 
 arch=${1:-}
 case "$arch" in
@@ -88,6 +90,7 @@ stage=$(mktemp -d "${TMPDIR:-/tmp}/lobbykiosk-deb-XXXXXX")
 trap 'rm -rf "$stage"' EXIT
 
 # ---------------------------------------------------------------- binary
+use_fyne_patch || die "Fyne patch: see the message above"
 say "building lobbykiosk $VERSION for $arch (with cgo; a first build compiles Fyne's GL driver: minutes)"
 env "${cross_env[@]}" CGO_ENABLED=1 GOOS=linux GOARCH="$arch" CC="$cc" \
   go build -trimpath -ldflags "-s -w -X main.version=$VERSION" -o "$stage/lobbykiosk" ./cmd/lobbykiosk

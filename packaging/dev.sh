@@ -16,6 +16,8 @@ BUILD_PKGS=(gcc pkg-config libgl1-mesa-dev libxcursor-dev libxrandr-dev libxiner
 TEST_PKGS=(xvfb x11-utils xauth imagemagick chromium systemd dpkg-dev fonts-dejavu-core fonts-noto-core fonts-noto-cjk)
 
 say() { printf '==> %s\n' "$*" >&2; }
+# shellcheck source=packaging/fynepatch.sh
+. packaging/fynepatch.sh
 
 need_pkgs() {
   local missing=() p
@@ -55,6 +57,7 @@ deps() {
 demo() {
   deps build
   mkdir -p packaging/dist
+  use_fyne_patch
   say "building lobbykiosk (the first build compiles Fyne's GL driver: about 3 minutes)"
   go build -o packaging/dist/lobbykiosk ./cmd/lobbykiosk
   if [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ]; then
@@ -66,6 +69,9 @@ demo() {
 
 test_all() {
   deps test
+  # Everything below, the end-to-end tests' builds of the binary and the
+  # .deb included, is built with Fyne patched as the shipped binary is.
+  use_fyne_patch
   say "gofmt"
   # The checkout's Go files, new ones not yet added included (outside git: all of them).
   local gofiles=() f bad

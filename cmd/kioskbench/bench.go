@@ -36,17 +36,21 @@ const (
 
 // bench holds what every run shares: the binary, the content, the page.
 type bench struct {
-	o     options
-	log   *slog.Logger
-	tmp   string
-	bin   string
-	proc  fs.FS
-	hz    float64
-	rep   content.Report
-	cfg   *config.Config // the demo's config, defaults applied
-	seq   []playlist.Item
-	fade  time.Duration
-	url   string // the Chromium page
+	o    options
+	log  *slog.Logger
+	tmp  string
+	bin  string
+	proc fs.FS
+	hz   float64
+	rep  content.Report
+	cfg  *config.Config // the demo's config, defaults applied
+	seq  []playlist.Item
+	fade time.Duration
+	url  string // the Chromium page
+	fyne string // how the kiosk was built, when the benchmark built it
+	// still is the page's slide the idle runs hold: the first of the
+	// sequence, as the kiosk's first.
+	still int
 	srv   *http.Server
 	shots string
 }
@@ -118,14 +122,40 @@ func (b *bench) build(ctx context.Context) error {
 	}
 	b.bin = filepath.Join(b.tmp, "lobbykiosk")
 	start := time.Now()
-	cmd := exec.CommandContext(ctx, "go", "build", "-o", b.bin, "./cmd/lobbykiosk")
-	cmd.Dir = root
-	cmd.Env = append(os.Environ(), "CGO_ENABLED=1")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		return fmt.Errorf("go build ./cmd/lobbykiosk in %s: %v\n%s", root, err, out)
+	args := []string{"build", "-o", b.bin}
+	if !b.o.stockFyne {
+		// As packaging/build-deb.sh builds the .deb: with Fyne patched
+		// (packaging/fynepatch), which refuses a Fyne it was not made for.
+		cmd := exec.CommandContext(ctx, "go", "run", "./packaging/fynepatch", "-o", filepath.Join(b.tmp, "fyne"))
+		cmd.Dir = root
+		cmd.Env = append(os.Environ(), "GOFLAGS=")
+		out, err := cmd.Output()
+		if err != nil {
+			return fmt.Errorf("go run ./packaging/fynepatch (--stock-fyne builds without it): %w", commandError(err))
+		}
+		args = append(args, "-modfile", strings.TrimSpace(string(out)))
 	}
-	b.log.Info("built lobbykiosk", "bin", b.bin, "took", time.Since(start).Round(time.Millisecond))
+	cmd := exec.CommandContext(ctx, "go", append(args, "./cmd/lobbykiosk")...)
+	cmd.Dir = root
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=1", "GOFLAGS=")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return fmt.Errorf("go %s in %s: %v\n%s", strings.Join(args, " "), root, err, out)
+	}
+	b.fyne = "Fyne patched (packaging/fynepatch)"
+	if b.o.stockFyne {
+		b.fyne = "Fyne as it is (--stock-fyne)"
+	}
+	b.log.Info("built lobbykiosk", "bin", b.bin, "fyne", b.fyne, "took", time.Since(start).Round(time.Millisecond))
 	return nil
+}
+
+// commandError adds what a command wrote on stderr to its error.
+func commandError(err error) error {
+	var ee *exec.ExitError
+	if errors.As(err, &ee) && len(ee.Stderr) > 0 {
+		return fmt.Errorf("%v: %s", err, strings.TrimSpace(string(ee.Stderr)))
+	}
+	return err
 }
 
 // loadContent reads what the demo shows (`lobbykiosk content --demo
@@ -199,6 +229,9 @@ func (b *bench) servePage() error {
 	b.srv = &http.Server{Handler: http.FileServer(http.Dir(site)), ReadHeaderTimeout: 10 * time.Second}
 	go b.srv.Serve(ln)
 	b.url = "http://" + ln.Addr().String() + "/index.html"
+	if len(d.Seq) > 0 {
+		b.still = d.Seq[0].Slide
+	}
 	withPic := 0
 	for _, s := range d.Slides {
 		if s.Post != nil && s.Post.Picture != "" {
@@ -327,17 +360,29 @@ func (b *bench) env(display string) []string {
 	return append(os.Environ(), "DISPLAY="+display, "LANG=C.UTF-8", "FYNE_DISABLE_DPI_DETECTION=1")
 }
 
-// start launches one side on display.
-func (b *bench) start(side, display, logPath string) (*program, error) {
+// stillScale stretches the demo's slides for an idle run: its first slide
+// stays for days.
+const stillScale = 100000
+
+// start launches one side on display; still holds its first slide.
+func (b *bench) start(side, display, logPath string, still bool) (*program, error) {
 	switch side {
 	case sideKiosk:
-		return startProgram(b.bin, []string{"demo"}, b.env(display), logPath)
+		args := []string{"demo"}
+		if still {
+			args = append(args, "--slide-scale", fmt.Sprint(stillScale))
+		}
+		return startProgram(b.bin, args, b.env(display), logPath)
 	case sideChromium:
 		profile, err := os.MkdirTemp(b.tmp, "chromium-profile-")
 		if err != nil {
 			return nil, err
 		}
-		return startProgram("chromium", chromiumArgs(profile, b.url), b.env(display), logPath)
+		url := b.url
+		if still {
+			url += fmt.Sprintf("#%d", b.still) // the page shows that slide alone
+		}
+		return startProgram("chromium", chromiumArgs(profile, url), b.env(display), logPath)
 	}
 	return nil, fmt.Errorf("unknown side %q", side)
 }
@@ -372,11 +417,11 @@ func (b *bench) compare(ctx context.Context, w io.Writer) error {
 			if r.Err != nil {
 				b.log.Error("run failed", "side", side, "round", round, "err", r.Err)
 			}
-			printRow(w, r)
+			printRow(w, r, meanDuration(b.seq))
 			results = append(results, r)
 		}
 	}
-	printSummary(w, results)
+	printSummary(w, results, meanDuration(b.seq))
 	for _, r := range results {
 		if r.Err != nil {
 			return errors.New("some runs failed; their figures are left out of the medians")
@@ -389,12 +434,16 @@ func (b *bench) header(w io.Writer) {
 	ver, _ := exec.Command("chromium", "--version").Output()
 	fmt.Fprintf(w, "kioskbench %s\n", time.Now().Format("2006-01-02 15:04:05 MST"))
 	fmt.Fprintf(w, "machine: %d cores, load average %s (shared: compare only within this run)\n", runtime.NumCPU(), loadavg())
-	fmt.Fprintf(w, "kiosk: %s demo; chromium: %s\n", b.bin, strings.TrimSpace(string(ver)))
+	fyne := ""
+	if b.fyne != "" {
+		fyne = ", " + b.fyne
+	}
+	fmt.Fprintf(w, "kiosk: %s demo%s; chromium: %s\n", b.bin, fyne, strings.TrimSpace(string(ver)))
 	d := b.cfg.Display
 	fmt.Fprintf(w, "slides: post %gs, wins %gs every %d posts, leaderboard %gs every %d posts, fade %s (both sides)\n",
 		d.PostSeconds, d.WinsSeconds, orDefault(d.WinsEvery, 4), d.LeaderboardSeconds, orDefault(d.LeaderboardEvery, 6), b.fade)
-	fmt.Fprintf(w, "rounds %d, settle %s, window %s, screen %dx%dx24 (Xvfb, a fresh one per run)\n\n",
-		b.o.rounds, b.o.settle, b.o.window, screenW, screenH)
+	fmt.Fprintf(w, "rounds %d, settle %s, window %s, idle %s, screen %dx%dx24 (Xvfb, a fresh one per run)\n\n",
+		b.o.rounds, b.o.settle, b.o.window, b.o.idle, screenW, screenH)
 }
 
 func orDefault(v, def int) int {
@@ -413,16 +462,38 @@ func loadavg() string {
 	return strings.Fields(string(data))[0]
 }
 
-func (b *bench) runOne(ctx context.Context, round int, side string) (r result) {
+// runOne measures side in round: the demo as it plays, then, with --idle,
+// the same side again holding one slide.
+func (b *bench) runOne(ctx context.Context, round int, side string) result {
+	r := b.measure(ctx, round, side, false, b.o.window)
+	if r.Err != nil || b.o.idle <= 0 {
+		return r
+	}
+	idle := b.measure(ctx, round, side, true, b.o.idle)
+	if idle.Err != nil {
+		r.Err = fmt.Errorf("idle run: %w", idle.Err)
+		return r
+	}
+	r.IdleCPU, r.Idle = idle.CPU, true
+	return r
+}
+
+// measure runs side under a fresh X server for window after it settled;
+// still holds the first slide.
+func (b *bench) measure(ctx context.Context, round int, side string, still bool, window time.Duration) (r result) {
 	r = result{Round: round, Side: side}
-	b.log.Info("run", "round", round, "side", side)
+	b.log.Info("run", "round", round, "side", side, "still", still)
 	x, err := startX(ctx, screenW, screenH)
 	if err != nil {
 		r.Err = err
 		return r
 	}
 	defer x.Stop()
-	p, err := b.start(side, x.Display, filepath.Join(b.tmp, fmt.Sprintf("%s-%d.log", side, round)))
+	name := fmt.Sprintf("%d-%s", round, side)
+	if still {
+		name += "-still"
+	}
+	p, err := b.start(side, x.Display, filepath.Join(b.tmp, name+".log"), still)
 	if err != nil {
 		r.Err = err
 		return r
@@ -442,7 +513,7 @@ func (b *bench) runOne(ctx context.Context, round int, side string) (r result) {
 		return r
 	}
 	r.FirstFrame = ff
-	if err := savePNG(b.shots, fmt.Sprintf("%d-%s-first.png", round, side), img); err != nil {
+	if err := savePNG(b.shots, name+"-first.png", img); err != nil {
 		b.log.Warn("screenshot not saved", "err", err)
 	}
 	if r.Err = sleepCtx(ctx, b.o.settle, p.exited); r.Err != nil {
@@ -459,7 +530,7 @@ func (b *bench) runOne(ctx context.Context, round int, side string) (r result) {
 		return r
 	}
 	t0 := time.Now()
-	if r.Err = sleepCtx(ctx, b.o.window, p.exited); r.Err != nil {
+	if r.Err = sleepCtx(ctx, window, p.exited); r.Err != nil {
 		return r
 	}
 	s1, err := sampleTree(b.proc, p.PID())
@@ -481,7 +552,7 @@ func (b *bench) runOne(ctx context.Context, round int, side string) (r result) {
 	r.Load, _ = strconv.ParseFloat(loadavg(), 64)
 	if b.shots != "" {
 		if img, err := screenshot(ctx, x.Display); err == nil {
-			savePNG(b.shots, fmt.Sprintf("%d-%s-end.png", round, side), img)
+			savePNG(b.shots, name+"-end.png", img)
 		}
 	}
 	return r

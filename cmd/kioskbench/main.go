@@ -42,8 +42,10 @@ const (
 // options are the command line.
 type options struct {
 	kiosk          string
+	stockFyne      bool
 	rounds         int
 	settle, window time.Duration
+	idle           time.Duration
 	quick          bool
 	soak           int
 	soakScale      float64
@@ -70,11 +72,13 @@ func parseOptions(args []string, stderr io.Writer) (options, error) {
 	var o options
 	fs := flag.NewFlagSet("kioskbench", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	fs.StringVar(&o.kiosk, "kiosk", "", "lobbykiosk binary to measure (default: build ./cmd/lobbykiosk)")
+	fs.StringVar(&o.kiosk, "kiosk", "", "lobbykiosk binary to measure (default: build ./cmd/lobbykiosk as the .deb does, with the Fyne patch)")
+	fs.BoolVar(&o.stockFyne, "stock-fyne", false, "build the kiosk with Fyne as it is, without packaging/fynepatch")
 	fs.IntVar(&o.rounds, "rounds", 3, "rounds; each runs both sides, alternating which goes first")
 	fs.DurationVar(&o.settle, "settle", 15*time.Second, "wait after the first frame before measuring")
 	fs.DurationVar(&o.window, "window", 120*time.Second, "measuring window")
-	fs.BoolVar(&o.quick, "quick", false, "one round, settle 5s, window 20s (flags given explicitly still win)")
+	fs.DurationVar(&o.idle, "idle", 60*time.Second, "after each run, measure the same side this long with one slide held on screen (0: skip)")
+	fs.BoolVar(&o.quick, "quick", false, "one round, settle 5s, window 20s, idle 20s (flags given explicitly still win)")
 	fs.IntVar(&o.soak, "soak", 0, "instead of the comparison: run the kiosk at accelerated timing for N slides and print its memory curve")
 	fs.Float64Var(&o.soakScale, "soak-scale", 0.01, "slide-scale for --soak")
 	fs.Float64Var(&o.soakFade, "soak-fade", -1, "transition seconds for --soak: -1 runs `lobbykiosk demo` as it is (0.6 s fade); "+
@@ -107,6 +111,9 @@ func parseOptions(args []string, stderr io.Writer) (options, error) {
 		if !set["window"] {
 			o.window = 20 * time.Second
 		}
+		if !set["idle"] {
+			o.idle = 20 * time.Second
+		}
 	}
 	if o.soakFeeds > 0 {
 		// Real slides, not a blur: 2 s a post, so each photo is decoded and
@@ -133,6 +140,8 @@ func parseOptions(args []string, stderr io.Writer) (options, error) {
 		return o, fmt.Errorf("--rounds %d: at least 1", o.rounds)
 	case o.window <= 0:
 		return o, fmt.Errorf("--window %s: must be positive", o.window)
+	case o.idle < 0:
+		return o, fmt.Errorf("--idle %s: must not be negative", o.idle)
 	case o.settle < 0:
 		return o, fmt.Errorf("--settle %s: must not be negative", o.settle)
 	case o.soak < 0:

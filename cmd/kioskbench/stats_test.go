@@ -56,13 +56,15 @@ func TestRatioLine(t *testing.T) {
 		want     string
 	}{
 		{"the README's example", summary{CPU: 4.3, PSS: 160.3, FirstFrame: 1.02}, summary{CPU: 10, PSS: 421.8, FirstFrame: 2},
-			"ratio kiosk/chromium cpu=0.43 pss=0.38 first_frame=0.51"},
+			"ratio kiosk/chromium cpu=0.43 pss=0.38 first_frame=0.51 idle_cpu=n/a slide_cpu=n/a"},
 		{"kiosk worse", summary{CPU: 16.7, PSS: 181, FirstFrame: 3}, summary{CPU: 4.1, PSS: 415, FirstFrame: 2},
-			"ratio kiosk/chromium cpu=4.07 pss=0.44 first_frame=1.50"},
+			"ratio kiosk/chromium cpu=4.07 pss=0.44 first_frame=1.50 idle_cpu=n/a slide_cpu=n/a"},
 		{"chromium idle", summary{CPU: 1, PSS: 100, FirstFrame: 1}, summary{CPU: 0, PSS: 400, FirstFrame: 2},
-			"ratio kiosk/chromium cpu=n/a pss=0.25 first_frame=0.50"},
-		{"a side without good runs", summary{CPU: 1, PSS: 100, FirstFrame: 1}, summarize(sideChromium, nil),
-			"ratio kiosk/chromium cpu=n/a pss=n/a first_frame=n/a"},
+			"ratio kiosk/chromium cpu=n/a pss=0.25 first_frame=0.50 idle_cpu=n/a slide_cpu=n/a"},
+		{"a side without good runs", summary{CPU: 1, PSS: 100, FirstFrame: 1}, summarize(sideChromium, nil, 10*time.Second),
+			"ratio kiosk/chromium cpu=n/a pss=n/a first_frame=n/a idle_cpu=n/a slide_cpu=n/a"},
+		{"with idle runs", summary{CPU: 4, PSS: 160, FirstFrame: 0.4, Idle: 0.5, SlideMS: 350}, summary{CPU: 8, PSS: 400, FirstFrame: 1, Idle: 2, SlideMS: 600},
+			"ratio kiosk/chromium cpu=0.50 pss=0.40 first_frame=0.40 idle_cpu=0.25 slide_cpu=0.58"},
 	} {
 		if got := ratioLine(c.kiosk, c.chromium); got != c.want {
 			t.Errorf("%s:\n got %s\nwant %s", c.name, got, c.want)
@@ -81,24 +83,69 @@ func TestSummaryEndsWithTheRatioLine(t *testing.T) {
 		{Round: 3, Side: sideKiosk, FirstFrame: 1100 * time.Millisecond, CPU: 50, PSSMiB: 185},
 		{Round: 3, Side: sideChromium, Err: errors.New("no content on screen after 1m30s")},
 	}
+	out, lines := report(rs, 10*time.Second)
+	last := lines[len(lines)-1]
+	// kiosk medians 6 % / 185 MiB / 1.1 s; chromium (two good runs) 11 % / 410 MiB / 2.5 s.
+	if want := "ratio kiosk/chromium cpu=0.55 pss=0.45 first_frame=0.44 idle_cpu=n/a slide_cpu=n/a"; last != want {
+		t.Errorf("last line %q, want %q\n%s", last, want, out)
+	}
+	if !regexp.MustCompile(`^ratio kiosk/chromium cpu=\d+\.\d\d pss=\d+\.\d\d first_frame=\d+\.\d\d idle_cpu=n/a slide_cpu=n/a$`).MatchString(last) {
+		t.Errorf("last line %q does not have the scripted form", last)
+	}
+	if !strings.Contains(out, "chromium   failed: no content on screen after 1m30s") {
+		t.Errorf("the failed run is not in the table:\n%s", out)
+	}
+}
+
+// With idle runs, the CPU splits into the screen standing still and the
+// cost of each slide change: each round's run minus that round's idle run,
+// times the mean slide length, then the median over the rounds.
+func TestSummarySplitsIdleAndSlideCost(t *testing.T) {
+	rs := []result{
+		// kiosk: (5.0-1.0) % of 10 s = 400 ms; (6.0-1.5) → 450; (4.4-0.4) → 400.
+		{Round: 1, Side: sideKiosk, FirstFrame: time.Second, CPU: 5.0, PSSMiB: 180, Idle: true, IdleCPU: 1.0},
+		{Round: 2, Side: sideKiosk, FirstFrame: time.Second, CPU: 6.0, PSSMiB: 180, Idle: true, IdleCPU: 1.5},
+		{Round: 3, Side: sideKiosk, FirstFrame: time.Second, CPU: 4.4, PSSMiB: 180, Idle: true, IdleCPU: 0.4},
+		// chromium: (8-2) → 600 ms; (10-2.5) → 750; a failed round left out.
+		{Round: 1, Side: sideChromium, FirstFrame: 2 * time.Second, CPU: 8, PSSMiB: 400, Idle: true, IdleCPU: 2},
+		{Round: 2, Side: sideChromium, FirstFrame: 2 * time.Second, CPU: 10, PSSMiB: 400, Idle: true, IdleCPU: 2.5},
+		{Round: 3, Side: sideChromium, Err: errors.New("idle run: the program exited while being measured")},
+	}
+	k := summarize(sideKiosk, rs, 10*time.Second)
+	if math.Abs(k.Idle-1.0) > 1e-9 || math.Abs(k.SlideMS-400) > 1e-6 {
+		t.Errorf("kiosk idle %.2f %% and %.1f ms per slide, want 1.00 %% and 400 ms", k.Idle, k.SlideMS)
+	}
+	c := summarize(sideChromium, rs, 10*time.Second)
+	if math.Abs(c.Idle-2.25) > 1e-9 || math.Abs(c.SlideMS-675) > 1e-6 {
+		t.Errorf("chromium idle %.2f %% and %.1f ms per slide, want 2.25 %% and 675 ms", c.Idle, c.SlideMS)
+	}
+	out, lines := report(rs, 10*time.Second)
+	// cpu 5/9, idle 1/2.25, slide 400/675.
+	if want := "ratio kiosk/chromium cpu=0.56 pss=0.45 first_frame=0.50 idle_cpu=0.44 slide_cpu=0.59"; lines[len(lines)-1] != want {
+		t.Errorf("last line %q, want %q\n%s", lines[len(lines)-1], want, out)
+	}
+	for _, want := range []string{
+		"1     lobbykiosk       1.00s      5.0      1.00      400",
+		"2     chromium         2.00s     10.0      2.50      750",
+		"lobbykiosk    3       1.00s      5.0      1.00      400",
+		"at a mean slide of 10.0s",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+// report is what the benchmark prints for rs: the table and the summary,
+// whole and as lines.
+func report(rs []result, meanSlide time.Duration) (string, []string) {
 	var out bytes.Buffer
 	printHeader(&out)
 	for _, r := range rs {
-		printRow(&out, r)
+		printRow(&out, r, meanSlide)
 	}
-	printSummary(&out, rs)
-	lines := strings.Split(strings.TrimRight(out.String(), "\n"), "\n")
-	last := lines[len(lines)-1]
-	// kiosk medians 6 % / 185 MiB / 1.1 s; chromium (two good runs) 11 % / 410 MiB / 2.5 s.
-	if want := "ratio kiosk/chromium cpu=0.55 pss=0.45 first_frame=0.44"; last != want {
-		t.Errorf("last line %q, want %q\n%s", last, want, out.String())
-	}
-	if !regexp.MustCompile(`^ratio kiosk/chromium cpu=\d+\.\d\d pss=\d+\.\d\d first_frame=\d+\.\d\d$`).MatchString(last) {
-		t.Errorf("last line %q does not have the scripted form", last)
-	}
-	if !strings.Contains(out.String(), "chromium   failed: no content on screen after 1m30s") {
-		t.Errorf("the failed run is not in the table:\n%s", out.String())
-	}
+	printSummary(&out, rs, meanSlide)
+	return out.String(), strings.Split(strings.TrimRight(out.String(), "\n"), "\n")
 }
 
 func TestSoakLine(t *testing.T) {

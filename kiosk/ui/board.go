@@ -105,7 +105,10 @@ func (b *builder) podium(people []slide.Person, area slide.Rect) {
 			continue // no room for a face worth showing
 		}
 		ay := ny - s.Unit*1.4 - d
+		b.avatar(p.Avatar, p.Initials, p.AvatarColor, cx+(colW-d)/2, ay, d, b.p.bg)
 		if first {
+			// After the photo: its square box, opaque up to the ground in
+			// its corners, reaches past the ring.
 			c := canvas.NewCircle(color.Transparent)
 			c.StrokeColor = b.p.accent
 			c.StrokeWidth = s.Unit * 0.6
@@ -113,7 +116,6 @@ func (b *builder) podium(people []slide.Person, area slide.Rect) {
 			c.Resize(fyne.NewSize(d+2*ring, d+2*ring))
 			b.add(c)
 		}
-		b.avatar(p.Avatar, p.Initials, p.AvatarColor, cx+(colW-d)/2, ay, d)
 	}
 }
 
@@ -198,7 +200,7 @@ func (b *builder) rest(people []slide.Person, area slide.Rect) {
 		b.textRight(slide.Secondary, p.RankText(), rankSize, b.p.muted, true, x+rankW, capsAt(rankSize, true, mid))
 		x += rankW + s.Unit*2
 		dd := min(d, r.H-1.2*s.Unit)
-		b.avatar(p.Avatar, p.Initials, p.AvatarColor, x+(d-dd)/2, mid-dd/2, dd)
+		b.avatar(p.Avatar, p.Initials, p.AvatarColor, x+(d-dd)/2, mid-dd/2, dd, b.p.surface)
 		// The name block, centred on the row by its ink.
 		bh := slide.BlockHeight(len(rw.lines), rw.size, s.LineHeight, 0) + slide.CapHeight*rw.size
 		ny := mid - bh/2 - capTop(rw.size, false)
@@ -228,7 +230,7 @@ func (b *builder) mover(p slide.Person, label string, r slide.Rect) {
 	pad := s.Unit * 2
 	d := r.H - 2*s.Unit*1.2
 	x := r.X + pad
-	b.avatar(p.Avatar, p.Initials, p.AvatarColor, x, r.Y+(r.H-d)/2, d)
+	b.avatar(p.Avatar, p.Initials, p.AvatarColor, x, r.Y+(r.H-d)/2, d, b.p.accentSoft)
 	x += d + s.Unit*2
 	right := r.Right() - pad
 	// Right: "▲ 7 places" (p.Moved, in the kiosk's language).

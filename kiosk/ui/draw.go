@@ -204,38 +204,86 @@ func (b *builder) rect(col color.Color, r slide.Rect, radius float32) *canvas.Re
 	return rc
 }
 
-// picture draws img cover-cropped (never stretched) with rounded corners.
+// picture draws img cover-cropped (never stretched) with rounded corners,
+// on fill (what shows through a transparent picture, or the band beside a
+// picture Cover fitted rather than cut) and with its corners rounded onto
+// ground (the colour under the picture's box: the window's background, a
+// row, a callout).
+//
 // It is cropped and scaled here to the pixels it covers, so the painter
 // uploads it as it is: left to the painter, every new texture is scaled
-// with Catmull-Rom on the render thread from a full-size copy. And it is a
-// Raster, not an Image: Fyne refreshes every new canvas.Image once more
-// after its first frame (in case the window's scale changed), which frees
-// the texture just made and paints the whole window a second time, a
-// whole frame of software rendering for nothing. The corners are rounded
-// in the pixels, since a Raster has no corner radius.
-func (b *builder) picture(img image.Image, r slide.Rect, radius float32) *canvas.Raster {
+// with Catmull-Rom on the render thread from a full-size copy. Its box is
+// snapped to whole device pixels and it is sampled with ImageScalePixels
+// (GL_NEAREST): each texel lands on one pixel, so nothing is filtered,
+// and under software GL a nearest-neighbour fetch costs less per pixel
+// than a bilinear one on every repaint.
+//
+// And it is opaque: fill and ground are composited into its pixels here,
+// once, instead of a rounded rectangle drawn behind it on every repaint
+// (under software GL a blended layer the size of the picture is a pass
+// over all its pixels per frame).
+//
+// It is a Raster, not an Image: Fyne refreshes every new canvas.Image
+// once more after its first frame (in case the window's scale changed),
+// which frees the texture just made and paints the whole window a second
+// time, a whole frame of software rendering for nothing.
+func (b *builder) picture(img image.Image, r slide.Rect, radius float32, fill, ground color.NRGBA) *canvas.Raster {
 	scale := b.scale
 	if scale <= 0 {
 		scale = 1
 	}
-	pw, ph := int(r.W*scale+0.5), int(r.H*scale+0.5)
+	px := snapRect(r, scale)
+	pw, ph := int(px.W*scale+0.5), int(px.H*scale+0.5)
 	pix := images.Cover(img, pw, ph)
-	roundCorners(pix, float64(radius*scale))
+	flatten(pix, fill)
+	roundCorners(pix, float64(radius*scale), ground)
 	ra := canvas.NewRaster(func(int, int) image.Image { return pix })
-	ra.ScaleMode = canvas.ImageScaleFastest // drawn at its own size
-	ra.Move(fyne.NewPos(r.X, r.Y))
-	ra.Resize(fyne.NewSize(r.W, r.H))
+	ra.ScaleMode = canvas.ImageScalePixels // drawn at its own size, texel for pixel
+	ra.Move(fyne.NewPos(px.X, px.Y))
+	ra.Resize(fyne.NewSize(px.W, px.H))
 	b.add(ra)
 	return ra
 }
 
-// roundCorners makes the corners of m transparent outside a circle of
-// radius r, with a one-pixel soft edge. m is premultiplied, so every
-// channel fades together.
-func roundCorners(m *image.RGBA, r float64) {
+// snapRect moves r's edges to the nearest device pixel (scale pixels per
+// unit), so that the painter, which rounds both edges the same way, draws
+// exactly as many pixels as the picture has.
+func snapRect(r slide.Rect, scale float32) slide.Rect {
+	snap := func(v float32) float32 { return float32(math.Round(float64(v*scale))) / scale }
+	x0, y0, x1, y1 := snap(r.X), snap(r.Y), snap(r.X+r.W), snap(r.Y+r.H)
+	return slide.Rect{X: x0, Y: y0, W: x1 - x0, H: y1 - y0}
+}
+
+// flatten composites m (premultiplied) onto the opaque colour c: every
+// pixel becomes opaque, looking as it did drawn over c.
+func flatten(m *image.RGBA, c color.NRGBA) {
+	w, h := m.Rect.Dx(), m.Rect.Dy()
+	for y := range h {
+		i := m.PixOffset(m.Rect.Min.X, m.Rect.Min.Y+y)
+		row := m.Pix[i : i+4*w : i+4*w]
+		for j := 0; j < len(row); j += 4 {
+			a := row[j+3]
+			if a == 0xff {
+				continue
+			}
+			k := uint32(0xff - a)
+			row[j] += uint8((uint32(c.R)*k + 127) / 0xff)
+			row[j+1] += uint8((uint32(c.G)*k + 127) / 0xff)
+			row[j+2] += uint8((uint32(c.B)*k + 127) / 0xff)
+			row[j+3] = 0xff
+		}
+	}
+}
+
+// roundCorners rounds the corners of the opaque m onto the colour c
+// outside a circle of radius r, with a one-pixel soft edge: a corner pixel
+// is the picture's where the circle covers it, c where it does not, and a
+// mix on the arc. m stays opaque.
+func roundCorners(m *image.RGBA, r float64, c color.NRGBA) {
 	w, h := m.Rect.Dx(), m.Rect.Dy()
 	r = min(r, float64(w)/2, float64(h)/2)
 	n := int(math.Ceil(r))
+	under := [4]float64{float64(c.R), float64(c.G), float64(c.B), 0xff}
 	for y := 0; y < n; y++ {
 		for x := 0; x < n; x++ {
 			// Distance from the pixel's centre to the corner circle's.
@@ -247,18 +295,19 @@ func roundCorners(m *image.RGBA, r float64) {
 			cover = max(cover, 0)
 			for _, p := range [4][2]int{{x, y}, {w - 1 - x, y}, {x, h - 1 - y}, {w - 1 - x, h - 1 - y}} {
 				i := m.PixOffset(m.Rect.Min.X+p[0], m.Rect.Min.Y+p[1])
-				for c := range 4 {
-					m.Pix[i+c] = uint8(float64(m.Pix[i+c])*cover + 0.5)
+				for ch := range 4 {
+					m.Pix[i+ch] = uint8(float64(m.Pix[i+ch])*cover + under[ch]*(1-cover) + 0.5)
 				}
 			}
 		}
 	}
 }
 
-// avatar draws a round photo, or the initials on a coloured disc.
-func (b *builder) avatar(img image.Image, initials string, col color.NRGBA, x, y, d float32) {
+// avatar draws a round photo, or the initials on a coloured disc; ground
+// is the colour the disc stands on.
+func (b *builder) avatar(img image.Image, initials string, col color.NRGBA, x, y, d float32, ground color.NRGBA) {
 	if slide.UsableAvatar(img) {
-		b.picture(img, slide.Rect{X: x, Y: y, W: d, H: d}, d/2)
+		b.picture(img, slide.Rect{X: x, Y: y, W: d, H: d}, d/2, ground, ground)
 		return
 	}
 	// The disc is darkened where the person's colour is too light for
@@ -419,8 +468,8 @@ func (b *builder) post(p *slide.Post) {
 		b.quote(p, boxes)
 		return
 	}
-	b.rect(b.p.surface, boxes.Picture, s.Radius) // behind transparent pictures
-	b.picture(p.Picture, boxes.Picture, s.Radius)
+	// A transparent picture shows the surface colour through it.
+	b.picture(p.Picture, boxes.Picture, s.Radius, b.p.surface, b.p.bg)
 
 	// Never under body size: a text too long for the box is cut at a
 	// sentence or clause instead (slide.FitGlance).
@@ -460,7 +509,7 @@ func (b *builder) post(p *slide.Post) {
 func (b *builder) author(p *slide.Post, r slide.Rect) {
 	s := b.sz
 	d := r.H
-	b.avatar(p.Avatar, p.Initials, p.AvatarColor, r.X, r.Y, d)
+	b.avatar(p.Avatar, p.Initials, p.AvatarColor, r.X, r.Y, d, b.p.bg)
 	x := r.X + d + s.Unit*2.6
 	w := r.Right() - x
 	defer b.within(slide.Rect{X: x, Y: r.Y, W: w, H: r.H})()
@@ -556,7 +605,7 @@ func (b *builder) quote(p *slide.Post, boxes slide.PostBoxes) {
 	defer b.within(r)()
 	x := r.X + (r.W-total)/2
 	y := r.Y + (r.H-d)/2
-	b.avatar(p.Avatar, p.Initials, p.AvatarColor, x, y, d)
+	b.avatar(p.Avatar, p.Initials, p.AvatarColor, x, y, d, b.p.bg)
 	x += d + sep
 	b.nameOverByline(name, nameSize, byline, bySize, x, r.Y+r.H/2)
 	gap := s.Unit * 0.8
@@ -622,7 +671,7 @@ func (b *builder) welcome(w *slide.Welcome) {
 	}
 	y := c.Y + (c.H-total)/2
 	if logoH > 0 {
-		b.picture(w.Logo, slide.Rect{X: c.X + (c.W-logoW)/2, Y: y, W: logoW, H: logoH}, 0)
+		b.picture(w.Logo, slide.Rect{X: c.X + (c.W-logoW)/2, Y: y, W: logoW, H: logoH}, 0, b.p.bg, b.p.bg)
 		y += logoH + gap
 	}
 	if company != "" {
