@@ -7,6 +7,7 @@ import (
 	"image"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"strings"
 	"sync"
 	"syscall"
@@ -155,7 +156,13 @@ func kiosk(ctx context.Context, e *env, path string, rf runFlags) (code int) {
 	app.SetMetadata(fyne.AppMetadata{ID: "io.lobbykiosk", Name: "lobbykiosk", Version: version, Migrations: map[string]bool{"fyneDo": true}})
 	a := app.NewWithID("io.lobbykiosk")
 	a.Settings().SetTheme(th.Fyne())
-	a.Driver().SetDisableScreenBlanking(true)
+	// Fyne asks the desktop's screen saver over the session D-Bus not to
+	// blank the screen. A kiosk under cage or a bare X server has no
+	// session bus: asking would only log a "Fyne error" at every start,
+	// and blanking there is the display server's setting (packaging/README.md).
+	if hasSessionBus(os.Getenv) {
+		a.Driver().SetDisableScreenBlanking(true)
+	}
 	w := a.NewWindow(cfg.Name)
 	view := ui.NewView(th)
 	applyTransition(view, cfg)
@@ -375,4 +382,19 @@ func transparent(img image.Image) bool {
 		}
 	}
 	return true
+}
+
+// hasSessionBus reports whether a D-Bus session bus is there to ask: its
+// address in the environment, or the per-user socket systemd-logind's
+// sessions have ($XDG_RUNTIME_DIR/bus), as godbus looks for it.
+func hasSessionBus(getenv func(string) string) bool {
+	if a := getenv("DBUS_SESSION_BUS_ADDRESS"); a != "" && a != "autolaunch:" {
+		return true
+	}
+	dir := getenv("XDG_RUNTIME_DIR")
+	if dir == "" {
+		return false
+	}
+	fi, err := os.Stat(filepath.Join(dir, "bus"))
+	return err == nil && fi.Mode()&os.ModeSocket != 0
 }
