@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -311,34 +310,17 @@ func TestAdminModerators(t *testing.T) {
 // with DejaVu alone, a Thai post is still approved and published, and each
 // kiosk decides with the fonts it has.
 func TestHubHoldsNothingBackForFonts(t *testing.T) {
-	dejavu := "/usr/share/fonts/truetype/dejavu"
-	if _, err := os.Stat(dejavu); err != nil {
-		t.Skip("no DejaVu fonts to stand for a bare server")
-	}
-	if err := exec.Command("unshare", "--mount", "true").Run(); err != nil {
-		t.Skipf("cannot make a mount namespace (needs root and unshare): %v", err)
-	}
+	requireBareFonts(t)
 	dir := t.TempDir()
 	writeFile(t, filepath.Join(dir, "bkk.rss"), thaiFeed)
 	cfg := filepath.Join(dir, "hub.toml")
 	writeFile(t, cfg, "state_dir = \"state\"\n[moderation]\nmax_age = \"87600h\"\n[[source]]\nname = \"bkk\"\nkind = \"posts\"\npath = \"bkk.rss\"\n"+
 		"[hub]\nlisten = \"127.0.0.1:0\"\ntokens = [\"hub-test-token-0123456789\"]\n")
-	cmd := exec.Command("unshare", "--mount", "sh", "-c", `mount --bind "$0" /usr/share/fonts && exec "$@"`, dejavu, binary(t), "content", "--config", cfg, "--json")
-	cmd.Env = append(os.Environ(), "XDG_CACHE_HOME="+t.TempDir())
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("content: %v", err)
+	posts := contentPosts(t, cfg, true)
+	if len(posts) != 2 {
+		t.Fatalf("%d posts, want 2: %+v", len(posts), posts)
 	}
-	var r struct {
-		Posts []struct{ Text, Status, Reason string }
-	}
-	if err := json.Unmarshal(out, &r); err != nil {
-		t.Fatalf("%v\n%s", err, out)
-	}
-	if len(r.Posts) != 2 {
-		t.Fatalf("%d posts, want 2:\n%s", len(r.Posts), out)
-	}
-	for _, p := range r.Posts {
+	for _, p := range posts {
 		if p.Status != "shown" {
 			t.Errorf("the hub holds %q back: %s (%s)", p.Text, p.Status, p.Reason)
 		}

@@ -20,45 +20,62 @@ const thaiFeed = `<?xml version="1.0" encoding="UTF-8"?>
 <description>Our Bangkok office opened today, welcome everyone to the new space.</description></item>
 </channel></rss>`
 
+// dejavuOnly is what /usr/share/fonts holds on a bare system, for
+// contentPosts.
+const dejavuOnly = "/usr/share/fonts/truetype/dejavu"
+
+// requireBareFonts skips a test that needs to stand for a system without
+// the Noto packages: DejaVu and a mount namespace of its own.
+func requireBareFonts(t *testing.T) {
+	t.Helper()
+	if _, err := os.Stat(dejavuOnly); err != nil {
+		t.Skip("no DejaVu fonts to stand for a bare system")
+	}
+	if err := exec.Command("unshare", "--mount", "true").Run(); err != nil {
+		t.Skipf("cannot make a mount namespace (needs root and unshare): %v", err)
+	}
+}
+
+// contentPost is a post as `content --json` reports it.
+type contentPost struct{ Text, Status, Reason string }
+
+// contentPosts runs the real binary's `content --json` on cfg; bare runs it
+// in a mount namespace where /usr/share/fonts holds only DejaVu.
+func contentPosts(t *testing.T, cfg string, bare bool) []contentPost {
+	t.Helper()
+	args := []string{binary(t), "content", "--config", cfg, "--json"}
+	if bare {
+		args = append([]string{"unshare", "--mount", "sh", "-c", `mount --bind "$0" /usr/share/fonts && exec "$@"`, dejavuOnly}, args...)
+	}
+	cmd := exec.Command(args[0], args[1:]...)
+	cmd.Env = append(os.Environ(), "XDG_CACHE_HOME="+t.TempDir())
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("content: %v", err)
+	}
+	var r struct{ Posts []contentPost }
+	if err := json.Unmarshal(out, &r); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	return r.Posts
+}
+
 // TestContentHoldsBackUndrawableScript runs the real binary as on a system
 // without the Noto packages: in a mount namespace of its own, where
 // /usr/share/fonts holds only DejaVu. The Thai post is held back and
 // `content` says which package to install; the English one is shown. With
 // the system's fonts (the Noto packages installed) both are shown.
 func TestContentHoldsBackUndrawableScript(t *testing.T) {
-	dejavu := "/usr/share/fonts/truetype/dejavu"
-	if _, err := os.Stat(dejavu); err != nil {
-		t.Skip("no DejaVu fonts to stand for a bare system")
-	}
-	bin := binary(t)
+	requireBareFonts(t)
 	dir := t.TempDir()
 	os.WriteFile(filepath.Join(dir, "bkk.rss"), []byte(thaiFeed), 0o644)
 	cfg := filepath.Join(dir, "kiosk.toml")
 	os.WriteFile(cfg, []byte("state_dir = \"state\"\n[moderation]\nmax_age = \"87600h\"\n[[source]]\nname = \"bkk\"\nkind = \"posts\"\npath = \"bkk.rss\"\n"), 0o644)
-	if err := exec.Command("unshare", "--mount", "true").Run(); err != nil {
-		t.Skipf("cannot make a mount namespace (needs root and unshare): %v", err)
-	}
 
 	content := func(bare bool) map[string][2]string {
 		t.Helper()
-		args := []string{bin, "content", "--config", cfg, "--json"}
-		if bare {
-			args = append([]string{"unshare", "--mount", "sh", "-c", `mount --bind "$0" /usr/share/fonts && exec "$@"`, dejavu}, args...)
-		}
-		cmd := exec.Command(args[0], args[1:]...)
-		cmd.Env = append(os.Environ(), "XDG_CACHE_HOME="+t.TempDir())
-		out, err := cmd.Output()
-		if err != nil {
-			t.Fatalf("content: %v", err)
-		}
-		var r struct {
-			Posts []struct{ Text, Status, Reason string }
-		}
-		if err := json.Unmarshal(out, &r); err != nil {
-			t.Fatalf("%v\n%s", err, out)
-		}
 		got := map[string][2]string{}
-		for _, p := range r.Posts {
+		for _, p := range contentPosts(t, cfg, bare) {
 			lang := "en"
 			if strings.HasPrefix(p.Text, "สวัสดี") {
 				lang = "th"
